@@ -1,0 +1,842 @@
+//! The KPI benchmark (the one module of this crate that does I/O): reads the events that
+//! `shared/bench/kpi/gen_events.py` generates, exported once to CSV, rebuilds the engine from
+//! them and times the four queries of `bench_kpi.py`.
+//!
+//! Events file format: CSV with a header line
+//! `facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score`,
+//! integer codes (period as `yyyymm`), the score as a decimal with at most one significant
+//! decimal (an empty score means no checklist). This is what DuckDB writes with
+//! `COPY (SELECT * FROM read_parquet('events.parquet')) TO 'events.csv' (HEADER)`.
+//! The org-unit tree (country > region > district > facility) is taken from the file's
+//! facility, district and region columns. Targets, if given, are the CSV export of
+//! `targets.parquet`: `region,year,quarter,cadre,target_visits`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::definitions::{Catalog, Category, Indicator, ResolvedIndicator};
+use crate::engine::{Engine, EngineConfig, FacilityIdx, FactColumns, OrgTree, Query};
+use crate::error::{Error, Result};
+use crate::periods::{Period, PeriodType};
+
+/// Timings and answers of one benchmark run.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    /// Events file read.
+    pub events: PathBuf,
+    /// Facts loaded.
+    pub rows: usize,
+    /// Threads used for rebuild and scans.
+    pub threads: usize,
+    /// Rebuild: read and parse the file, build the tree and the sorted columns (seconds).
+    pub rebuild_s: f64,
+    /// Where the rebuild time went.
+    pub load: LoadTimes,
+    /// Engine heap bytes per fact (columns, offsets, tree).
+    pub heap_bytes_per_row: f64,
+    /// Process resident set growth over the rebuild, per fact (from /proc/self/status;
+    /// `None` where unavailable).
+    pub resident_bytes_per_row: Option<f64>,
+    /// Peak resident set of the process, MiB (VmHWM).
+    pub peak_rss_mb: Option<f64>,
+    /// Q1: region × quarter × cadre with ratio indicators.
+    pub q1: QueryTiming,
+    /// Q2: Q1 against targets (only with a targets file).
+    pub q2: Option<QueryTiming>,
+    /// Q3: country > region > district × year roll-up.
+    pub q3: QueryTiming,
+    /// Q4: facility-month lookups.
+    pub q4: LookupTiming,
+}
+
+/// Timing of a query: first run, median of the next runs, and answer checksums.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryTiming {
+    /// First (cold) run, seconds.
+    pub first_s: f64,
+    /// Median of 5 further runs, seconds.
+    pub median_s: f64,
+    /// Result rows.
+    pub out_rows: usize,
+    /// Sum of visits over the rows (for Q3: over the country rows), as `bench_kpi.py` prints.
+    pub checksum_visits: u64,
+    /// Further checksums over all result rows: sums of minutes and of each ratio column.
+    pub checksums: HashMap<String, f64>,
+}
+
+/// Timing of facility-month lookups.
+#[derive(Clone, Debug, Serialize)]
+pub struct LookupTiming {
+    /// Number of keys looked up.
+    pub n: usize,
+    /// Median per lookup, milliseconds.
+    pub median_ms: f64,
+    /// Slowest lookup, milliseconds.
+    pub max_ms: f64,
+    /// Sum of visits over the looked-up keys.
+    pub checksum_visits: u64,
+    /// The keys: (facility id, yyyymm); in the answers dump, not in the printed report.
+    #[serde(skip)]
+    pub keys: Vec<(u32, u32)>,
+}
+
+/// One result row of Q1/Q2, as compared with DuckDB.
+#[derive(Clone, Debug, Serialize)]
+pub struct Q1Row {
+    /// Region code (integer in the events file).
+    pub region: u32,
+    /// Year.
+    pub year: i32,
+    /// Quarter 1..4.
+    pub quarter: u16,
+    /// Cadre code.
+    pub cadre: u8,
+    /// Visits.
+    pub visits: u64,
+    /// Contact minutes.
+    pub minutes: u64,
+    /// Mean checklist score.
+    pub avg_score: Option<f64>,
+    /// Percent of visits meeting the standard (score ≥ 80).
+    pub pct_meeting_std: Option<f64>,
+    /// Percent of visits on site.
+    pub pct_onsite: Option<f64>,
+    /// Target visits (Q2).
+    pub target_visits: Option<u64>,
+    /// Percent of target reached (Q2).
+    pub pct_of_target: Option<f64>,
+}
+
+/// One result row of Q3.
+#[derive(Clone, Debug, Serialize)]
+pub struct Q3Row {
+    /// `country`, `region` or `district`.
+    pub lvl: String,
+    /// Region code, where the level has one.
+    pub region: Option<u32>,
+    /// District code, at district level.
+    pub district: Option<u32>,
+    /// Year.
+    pub year: i32,
+    /// Visits.
+    pub n: u64,
+    /// Percent meeting the standard.
+    pub pct: Option<f64>,
+}
+
+/// The answers, for comparison with DuckDB (`--dump`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BenchAnswers {
+    /// Q1 rows (with Q2 columns when targets were given).
+    pub q1: Vec<Q1Row>,
+    /// Q3 rows.
+    pub q3: Vec<Q3Row>,
+    /// Q4: (facility, yyyymm, visits, minutes, avg score).
+    pub q4: Vec<(u32, u32, u64, u64, Option<f64>)>,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads `/proc/self/status` field `name` in bytes.
+fn proc_status_bytes(name: &str) -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(name))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
+/// A parsed chunk of the events file.
+struct Chunk {
+    cols: FactColumns,
+    /// District code per facility id (u32::MAX = not seen), region per district.
+    fac_district: Vec<u32>,
+    district_region: Vec<u32>,
+    /// Lines consumed (for error line numbers of later chunks).
+    lines: usize,
+}
+
+/// Parses an unsigned integer field ending at `,` or end of line; advances `i` past the
+/// separator.
+#[inline(always)]
+fn uint(b: &[u8], i: &mut usize) -> Option<u32> {
+    let start = *i;
+    let mut v: u32 = 0;
+    while *i < b.len() {
+        let c = b[*i];
+        if c.is_ascii_digit() {
+            v = v.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+            *i += 1;
+        } else {
+            break;
+        }
+    }
+    if *i == start {
+        return None;
+    }
+    if *i < b.len() && b[*i] == b',' {
+        *i += 1;
+    }
+    Some(v)
+}
+
+/// Parses the score field (to end of line) into tenths; `Ok(None)` when empty.
+#[inline(always)]
+fn score_tenths(b: &[u8], i: &mut usize) -> Option<Option<u16>> {
+    let start = *i;
+    while *i < b.len() && b[*i] != b'\n' && b[*i] != b'\r' {
+        *i += 1;
+    }
+    let f = &b[start..*i];
+    if f.is_empty() {
+        return Some(None);
+    }
+    // Fast path: digits, optionally a dot and one digit.
+    let mut v: u32 = 0;
+    let mut j = 0;
+    while j < f.len() && f[j].is_ascii_digit() {
+        v = v.checked_mul(10)?.checked_add(u32::from(f[j] - b'0'))?;
+        j += 1;
+    }
+    let tenths = if j == f.len() {
+        v.checked_mul(10)?
+    } else if f[j] == b'.' && j + 2 == f.len() && f[j + 1].is_ascii_digit() {
+        v.checked_mul(10)?.checked_add(u32::from(f[j + 1] - b'0'))?
+    } else {
+        // Anything else (more decimals, exponent): parse as a float and round.
+        let x: f64 = std::str::from_utf8(f).ok()?.parse().ok()?;
+        let t = (x * 10.0).round();
+        if !(0.0..65535.0).contains(&t) {
+            return None;
+        }
+        t as u32
+    };
+    u16::try_from(tenths)
+        .ok()
+        .filter(|&t| t < u16::MAX)
+        .map(Some)
+}
+
+/// Parses whole lines in `b`; an error carries the 1-based line number within `b`.
+#[inline(never)]
+fn parse_lines(b: &[u8]) -> std::result::Result<Chunk, (usize, String)> {
+    let mut cols = FactColumns::with_capacity(b.len() / 28 + 16);
+    let mut fac_district: Vec<u32> = Vec::new();
+    let mut district_region: Vec<u32> = Vec::new();
+    let mut i = 0usize;
+    let mut lines = 0usize;
+    while i < b.len() {
+        let fail = |reason: &str| (lines + 1, reason.to_owned());
+        if b[i] == b'\n' {
+            lines += 1;
+            i += 1;
+            continue;
+        }
+        if b[i] == b'\r' {
+            i += 1;
+            continue;
+        }
+        let fac = uint(b, &mut i).ok_or_else(|| fail("facility_id is not a number"))?;
+        let district = uint(b, &mut i).ok_or_else(|| fail("district is not a number"))?;
+        let region = uint(b, &mut i).ok_or_else(|| fail("region is not a number"))?;
+        let period = uint(b, &mut i).ok_or_else(|| fail("period is not yyyymm"))?;
+        let cadre = uint(b, &mut i).ok_or_else(|| fail("cadre is not a number"))?;
+        let modality = uint(b, &mut i).ok_or_else(|| fail("modality is not a number"))?;
+        let minutes = uint(b, &mut i).ok_or_else(|| fail("duration_minutes is not a number"))?;
+        let score = score_tenths(b, &mut i)
+            .ok_or_else(|| fail("checklist_score is not a number 0..6553.4"))?;
+        let (y, m) = ((period / 100) as i32, period % 100);
+        if !(1..=12).contains(&m) || !(1..=9999).contains(&y) {
+            return Err(fail("period is not yyyymm"));
+        }
+        let fi = fac as usize;
+        if fi >= fac_district.len() {
+            if fi > 10_000_000 {
+                return Err(fail("facility_id above 10 million"));
+            }
+            fac_district.resize(fi + 1, u32::MAX);
+        }
+        if fac_district[fi] != district {
+            if fac_district[fi] != u32::MAX {
+                return Err(fail("facility appears under two districts"));
+            }
+            fac_district[fi] = district;
+            let di = district as usize;
+            if di >= district_region.len() {
+                if di > 1_000_000 {
+                    return Err(fail("district above 1 million"));
+                }
+                district_region.resize(di + 1, u32::MAX);
+            }
+            if district_region[di] != region && district_region[di] != u32::MAX {
+                return Err(fail("district appears under two regions"));
+            }
+            district_region[di] = region;
+        }
+        let cadre = u8::try_from(cadre).map_err(|_| fail("cadre above 255"))?;
+        let modality = u8::try_from(modality).map_err(|_| fail("modality above 255"))?;
+        let minutes = u16::try_from(minutes).map_err(|_| fail("duration_minutes above 65535"))?;
+        cols.push(fac, y * 12 + m as i32 - 1, cadre, modality, minutes, score)
+            .map_err(|e| fail(&e.to_string()))?;
+        if i < b.len() && b[i] == b'\r' {
+            i += 1;
+        }
+        if i < b.len() {
+            if b[i] != b'\n' {
+                return Err(fail("extra fields after checklist_score"));
+            }
+            i += 1;
+        }
+        lines += 1;
+    }
+    Ok(Chunk {
+        cols,
+        fac_district,
+        district_region,
+        lines,
+    })
+}
+
+/// Loads the events file into a new engine (the "rebuild"): returns it with the time spent
+/// reading the file.
+pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, FacilityMap)> {
+    let t_all = Instant::now();
+    use std::io::Read;
+    const BLOCK: usize = 16 << 20;
+    const HEADER: &[u8] =
+        b"facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score";
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| Error::InvalidFact {
+            field: "threads",
+            value: e.to_string(),
+            reason: "cannot start pool",
+        })?;
+    let mut file = std::fs::File::open(events).map_err(io(events))?;
+    // One reused buffer: the file streams through it in blocks of whole lines, so memory
+    // stays small and no page is faulted in twice.
+    let mut buf = vec![0u8; BLOCK];
+    let mut filled = 0usize;
+    let mut lines_before = 0usize;
+    let mut header_done = false;
+    let mut read_s = 0.0;
+    let mut chunks: Vec<Chunk> = Vec::new();
+    loop {
+        let t_read = Instant::now();
+        let mut eof = false;
+        while filled < BLOCK {
+            let n = file.read(&mut buf[filled..]).map_err(io(events))?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            filled += n;
+        }
+        read_s += t_read.elapsed().as_secs_f64();
+        let end = if eof {
+            filled
+        } else {
+            match buf[..filled].iter().rposition(|&c| c == b'\n') {
+                Some(p) => p + 1,
+                None => {
+                    return Err(Error::Parse {
+                        path: events.to_owned(),
+                        line: lines_before + 1,
+                        reason: "line longer than 16 MiB".to_owned(),
+                    });
+                }
+            }
+        };
+        let mut start = 0;
+        if !header_done {
+            let n = buf[..end].iter().position(|&c| c == b'\n').unwrap_or(end);
+            if buf[..n].trim_ascii_end() != HEADER {
+                return Err(Error::Parse {
+                    path: events.to_owned(),
+                    line: 1,
+                    reason: format!("header must be {}", String::from_utf8_lossy(HEADER)),
+                });
+            }
+            start = (n + 1).min(end);
+            lines_before = 1;
+            header_done = true;
+        }
+        // Split the block at line ends into pieces parsed in parallel.
+        let block = &buf[start..end];
+        let pieces = threads.max(1) * 2;
+        let mut cuts = vec![0usize];
+        for k in 1..pieces {
+            let target = block.len() * k / pieces;
+            let cut = block[target..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(block.len(), |p| target + p + 1);
+            cuts.push(cut.max(*cuts.last().unwrap_or(&0)));
+        }
+        cuts.push(block.len());
+        let parsed: Vec<_> = pool.install(|| {
+            cuts.par_windows(2)
+                .map(|w| parse_lines(&block[w[0]..w[1]]))
+                .collect()
+        });
+        for piece in parsed {
+            match piece {
+                Ok(c) => {
+                    lines_before += c.lines;
+                    chunks.push(c);
+                }
+                Err((line, reason)) => {
+                    return Err(Error::Parse {
+                        path: events.to_owned(),
+                        line: lines_before + line,
+                        reason,
+                    });
+                }
+            }
+        }
+        buf.copy_within(end..filled, 0);
+        filled -= end;
+        if eof {
+            break;
+        }
+    }
+    drop(buf);
+    let parse_s = t_all.elapsed().as_secs_f64();
+
+    // Tree from the file's codes: C > R{region} > D{district} > F{facility}.
+    let mut fac_district: Vec<u32> = Vec::new();
+    let mut district_region: Vec<u32> = Vec::new();
+    for c in &chunks {
+        merge_codes(
+            &mut fac_district,
+            &c.fac_district,
+            events,
+            "facility",
+            "district",
+        )?;
+        merge_codes(
+            &mut district_region,
+            &c.district_region,
+            events,
+            "district",
+            "region",
+        )?;
+    }
+    let mut tree = OrgTree::new(["country", "region", "district", "facility"])?;
+    tree.add("C", None)?;
+    let mut regions: Vec<u32> = district_region
+        .iter()
+        .copied()
+        .filter(|&r| r != u32::MAX)
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    for r in &regions {
+        tree.add(&format!("R{r}"), Some("C"))?;
+    }
+    for (d, &r) in district_region.iter().enumerate() {
+        if r != u32::MAX {
+            tree.add(&format!("D{d}"), Some(&format!("R{r}")))?;
+        }
+    }
+    // Facility ids map to dense facility indices in id order.
+    let mut fac_index = vec![u32::MAX; fac_district.len()];
+    for (f, &d) in fac_district.iter().enumerate() {
+        if d != u32::MAX {
+            let o = tree.add(&format!("F{f}"), Some(&format!("D{d}")))?;
+            fac_index[f] = tree.facility_of_org(o)?.0;
+        }
+    }
+    let mut cols: Vec<FactColumns> = chunks.into_iter().map(|c| c.cols).collect();
+    let identity = fac_index.iter().enumerate().all(|(i, &x)| x == i as u32);
+    if !identity {
+        pool.install(|| {
+            cols.par_iter_mut().for_each(|c| {
+                c.facility
+                    .iter_mut()
+                    .for_each(|f| *f = fac_index[*f as usize])
+            });
+        });
+    }
+    let mut engine = Engine::new(
+        EngineConfig {
+            threads,
+            ..EngineConfig::default()
+        },
+        tree,
+        Catalog::new(),
+    )?;
+    engine.rebuild_columns(cols)?;
+    let times = LoadTimes {
+        read_s,
+        parse_s,
+        build_s: t_all.elapsed().as_secs_f64() - parse_s,
+    };
+    Ok((engine, times, FacilityMap { index: fac_index }))
+}
+
+/// Where a rebuild's time goes.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct LoadTimes {
+    /// Reading the file (system calls), seconds.
+    pub read_s: f64,
+    /// Reading and parsing into columns, seconds (includes `read_s`).
+    pub parse_s: f64,
+    /// Building the tree and the sorted segment, seconds.
+    pub build_s: f64,
+}
+
+/// Facility id of the events file → engine facility index.
+#[derive(Clone, Debug)]
+pub struct FacilityMap {
+    index: Vec<u32>,
+}
+
+impl FacilityMap {
+    /// The engine facility of file facility id `id`.
+    pub fn get(&self, id: u32) -> Option<FacilityIdx> {
+        self.index
+            .get(id as usize)
+            .filter(|&&x| x != u32::MAX)
+            .map(|&x| FacilityIdx(x))
+    }
+}
+
+fn merge_codes(
+    into: &mut Vec<u32>,
+    from: &[u32],
+    path: &Path,
+    what: &str,
+    parent: &str,
+) -> Result<()> {
+    if from.len() > into.len() {
+        into.resize(from.len(), u32::MAX);
+    }
+    for (i, &v) in from.iter().enumerate() {
+        if v == u32::MAX {
+            continue;
+        }
+        if into[i] != u32::MAX && into[i] != v {
+            return Err(Error::Parse {
+                path: path.to_owned(),
+                line: 0,
+                reason: format!("{what} {i} appears under {parent}s {} and {v}", into[i]),
+            });
+        }
+        into[i] = v;
+    }
+    Ok(())
+}
+
+/// Target visits by (region, year, quarter, cadre).
+pub type Targets = HashMap<(u32, i32, u16, u8), u64>;
+
+/// Reads `targets.csv`: (region, year, quarter, cadre) → target visits.
+pub fn load_targets(path: &Path) -> Result<Targets> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let mut out = HashMap::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = || Error::Parse {
+            path: path.to_owned(),
+            line: n + 1,
+            reason: "expected region,year,quarter,cadre,target_visits".to_owned(),
+        };
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() != 5 {
+            return Err(bad());
+        }
+        let p = |i: usize| f[i].trim().parse::<u64>().map_err(|_| bad());
+        out.insert(
+            (p(0)? as u32, p(1)? as i32, p(2)? as u16, p(3)? as u8),
+            p(4)?,
+        );
+    }
+    Ok(out)
+}
+
+/// The three ratio indicators of Q1, defined as the app defines indicators.
+pub fn q1_indicators() -> Result<Vec<ResolvedIndicator>> {
+    let catalog = Catalog::new();
+    [
+        Indicator::new(
+            "AVG_SCORE",
+            "Mean checklist score",
+            Category::ProviderBehaviour,
+            "score_sum",
+            "scored_visits",
+            1.0,
+        )?,
+        Indicator::new(
+            "PCT_STD",
+            "Visits meeting the standard",
+            Category::ProviderBehaviour,
+            "visits_meeting_standard",
+            "visits",
+            100.0,
+        )?,
+        Indicator::new(
+            "PCT_ONSITE",
+            "Visits on site",
+            Category::Input,
+            "visits_modality:0",
+            "visits",
+            100.0,
+        )?,
+    ]
+    .iter()
+    .map(|i| catalog.resolve(i))
+    .collect()
+}
+
+fn code_num(s: &str) -> Option<u32> {
+    s.get(1..)?.parse().ok()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(f64, f64, T)> {
+    let t = Instant::now();
+    let mut out = f()?;
+    let first = t.elapsed().as_secs_f64();
+    let mut ts = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        out = f()?;
+        ts.push(t.elapsed().as_secs_f64());
+    }
+    Ok((first, median(ts), out))
+}
+
+/// Q1 (and Q2 with targets): region × quarter × cadre with the three ratio indicators.
+pub fn q1(
+    engine: &Engine,
+    inds: &[ResolvedIndicator],
+    targets: Option<&Targets>,
+) -> Result<Vec<Q1Row>> {
+    let q = Query {
+        level: Some(1),
+        period_type: Some(PeriodType::Quarterly),
+        by_cadre: true,
+        ..Query::default()
+    };
+    let evals = engine.evaluate_many(inds, &q)?;
+    let mut rows = Vec::with_capacity(evals.rows.len());
+    for row in evals.rows {
+        let (key, m) = (row.key, row.measures);
+        let values: Vec<Option<f64>> = row.values.iter().map(|v| v.value).collect();
+        let (Some(org), Some(period), Some(cadre)) = (key.org, key.period, key.cadre) else {
+            continue;
+        };
+        let region = code_num(engine.tree().code(org)).unwrap_or(u32::MAX);
+        let (year, quarter) = (period.year(), period.index());
+        let target = targets.and_then(|t| t.get(&(region, year, quarter, cadre)).copied());
+        if targets.is_some() && target.is_none() {
+            continue; // inner join, as Q2 does
+        }
+        rows.push(Q1Row {
+            region,
+            year,
+            quarter,
+            cadre,
+            visits: m.visits,
+            minutes: m.minutes,
+            avg_score: values[0],
+            pct_meeting_std: values[1],
+            pct_onsite: values[2],
+            target_visits: target,
+            pct_of_target: target
+                .filter(|&t| t > 0)
+                .map(|t| 100.0 * m.visits as f64 / t as f64),
+        });
+    }
+    Ok(rows)
+}
+
+/// Q3: country > region > district × year, visits and percent meeting the standard.
+pub fn q3(engine: &Engine) -> Result<Vec<Q3Row>> {
+    let q = Query {
+        period_type: Some(PeriodType::Yearly),
+        ..Query::default()
+    };
+    let rows = engine.rollup(&q, &[0, 1, 2])?;
+    let tree = engine.tree();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let org = r.key.org?;
+            let year = r.key.period?.year();
+            let level = tree.level_of(org);
+            let code = |o| code_num(tree.code(o));
+            let (region, district) = match level {
+                0 => (None, None),
+                1 => (code(org), None),
+                _ => (tree.parent(org).and_then(code), code(org)),
+            };
+            let m = r.measures;
+            Some(Q3Row {
+                lvl: ["country", "region", "district"][level.min(2)].to_owned(),
+                region,
+                district,
+                year,
+                n: m.visits,
+                pct: (m.visits > 0).then(|| 100.0 * m.meeting_standard as f64 / m.visits as f64),
+            })
+        })
+        .collect())
+}
+
+fn sum_opt(it: impl Iterator<Item = Option<f64>>) -> f64 {
+    it.flatten().sum()
+}
+
+/// Runs the benchmark on `events` (CSV as documented above) with 2 threads; Q2 runs when a
+/// `targets.csv` lies beside the events file. This is what `tandem bench indicators
+/// --events FILE` prints as JSON.
+pub fn run_bench(events: &Path) -> Result<BenchReport> {
+    let targets = events.with_file_name("targets.csv");
+    let targets = targets.is_file().then_some(targets);
+    run_bench_with(events, targets.as_deref(), 2).map(|(r, _)| r)
+}
+
+/// Runs the benchmark with an optional targets CSV and a thread count; also returns the
+/// answers for comparison with DuckDB.
+pub fn run_bench_with(
+    events: &Path,
+    targets: Option<&Path>,
+    threads: usize,
+) -> Result<(BenchReport, BenchAnswers)> {
+    let rss0 = proc_status_bytes("VmRSS:");
+    let t0 = Instant::now();
+    let (engine, load, fmap) = load_events(events, threads)?;
+    let targets = targets.map(load_targets).transpose()?;
+    let rebuild_s = t0.elapsed().as_secs_f64();
+    let rss1 = proc_status_bytes("VmRSS:");
+    let rows = engine.len();
+    let per_row = |b: f64| if rows > 0 { b / rows as f64 } else { 0.0 };
+    let inds = q1_indicators()?;
+
+    let (f1, m1, a1) = time(5, || q1(&engine, &inds, None))?;
+    let q1t = QueryTiming {
+        first_s: f1,
+        median_s: m1,
+        out_rows: a1.len(),
+        checksum_visits: a1.iter().map(|r| r.visits).sum(),
+        checksums: HashMap::from([
+            (
+                "minutes".to_owned(),
+                a1.iter().map(|r| r.minutes as f64).sum(),
+            ),
+            (
+                "avg_score".to_owned(),
+                sum_opt(a1.iter().map(|r| r.avg_score)),
+            ),
+            (
+                "pct_meeting_std".to_owned(),
+                sum_opt(a1.iter().map(|r| r.pct_meeting_std)),
+            ),
+            (
+                "pct_onsite".to_owned(),
+                sum_opt(a1.iter().map(|r| r.pct_onsite)),
+            ),
+        ]),
+    };
+    let mut answers = BenchAnswers {
+        q1: a1,
+        ..BenchAnswers::default()
+    };
+    let q2t = match &targets {
+        Some(t) => {
+            let (f, m, a) = time(5, || q1(&engine, &inds, Some(t)))?;
+            let timing = QueryTiming {
+                first_s: f,
+                median_s: m,
+                out_rows: a.len(),
+                checksum_visits: a.iter().map(|r| r.visits).sum(),
+                checksums: HashMap::from([(
+                    "pct_of_target".to_owned(),
+                    sum_opt(a.iter().map(|r| r.pct_of_target)),
+                )]),
+            };
+            answers.q1 = a;
+            Some(timing)
+        }
+        None => None,
+    };
+    let (f3, m3, a3) = time(5, || q3(&engine))?;
+    let q3t = QueryTiming {
+        first_s: f3,
+        median_s: m3,
+        out_rows: a3.len(),
+        checksum_visits: a3.iter().filter(|r| r.lvl == "country").map(|r| r.n).sum(),
+        checksums: HashMap::from([("pct".to_owned(), sum_opt(a3.iter().map(|r| r.pct)))]),
+    };
+    answers.q3 = a3;
+
+    // Q4: 100 pseudo-random (facility, month) keys over the file's 36 months.
+    let mut state: u64 = 1;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as u32
+    };
+    let keys: Vec<(u32, u32)> = (0..100)
+        .map(|_| (next() % 5000, 202_301 + 100 * (next() % 3) + next() % 12))
+        .collect();
+    let mut ts = Vec::new();
+    let mut checksum = 0;
+    for &(fac, ym) in &keys {
+        let period = Period::new(PeriodType::Monthly, (ym / 100) as i32, (ym % 100) as u16)?;
+        let t = Instant::now();
+        let m = match fmap.get(fac) {
+            Some(f) => engine.facility_period(f, &period)?,
+            None => Default::default(),
+        };
+        ts.push(t.elapsed().as_secs_f64() * 1000.0);
+        checksum += m.visits;
+        answers
+            .q4
+            .push((fac, ym, m.visits, m.minutes, m.mean_score()));
+    }
+    let max_ms = ts.iter().copied().fold(0.0, f64::max);
+    let q4t = LookupTiming {
+        n: keys.len(),
+        median_ms: median(ts),
+        max_ms,
+        checksum_visits: checksum,
+        keys,
+    };
+
+    Ok((
+        BenchReport {
+            events: events.to_owned(),
+            rows,
+            threads,
+            rebuild_s,
+            load,
+            heap_bytes_per_row: per_row(engine.heap_bytes() as f64),
+            resident_bytes_per_row: rss0.zip(rss1).map(|(a, b)| per_row(b - a)),
+            peak_rss_mb: proc_status_bytes("VmHWM:").map(|b| b / 1048576.0),
+            q1: q1t,
+            q2: q2t,
+            q3: q3t,
+            q4: q4t,
+        },
+        answers,
+    ))
+}

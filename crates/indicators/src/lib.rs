@@ -1,0 +1,19 @@
+//! Indicators for tandem's monitoring and evaluation (capability C10): DHIS2 and Ethiopian
+//! periods, indicator definitions with validation rules, and a compact columnar in-memory
+//! engine that serves every dashboard roll-up so that no page ever scans the row store.
+//!
+//! The library is pure: no I/O, except [`bench`], which reads the benchmark events file.
+//!
+//! - [`periods`]: period identifiers (`202401`, `2024Q1`, `2024July`, `ETHFY2017`…).
+//! - [`definitions`]: data elements, indicators (numerator/denominator/factor), validation.
+//! - [`engine`]: the fact store, org-unit tree, roll-ups, lookups and completeness.
+//! - [`bench`]: the 10-million-row benchmark against DuckDB and SQLite.
+
+pub mod bench;
+pub mod definitions;
+pub mod engine;
+pub mod error;
+pub mod periods;
+
+pub use error::{Error, Result};
+pub use periods::{EthiopianDate, Period, PeriodType};

@@ -1,0 +1,144 @@
+//! tandem's exchange formats, read into domain values with errors that name the file, row and
+//! field. Pure parsing: callers hand the parsed rows to the store, which writes them in one
+//! transaction (all or nothing).
+//!
+//! Today: org units from CSV and from DHIS2 `organisationUnits` JSON; people from CSV.
+//! FHIR, XLSForm and iCalendar join here as their issues land.
+
+pub mod dhis2;
+pub mod org_units_csv;
+pub mod people_csv;
+
+use std::fmt;
+
+/// One problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// Where: `row 7` (CSV rows count the header as row 1) or `organisationUnits[3]`.
+    pub location: String,
+    /// The column or key at fault.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {}: {}", self.location, self.field, self.message)
+    }
+}
+
+/// A file that could not be read; lists up to [`MAX_REPORTED`] problems so a user can fix
+/// them in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ImportError {
+    /// The file's name as the user gave it.
+    pub file: String,
+    /// The problems, in file order.
+    pub errors: Vec<RowError>,
+}
+
+/// Most problems listed for one file.
+pub const MAX_REPORTED: usize = 50;
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {error}", self.file)?;
+        }
+        Ok(())
+    }
+}
+
+impl ImportError {
+    pub(crate) fn whole_file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            errors: vec![RowError {
+                location: "file".into(),
+                field: "-".into(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+/// Collects row errors while parsing.
+pub(crate) struct Problems {
+    file: String,
+    errors: Vec<RowError>,
+}
+
+impl Problems {
+    pub(crate) fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        location: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(RowError {
+                location: location.into(),
+                field: field.into(),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, ImportError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(ImportError {
+                file: self.file,
+                errors: self.errors,
+            })
+        }
+    }
+}
+
+/// Reads a CSV header and returns, for each wanted column, its index; unknown columns and
+/// missing required ones are errors.
+pub(crate) fn header_index(
+    file: &str,
+    headers: &csv::StringRecord,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<std::collections::HashMap<String, usize>, ImportError> {
+    let mut problems = Problems::new(file);
+    let mut index = std::collections::HashMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        let name = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase();
+        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+            problems.push(
+                "row 1",
+                name.clone(),
+                format!(
+                    "unknown column; expected some of: {}",
+                    [required, optional].concat().join(", ")
+                ),
+            );
+        } else if index.insert(name.clone(), i).is_some() {
+            problems.push("row 1", name, "column appears twice");
+        }
+    }
+    for name in required {
+        if !index.contains_key(*name) {
+            problems.push("row 1", *name, "required column is missing");
+        }
+    }
+    problems.finish(index)
+}

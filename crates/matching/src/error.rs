@@ -1,0 +1,160 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in this crate: invalid problems handed to the solver and bad
+/// instance files. File errors name the file and the 1-based line so a user can fix the input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An arc or rule refers to a mentee index that does not exist.
+    #[error("mentee {mentee} does not exist (there are {count} mentees)")]
+    UnknownMentee {
+        /// The index given.
+        mentee: usize,
+        /// How many mentees the problem has.
+        count: usize,
+    },
+    /// An arc or rule refers to a mentor index that does not exist.
+    #[error("mentor {mentor} does not exist (there are {count} mentors)")]
+    UnknownMentor {
+        /// The index given.
+        mentor: usize,
+        /// How many mentors the problem has.
+        count: usize,
+    },
+    /// The same mentee–mentor pair was given twice.
+    #[error("duplicate arc mentee {mentee} -> mentor {mentor} (arcs #{first} and #{second})")]
+    DuplicateArc {
+        /// Mentee index.
+        mentee: usize,
+        /// Mentor index.
+        mentor: usize,
+        /// 0-based position of the first occurrence among the arcs given.
+        first: usize,
+        /// 0-based position of the repeat.
+        second: usize,
+    },
+    /// A cost is outside `±MAX_ABS_COST`, or the instance is large enough that its objective
+    /// could overflow `i64`.
+    #[error("cost {value} is out of range: {why}")]
+    CostOverflow {
+        /// The offending value.
+        value: i128,
+        /// Which bound it breaks.
+        why: &'static str,
+    },
+    /// A candidate's cost breakdown does not have one entry per criterion.
+    #[error("candidate #{index} has {got} cost components but the problem names {want} criteria")]
+    CriteriaMismatch {
+        /// Position of the candidate.
+        index: usize,
+        /// Components given.
+        got: usize,
+        /// Criteria declared.
+        want: usize,
+    },
+    /// A pin contradicts another rule or the mentor's capacity.
+    #[error("pin of mentee {mentee} to mentor {mentor} is impossible: {why}")]
+    BadPin {
+        /// Mentee index.
+        mentee: usize,
+        /// Mentor index.
+        mentor: usize,
+        /// Why it cannot be honoured.
+        why: &'static str,
+    },
+    /// A dense cost matrix whose length does not match its shape.
+    #[error("dense matrix of {len} entries does not have shape {rows} x {cols}")]
+    DenseShape {
+        /// Rows declared.
+        rows: usize,
+        /// Columns declared.
+        cols: usize,
+        /// Entries given.
+        len: usize,
+    },
+    /// A warm start whose vectors do not match the problem's size.
+    #[error("warm start is for {got} mentees/mentors but the problem has {want}")]
+    WarmStartShape {
+        /// Sizes in the warm start.
+        got: String,
+        /// Sizes in the problem.
+        want: String,
+    },
+    /// A file could not be read.
+    #[error("{}: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file holds no data rows (or nothing at all).
+    #[error("{}: the file is empty", file.display())]
+    EmptyFile {
+        /// The file.
+        file: PathBuf,
+    },
+    /// A row that does not parse.
+    #[error("{}:{line}: malformed row: {detail}", file.display())]
+    Malformed {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A mentor with a negative capacity.
+    #[error("{}:{line}: mentor {mentor} has negative capacity {capacity}", file.display())]
+    NegativeCapacity {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// Mentor id as written.
+        mentor: i64,
+        /// Capacity as written.
+        capacity: i64,
+    },
+    /// A row refers to an id the instance does not define.
+    #[error("{}:{line}: unknown {kind} id {id}", file.display())]
+    UnknownId {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// `"mentee"` or `"mentor"`.
+        kind: &'static str,
+        /// The id as written.
+        id: i64,
+    },
+    /// The same id (mentor row) or pair (edge row) appears twice.
+    #[error("{}:{line}: duplicate {what} (first on line {first_line})", file.display())]
+    Duplicate {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line number of the repeat.
+        line: usize,
+        /// 1-based line number of the first occurrence.
+        first_line: usize,
+        /// What is duplicated, e.g. `edge 3 -> 7`.
+        what: String,
+    },
+    /// A cost in a file that is out of range.
+    #[error("{}:{line}: cost {value} would overflow (|cost| must be <= {max})", file.display())]
+    FileCostOverflow {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The value as written.
+        value: String,
+        /// The bound.
+        max: i64,
+    },
+}
+
+/// Instance-file errors are ordinary crate errors; the alias names what `instance` returns.
+pub type InstanceError = Error;

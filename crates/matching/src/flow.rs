@@ -1,0 +1,903 @@
+//! The min-cost-flow solver on [`Network`]: successive shortest paths with Dijkstra and
+//! Johnson potentials, one unit per mentee.
+//!
+//! Why this algorithm: every mentee supplies exactly one unit, so each augmentation is a single
+//! Dijkstra from one mentee that stops as soon as it reaches a mentor with spare capacity (or
+//! decides that leaving someone unassigned is cheaper). Most searches touch a handful of
+//! mentors. A greedy start assigns every mentee whose cheapest mentor still has room, which is
+//! already consistent with zero mentor prices, so only the contested mentees need a search.
+//!
+//! The LP dual is kept explicitly: `u[i]` per mentee, `p[j] >= 0` per mentor, with
+//! `c(i,j) + p[j] - u[i] >= 0` on every arc (= 0 on assigned arcs), `u[i] <= U` (= U when
+//! unassigned), and `p[j] > 0` only for full mentors. These are exactly the optimality
+//! conditions, which is what makes warm starts cheap and checkable ([`is_optimal`]).
+//!
+//! Independent connected components are solved in parallel with rayon.
+
+#![expect(
+    clippy::needless_range_loop,
+    reason = "index loops over parallel arrays (CSR rows, per-mentor state) read clearer here"
+)]
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Network};
+
+const NONE: u32 = u32::MAX;
+const INF: i64 = i64::MAX / 2;
+/// Price of a zero-capacity mentor: above any `u - c` (both bounded by 2^40 in magnitude).
+const ZERO_CAP_PRICE: i64 = 1 << 42;
+
+/// What a previous solve leaves behind so that a changed instance re-solves fast.
+///
+/// Indices refer to the *new* network's mentees and mentors (keep indices stable: a mentor who
+/// leaves can simply get capacity 0 or lose its arcs). Any content is accepted: entries that are
+/// no longer valid are repaired, and the result is always exactly optimal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarmStart {
+    /// Previous mentor of each mentee (`None` = unassigned).
+    pub mentor_of: Vec<Option<u32>>,
+    /// Previous dual price of each mentor (0 when unknown).
+    pub mentor_price: Vec<i64>,
+}
+
+/// An optimal assignment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Solution {
+    /// Assigned arc index per mentee, `NONE` when unassigned.
+    arc_of: Vec<u32>,
+    mentor_of: Vec<Option<u32>>,
+    u: Vec<i64>,
+    p: Vec<i64>,
+    objective: i64,
+    components: usize,
+}
+
+impl Solution {
+    /// Total cost: assigned arc costs plus the penalty for each unassigned mentee.
+    pub fn objective(&self) -> i64 {
+        self.objective
+    }
+
+    /// Mentor of each mentee (`None` = unassigned).
+    pub fn mentor_of(&self) -> &[Option<u32>] {
+        &self.mentor_of
+    }
+
+    /// Index into the network's arcs of mentee `i`'s assignment.
+    pub fn arc_of(&self, i: usize) -> Option<usize> {
+        let a = self.arc_of[i];
+        (a != NONE).then_some(a as usize)
+    }
+
+    /// Number of assigned mentees.
+    pub fn assigned(&self) -> usize {
+        self.arc_of.iter().filter(|&&a| a != NONE).count()
+    }
+
+    /// Number of unassigned mentees.
+    pub fn unassigned(&self) -> usize {
+        self.arc_of.len() - self.assigned()
+    }
+
+    /// Dual value per mentee (the marginal cost of serving that mentee).
+    pub fn mentee_duals(&self) -> &[i64] {
+        &self.u
+    }
+
+    /// Dual price per mentor (> 0 only for full mentors: what one more seat would save).
+    pub fn mentor_prices(&self) -> &[i64] {
+        &self.p
+    }
+
+    /// Number of connected components solved (each independently).
+    pub fn components(&self) -> usize {
+        self.components
+    }
+
+    /// The state to pass to [`resolve`] after the instance changes.
+    pub fn warm_start(&self) -> WarmStart {
+        WarmStart {
+            mentor_of: self.mentor_of.clone(),
+            mentor_price: self.p.clone(),
+        }
+    }
+}
+
+/// Solves `net` to optimality from scratch.
+pub fn solve(net: &Network) -> Solution {
+    let comps = components(net);
+    let n_comp = comps.len();
+    let mut state = State::empty(net);
+    if n_comp <= 1 {
+        let mut s = Ssp::new(net, State::empty(net));
+        s.greedy_and_augment();
+        state = s.into_state();
+    } else {
+        let parts: Vec<(Component, State)> = comps
+            .into_par_iter()
+            .map(|c| {
+                let sub = c.subnetwork(net);
+                let mut s = Ssp::new(&sub, State::empty(&sub));
+                s.greedy_and_augment();
+                let st = s.into_state();
+                (c, st)
+            })
+            .collect();
+        for (c, st) in parts {
+            c.scatter(net, &st, &mut state);
+        }
+    }
+    // Mentees without any arc are unassigned at penalty U.
+    for i in 0..net.mentees() {
+        if net.row_start[i] == net.row_start[i + 1] {
+            state.u[i] = net.unassigned_cost;
+        }
+    }
+    finish(net, state, n_comp.max(1))
+}
+
+/// Re-solves `net` starting from a previous solution (see [`WarmStart`]). Assignments that are
+/// still valid and consistent with the previous prices are kept; the others (for example the
+/// mentees of a mentor who left) are re-routed by shortest augmenting paths. Exactly optimal.
+pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
+    if warm.mentor_of.len() != net.mentees() || warm.mentor_price.len() > net.mentors() {
+        return Err(Error::WarmStartShape {
+            got: format!("{}/{}", warm.mentor_of.len(), warm.mentor_price.len()),
+            want: format!("{}/{}", net.mentees(), net.mentors()),
+        });
+    }
+    let (state, free) = repair(net, warm);
+    let mut s = Ssp::new(net, state);
+    for i in free {
+        s.augment(i as usize);
+    }
+    Ok(finish(net, s.into_state(), 1))
+}
+
+/// Checks the optimality certificate of `sol` for `net` (dual feasibility and complementary
+/// slackness); also checks capacities. `O(arcs)`.
+pub fn is_optimal(net: &Network, sol: &Solution) -> bool {
+    let u_cost = net.unassigned_cost;
+    let mut count = vec![0u64; net.mentors()];
+    for i in 0..net.mentees() {
+        let ui = sol.u[i];
+        if ui > u_cost {
+            return false;
+        }
+        match sol.arc_of(i) {
+            Some(e) => {
+                if e < net.row_start[i] || e >= net.row_start[i + 1] {
+                    return false;
+                }
+                let j = net.head[e] as usize;
+                count[j] += 1;
+                if net.cost[e] + sol.p[j] != ui {
+                    return false;
+                }
+            }
+            None => {
+                if ui != u_cost {
+                    return false;
+                }
+            }
+        }
+        for (j, c) in net.row(i) {
+            if c + sol.p[j as usize] < ui {
+                return false;
+            }
+        }
+    }
+    for j in 0..net.mentors() {
+        let cap = u64::from(net.capacity[j]);
+        if count[j] > cap || sol.p[j] < 0 || (sol.p[j] > 0 && count[j] < cap) {
+            return false;
+        }
+    }
+    true
+}
+
+fn finish(net: &Network, st: State, components: usize) -> Solution {
+    let mut objective = 0i64;
+    let mut mentor_of = Vec::with_capacity(net.mentees());
+    for &a in &st.arc {
+        if a == NONE {
+            objective += net.unassigned_cost;
+            mentor_of.push(None);
+        } else {
+            objective += net.cost[a as usize];
+            mentor_of.push(Some(net.head[a as usize]));
+        }
+    }
+    Solution {
+        arc_of: st.arc,
+        mentor_of,
+        u: st.u,
+        p: st.p,
+        objective,
+        components,
+    }
+}
+
+/// Primal and dual state.
+#[derive(Clone, Debug)]
+struct State {
+    arc: Vec<u32>,
+    u: Vec<i64>,
+    p: Vec<i64>,
+}
+
+impl State {
+    fn empty(net: &Network) -> Self {
+        State {
+            arc: vec![NONE; net.mentees()],
+            u: vec![0; net.mentees()],
+            p: vec![0; net.mentors()],
+        }
+    }
+}
+
+/// Builds a consistent state from a warm start; returns it and the mentees still to route.
+fn repair(net: &Network, warm: &WarmStart) -> (State, Vec<u32>) {
+    let n = net.mentees();
+    let m = net.mentors();
+    let uc = net.unassigned_cost;
+    let mut st = State::empty(net);
+    for (j, &pj) in warm.mentor_price.iter().enumerate() {
+        st.p[j] = pj.clamp(0, ZERO_CAP_PRICE);
+    }
+    let mut count = vec![0u32; m];
+    let mut free = vec![false; n];
+    // 1. Keep previous pairs that are still arcs, within capacity (first come, by index).
+    for i in 0..n {
+        match warm.mentor_of[i] {
+            Some(j) if (j as usize) < m => match net.arc_index(i, j) {
+                Some(e) if count[j as usize] < net.capacity[j as usize] => {
+                    count[j as usize] += 1;
+                    st.arc[i] = e as u32;
+                }
+                _ => free[i] = true,
+            },
+            Some(_) => free[i] = true,
+            None => st.arc[i] = NONE,
+        }
+    }
+    // 2. Complementary slackness on mentors: a mentor with room must have price 0. Every
+    //    mentee is checked below anyway, so these drops need no re-queueing.
+    for j in 0..m {
+        if count[j] < net.capacity[j] {
+            st.p[j] = 0;
+        }
+    }
+    let mut to_check: Vec<u32> = (0..n as u32).rev().collect();
+    let mut queued = vec![true; n];
+    // Reverse adjacency, built only if a price drops during step 3 (never when mentors merely
+    // leave), to re-check the mentees who see that mentor.
+    let mut rev: Option<(Vec<usize>, Vec<u32>)> = None;
+    // 3. Dual feasibility per mentee with the (now fixed) prices; infeasible ones are freed,
+    //    which may open room at their mentor and drop its price in turn.
+    while let Some(i) = to_check.pop() {
+        let i = i as usize;
+        queued[i] = false;
+        if free[i] {
+            continue;
+        }
+        let ui = if st.arc[i] == NONE {
+            uc
+        } else {
+            let e = st.arc[i] as usize;
+            net.cost[e] + st.p[net.head[e] as usize]
+        };
+        let ok = ui <= uc && net.row(i).all(|(j, c)| c + st.p[j as usize] >= ui);
+        if ok {
+            st.u[i] = ui;
+        } else {
+            free[i] = true;
+            if st.arc[i] != NONE {
+                let j = net.head[st.arc[i] as usize] as usize;
+                st.arc[i] = NONE;
+                count[j] -= 1;
+                if st.p[j] > 0 {
+                    st.p[j] = 0;
+                    let (rs, rv) = rev.get_or_insert_with(|| reverse_adjacency(net));
+                    for &k in &rv[rs[j]..rs[j + 1]] {
+                        if !queued[k as usize] {
+                            queued[k as usize] = true;
+                            to_check.push(k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let free_list: Vec<u32> = (0..n as u32)
+        .filter(|&i| {
+            let f = free[i as usize];
+            if f {
+                st.arc[i as usize] = NONE;
+            }
+            f
+        })
+        .collect();
+    (st, free_list)
+}
+
+/// One entry of a mentor's contracted adjacency (see `Ssp::rebuild`).
+#[derive(Clone, Copy, Debug)]
+struct AdjEntry {
+    to: u32,
+    mentee: u32,
+    arc: u32,
+    w: i64,
+}
+
+/// Mentees adjacent to each mentor, as CSR `(start, mentees)`.
+fn reverse_adjacency(net: &Network) -> (Vec<usize>, Vec<u32>) {
+    let m = net.mentors();
+    let mut start = vec![0usize; m + 1];
+    for &j in &net.head {
+        start[j as usize + 1] += 1;
+    }
+    for j in 0..m {
+        start[j + 1] += start[j];
+    }
+    let mut fill = start.clone();
+    let mut rev = vec![0u32; net.head.len()];
+    for i in 0..net.mentees() {
+        for e in net.row_start[i]..net.row_start[i + 1] {
+            let j = net.head[e] as usize;
+            rev[fill[j]] = i as u32;
+            fill[j] += 1;
+        }
+    }
+    (start, rev)
+}
+
+/// How a search ends.
+#[derive(Clone, Copy)]
+enum Term {
+    /// Mentor with spare capacity.
+    Mentor(u32),
+    /// This mentee drops to the unassigned arc.
+    Unassigned(u32),
+}
+
+/// Successive-shortest-path engine over one network.
+struct Ssp<'a> {
+    net: &'a Network,
+    st: State,
+    /// Effective capacity: min(capacity, in-degree), so the slot table below stays O(arcs).
+    cap: Vec<u32>,
+    count: Vec<u32>,
+    slot_start: Vec<usize>,
+    slots: Vec<u32>,
+    /// Position of each assigned mentee inside its mentor's slot range.
+    pos: Vec<u32>,
+    adj: Vec<Vec<AdjEntry>>,
+    adj_pos: Vec<u32>,
+    dirty: Vec<bool>,
+    kick_cost: Vec<i64>,
+    kick_mentee: Vec<u32>,
+    /// Cached lower bound on each assigned mentee's second-cheapest option (auction pass).
+    w2: Vec<i64>,
+    /// Tentative distance minus price, per mentor (see `relax`).
+    q: Vec<i64>,
+    pred_arc: Vec<u32>,
+    pred_mentee: Vec<u32>,
+    touched: Vec<u32>,
+    finalized: Vec<(u32, i64)>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl<'a> Ssp<'a> {
+    fn new(net: &'a Network, st: State) -> Self {
+        let m = net.mentors();
+        let mut deg = vec![0u32; m];
+        for &j in &net.head {
+            deg[j as usize] += 1;
+        }
+        let cap: Vec<u32> = net
+            .capacity
+            .iter()
+            .zip(&deg)
+            .map(|(&c, &d)| c.min(d))
+            .collect();
+        let mut slot_start = vec![0usize; m + 1];
+        for j in 0..m {
+            slot_start[j + 1] = slot_start[j] + cap[j] as usize;
+        }
+        let mut s = Ssp {
+            net,
+            cap,
+            count: vec![0; m],
+            slots: vec![NONE; slot_start[m]],
+            slot_start,
+            pos: vec![NONE; net.mentees()],
+            q: vec![INF; m],
+            w2: vec![INF; net.mentees()],
+            adj: vec![Vec::new(); m],
+            adj_pos: vec![NONE; m],
+            dirty: vec![true; m],
+            kick_cost: vec![0; m],
+            kick_mentee: vec![NONE; m],
+            pred_arc: vec![NONE; m],
+            pred_mentee: vec![NONE; m],
+            touched: Vec::new(),
+            finalized: Vec::new(),
+            heap: BinaryHeap::new(),
+            st,
+        };
+        for i in 0..net.mentees() {
+            let a = s.st.arc[i];
+            if a != NONE {
+                s.attach(i as u32, a);
+            }
+        }
+        // A mentor with capacity 0 is always "full", so any price is consistent; a price no
+        // arc can afford keeps every search and the auction pass away from it.
+        for j in 0..m {
+            if net.capacity[j] == 0 {
+                s.st.p[j] = ZERO_CAP_PRICE;
+            }
+        }
+        s
+    }
+
+    fn into_state(mut self) -> State {
+        // Searches treat a mentor as full at min(capacity, in-degree). One that is full only
+        // because every mentee who can reach it already has it may hold a price > 0 with
+        // capacity to spare; its price can drop to 0 (its members' duals with it) without
+        // breaking any condition, which gives the textbook certificate `is_optimal` checks.
+        for j in 0..self.net.mentors() {
+            let pj = self.st.p[j];
+            if pj > 0 && self.count[j] < self.net.capacity[j] {
+                self.st.p[j] = 0;
+                let b = self.slot_start[j];
+                for k in b..b + self.count[j] as usize {
+                    self.st.u[self.slots[k] as usize] -= pj;
+                }
+            }
+        }
+        self.st
+    }
+
+    fn attach(&mut self, i: u32, arc: u32) {
+        let j = self.net.head[arc as usize] as usize;
+        self.dirty[j] = true;
+        let k = self.count[j];
+        self.slots[self.slot_start[j] + k as usize] = i;
+        self.pos[i as usize] = k;
+        self.count[j] = k + 1;
+        self.st.arc[i as usize] = arc;
+    }
+
+    fn detach(&mut self, i: u32) {
+        let arc = self.st.arc[i as usize];
+        let j = self.net.head[arc as usize] as usize;
+        self.dirty[j] = true;
+        let base = self.slot_start[j];
+        let k = self.pos[i as usize] as usize;
+        let last = self.count[j] as usize - 1;
+        let moved = self.slots[base + last];
+        self.slots[base + k] = moved;
+        self.pos[moved as usize] = k as u32;
+        self.count[j] = last as u32;
+        self.st.arc[i as usize] = NONE;
+    }
+
+    /// Rebuilds mentor `j`'s contracted adjacency: for each other mentor `j2` reachable through
+    /// a member `i`, the cheapest `c(i,j2) - c(i,j)`.
+    ///
+    /// Why: a search that reaches a full mentor continues through each of its members' arcs.
+    /// Members of one mentor live close together and share most candidate mentors (measured on
+    /// the 50k instance: ~60 distinct neighbours for ~440 member arcs), so relaxing the
+    /// contracted list does several times less work. The weights depend on costs only, not on
+    /// prices, so a list stays valid until the membership changes (then it is marked dirty and
+    /// rebuilt lazily, when next needed).
+    fn rebuild(&mut self, j: usize) {
+        let net = self.net;
+        let mut adj = std::mem::take(&mut self.adj[j]);
+        adj.clear();
+        let b = self.slot_start[j];
+        let mut kick_cost = i64::MIN;
+        let mut kick_mentee = NONE;
+        for k in b..b + self.count[j] as usize {
+            let i = self.slots[k];
+            let own = net.cost[self.st.arc[i as usize] as usize];
+            if own > kick_cost {
+                kick_cost = own;
+                kick_mentee = i;
+            }
+            let (lo, hi) = (net.row_start[i as usize], net.row_start[i as usize + 1]);
+            for e in lo..hi {
+                let to = net.head[e];
+                if to as usize == j {
+                    continue;
+                }
+                let w = net.cost[e] - own;
+                let at = self.adj_pos[to as usize];
+                if at == NONE {
+                    self.adj_pos[to as usize] = adj.len() as u32;
+                    adj.push(AdjEntry {
+                        to,
+                        mentee: i,
+                        arc: e as u32,
+                        w,
+                    });
+                } else if w < adj[at as usize].w {
+                    adj[at as usize] = AdjEntry {
+                        to,
+                        mentee: i,
+                        arc: e as u32,
+                        w,
+                    };
+                }
+            }
+        }
+        for en in &adj {
+            self.adj_pos[en.to as usize] = NONE;
+        }
+        self.adj[j] = adj;
+        self.kick_cost[j] = kick_cost;
+        self.kick_mentee[j] = kick_mentee;
+        self.dirty[j] = false;
+    }
+
+    /// Cold start: an auction-like pass (the capacitated analogue of LAPJV's augmenting row
+    /// reduction) settles most mentees cheaply, then one shortest augmenting path per mentee
+    /// left over.
+    fn greedy_and_augment(&mut self) {
+        let n = self.net.mentees();
+        let queue: VecDeque<u32> = (0..n as u32).collect();
+        // Why a step budget: with ties the pass can trade the same seat back and forth; beyond
+        // a few steps per mentee Dijkstra is the better tool.
+        let left = self.auction(queue, 2 * n + 16);
+        for i in left {
+            self.augment(i as usize);
+        }
+    }
+
+    /// Auction-like pass. Each mentee `i` from the queue takes its cheapest option at current
+    /// prices (`w1`, mentor `j1`; `w2` = second cheapest, including staying unassigned). If `j1`
+    /// is full, `i` evicts the member `k` with the smallest slack and `p[j1]` rises by
+    /// `min(w2 - w1, slack_k)`. Every step keeps all optimality conditions for the assigned
+    /// mentees (prices only rise, by at most any member's slack), so SSP can finish exactly.
+    /// Slack uses a cached second-best value per mentee, a lower bound because prices only
+    /// rise; a lower bound only makes the raise smaller, which stays safe.
+    fn auction(&mut self, mut queue: VecDeque<u32>, budget: usize) -> Vec<u32> {
+        let net = self.net;
+        let uc = net.unassigned_cost;
+        let mut steps = 0usize;
+        let mut left = Vec::new();
+        while let Some(i) = queue.pop_front() {
+            if steps >= budget {
+                left.push(i);
+                left.extend(queue.drain(..));
+                break;
+            }
+            steps += 1;
+            let iu = i as usize;
+            let (lo, hi) = (net.row_start[iu], net.row_start[iu + 1]);
+            let mut w1 = uc;
+            let mut e1 = NONE;
+            let mut w2 = INF;
+            for e in lo..hi {
+                let v = net.cost[e] + self.st.p[net.head[e] as usize];
+                if v < w1 || (e1 == NONE && v == w1) {
+                    w2 = w1;
+                    w1 = v;
+                    e1 = e as u32;
+                } else if v < w2 {
+                    w2 = v;
+                }
+            }
+            if e1 == NONE {
+                self.st.u[iu] = uc;
+                continue;
+            }
+            let j = net.head[e1 as usize] as usize;
+            if self.count[j] < self.cap[j] {
+                self.st.u[iu] = w1;
+                self.w2[iu] = w2;
+                self.attach(i, e1);
+                continue;
+            }
+            // Full: the member with the least slack leaves.
+            let b = self.slot_start[j];
+            let c = self.count[j] as usize;
+            let mut kstar = NONE;
+            let mut smin = INF;
+            for k in b..b + c {
+                let m = self.slots[k] as usize;
+                let slack = self.w2[m] - self.st.u[m];
+                if slack < smin {
+                    smin = slack;
+                    kstar = self.slots[k];
+                }
+            }
+            if kstar == NONE {
+                left.push(i);
+                continue;
+            }
+            let delta = (w2 - w1).min(smin).max(0);
+            if delta > 0 {
+                self.st.p[j] += delta;
+                for k in b..b + c {
+                    let m = self.slots[k] as usize;
+                    self.st.u[m] += delta;
+                }
+            }
+            self.detach(kstar);
+            queue.push_back(kstar);
+            self.st.u[iu] = w1 + delta;
+            self.w2[iu] = w2;
+            self.attach(i, e1);
+        }
+        left
+    }
+
+    /// Relaxes mentee `i`'s arcs from distance `d`.
+    ///
+    /// Why `q[j] = dist[j] - p[j]` instead of `dist[j]`: the test `d - u_i + c + p[j] < dist[j]`
+    /// becomes `d - u_i + c < q[j]`, one load per arc instead of two; this loop is ~80 % of the
+    /// solve time. Finalized mentors need no flag: reduced costs are >= 0, so a path through
+    /// the current node can never improve a mentor that was finalized earlier.
+    #[inline]
+    fn relax(&mut self, i: u32, d: i64, ui: i64, best: &mut i64, term: &mut Term) {
+        let net = self.net;
+        let lo = net.row_start[i as usize];
+        let hi = net.row_start[i as usize + 1];
+        let base = d - ui;
+        let heads = &net.head[lo..hi];
+        let costs = &net.cost[lo..hi];
+        for k in 0..heads.len() {
+            let ju = heads[k] as usize;
+            let v = base + costs[k];
+            if v < self.q[ju] {
+                self.improve(ju, v, (lo + k) as u32, i, best, term);
+            }
+        }
+    }
+
+    #[inline]
+    fn improve(&mut self, ju: usize, v: i64, arc: u32, i: u32, best: &mut i64, term: &mut Term) {
+        if self.q[ju] == INF {
+            self.touched.push(ju as u32);
+        }
+        self.q[ju] = v;
+        self.pred_arc[ju] = arc;
+        self.pred_mentee[ju] = i;
+        let nd = v + self.st.p[ju];
+        if nd < *best {
+            if self.count[ju] < self.cap[ju] {
+                *best = nd;
+                *term = Term::Mentor(ju as u32);
+            } else {
+                self.heap.push(Reverse((nd, ju as u32)));
+            }
+        }
+    }
+
+    /// Routes mentee `s` (currently unrouted) along a shortest augmenting path and updates the
+    /// duals so that all optimality conditions hold again.
+    fn augment(&mut self, s: usize) {
+        let net = self.net;
+        let uc = net.unassigned_cost;
+        let mut us = uc;
+        for e in net.row_start[s]..net.row_start[s + 1] {
+            us = us.min(net.cost[e] + self.st.p[net.head[e] as usize]);
+        }
+        self.st.u[s] = us;
+        let mut best = uc - us;
+        let mut term = Term::Unassigned(s as u32);
+        self.relax(s as u32, 0, us, &mut best, &mut term);
+        while let Some(Reverse((d, j))) = self.heap.pop() {
+            if d >= best {
+                break;
+            }
+            let ju = j as usize;
+            if d > self.q[ju] + self.st.p[ju] {
+                continue; // stale entry (improved later)
+            }
+            self.finalized.push((j, d));
+            if self.dirty[ju] {
+                self.rebuild(ju);
+            }
+            if self.count[ju] > 0 {
+                // Dropping the member with the largest cost (largest dual) is the cheapest exit.
+                let t = d + uc - (self.kick_cost[ju] + self.st.p[ju]);
+                if t < best {
+                    best = t;
+                    term = Term::Unassigned(self.kick_mentee[ju]);
+                }
+            }
+            let base = d - self.st.p[ju];
+            let adj = std::mem::take(&mut self.adj[ju]);
+            for en in &adj {
+                let v = base + en.w;
+                if v < self.q[en.to as usize] {
+                    self.improve(en.to as usize, v, en.arc, en.mentee, &mut best, &mut term);
+                }
+            }
+            self.adj[ju] = adj;
+        }
+        // Dual update: every finalized mentor (and its mentees) moves by best - dist.
+        for idx in 0..self.finalized.len() {
+            let (j, dj) = self.finalized[idx];
+            let j = j as usize;
+            let delta = best - dj;
+            if delta > 0 {
+                self.st.p[j] += delta;
+                let b = self.slot_start[j];
+                for k in b..b + self.count[j] as usize {
+                    let i = self.slots[k] as usize;
+                    self.st.u[i] += delta;
+                }
+            }
+        }
+        self.st.u[s] = us + best;
+        // Flip the path.
+        let mut j = match term {
+            Term::Unassigned(i) => {
+                if i as usize == s {
+                    NONE
+                } else {
+                    let jo = net.head[self.st.arc[i as usize] as usize];
+                    self.detach(i);
+                    jo
+                }
+            }
+            Term::Mentor(t) => t,
+        };
+        while j != NONE {
+            let ju = j as usize;
+            let i = self.pred_mentee[ju];
+            let e = self.pred_arc[ju];
+            let next = if i as usize == s {
+                NONE
+            } else {
+                let jo = net.head[self.st.arc[i as usize] as usize];
+                self.detach(i);
+                jo
+            };
+            self.attach(i, e);
+            j = next;
+        }
+        for &j in &self.touched {
+            let ju = j as usize;
+            self.q[ju] = INF;
+            self.pred_arc[ju] = NONE;
+            self.pred_mentee[ju] = NONE;
+        }
+
+        self.touched.clear();
+        self.finalized.clear();
+        self.heap.clear();
+    }
+}
+
+/// A connected component: its mentees and mentors in increasing global index.
+struct Component {
+    mentees: Vec<u32>,
+    mentors: Vec<u32>,
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let p = parent[x as usize];
+        parent[x as usize] = parent[p as usize];
+        x = p;
+    }
+    x
+}
+
+/// Connected components with at least one arc, largest first (so rayon starts the long one
+/// early).
+fn components(net: &Network) -> Vec<Component> {
+    let n = net.mentees();
+    let m = net.mentors();
+    let mut parent: Vec<u32> = (0..(n + m) as u32).collect();
+    for i in 0..n {
+        for e in net.row_start[i]..net.row_start[i + 1] {
+            let a = find(&mut parent, i as u32);
+            let b = find(&mut parent, (n + net.head[e] as usize) as u32);
+            if a != b {
+                let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                parent[hi as usize] = lo;
+            }
+        }
+    }
+    let mut id = vec![NONE; n + m];
+    let mut comps: Vec<Component> = Vec::new();
+    for i in 0..n {
+        if net.row_start[i] == net.row_start[i + 1] {
+            continue;
+        }
+        let r = find(&mut parent, i as u32) as usize;
+        if id[r] == NONE {
+            id[r] = comps.len() as u32;
+            comps.push(Component {
+                mentees: Vec::new(),
+                mentors: Vec::new(),
+            });
+        }
+        comps[id[r] as usize].mentees.push(i as u32);
+    }
+    for j in 0..m {
+        let r = find(&mut parent, (n + j) as u32) as usize;
+        if id[r] != NONE {
+            comps[id[r] as usize].mentors.push(j as u32);
+        }
+    }
+    // Store each component's mentees grouped by their cheapest mentor: the members of one
+    // mentor then have nearby rows in memory, which measured faster (fewer cache misses when a
+    // mentor's contracted adjacency is rebuilt). Ties keep index order, so it is deterministic.
+    let cheapest = |i: u32| -> u32 {
+        let r = net.row_start[i as usize]..net.row_start[i as usize + 1];
+        let mut best = (i64::MAX, u32::MAX);
+        for e in r {
+            best = best.min((net.cost[e], net.head[e]));
+        }
+        best.1
+    };
+    for c in &mut comps {
+        c.mentees.sort_by_cached_key(|&i| (cheapest(i), i));
+    }
+    comps.sort_by_key(|c| Reverse(c.mentees.len()));
+    comps
+}
+
+impl Component {
+    fn subnetwork(&self, net: &Network) -> Network {
+        let mut local = vec![NONE; net.mentors()];
+        for (k, &j) in self.mentors.iter().enumerate() {
+            local[j as usize] = k as u32;
+        }
+        let mut row_start = Vec::with_capacity(self.mentees.len() + 1);
+        row_start.push(0);
+        let mut head = Vec::new();
+        let mut cost = Vec::new();
+        for &i in &self.mentees {
+            let (lo, hi) = (net.row_start[i as usize], net.row_start[i as usize + 1]);
+            // Local mentor order follows global order, so rows stay sorted.
+            head.extend(net.head[lo..hi].iter().map(|&j| local[j as usize]));
+            cost.extend_from_slice(&net.cost[lo..hi]);
+            row_start.push(head.len());
+        }
+        Network {
+            capacity: self
+                .mentors
+                .iter()
+                .map(|&j| net.capacity[j as usize])
+                .collect(),
+            row_start,
+            head,
+            cost,
+            unassigned_cost: net.unassigned_cost,
+        }
+    }
+
+    fn scatter(&self, net: &Network, local: &State, global: &mut State) {
+        let mut lo_local = 0usize;
+        for (li, &i) in self.mentees.iter().enumerate() {
+            let i = i as usize;
+            let (lo, hi) = (net.row_start[i], net.row_start[i + 1]);
+            global.u[i] = local.u[li];
+            let a = local.arc[li];
+            // Rows are copied whole, so the offset inside the row is preserved.
+            global.arc[i] = if a == NONE {
+                NONE
+            } else {
+                (lo + (a as usize - lo_local)) as u32
+            };
+            lo_local += hi - lo;
+        }
+        for (lj, &j) in self.mentors.iter().enumerate() {
+            global.p[j as usize] = local.p[lj];
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The domain API: rules, explanations, warm re-proposals, facility coupling and teams.
+
+use matching::{
+    Candidate, CostComponent, CouplingParams, Error, Exclusion, FacilitySite, Mentee, Mentor,
+    Problem, Rules, TeamMentor, UnassignedReason, couple_facilities, form_teams, haversine_km,
+    propose, repropose,
+};
+
+fn mentee(c: &str) -> Mentee {
+    Mentee { cadre: c.into() }
+}
+fn mentor(c: &str, capacity: u32) -> Mentor {
+    Mentor {
+        cadre: c.into(),
+        capacity,
+    }
+}
+fn cand(mentee: usize, mentor: usize, costs: &[i64]) -> Candidate {
+    Candidate {
+        mentee,
+        mentor,
+        costs: costs.to_vec(),
+    }
+}
+
+/// Mentees: 0 nurse, 1 nurse, 2 midwife, 3 nurse (all excluded), 4 lab (no lab mentor),
+/// 5 nurse (only a far mentor). Mentors: 0 nurse cap 1, 1 nurse cap 1, 2 midwife cap 1.
+fn problem() -> Problem {
+    Problem {
+        criteria: vec!["language".into(), "distance".into()],
+        mentees: ["nurse", "nurse", "midwife", "nurse", "lab", "nurse"]
+            .map(mentee)
+            .to_vec(),
+        mentors: vec![mentor("nurse", 1), mentor("nurse", 1), mentor("midwife", 1)],
+        candidates: vec![
+            cand(0, 0, &[0, 10]),
+            cand(0, 1, &[500, 20]),
+            cand(1, 0, &[0, 15]),
+            cand(1, 1, &[0, 30]),
+            cand(2, 2, &[0, 5]),
+            cand(2, 0, &[0, 1]), // cross-cadre: blocked by the default rule
+            cand(3, 0, &[0, 1]),
+            cand(4, 0, &[0, 1]), // lab -> nurse: blocked
+            cand(5, 1, &[0, 2000]),
+        ],
+        unassigned_cost: 1000,
+    }
+}
+
+fn rules() -> Rules {
+    Rules {
+        exclusions: vec![Exclusion {
+            mentee: 3,
+            mentor: 0,
+            reason: "direct supervisor".into(),
+        }],
+        ..Rules::default()
+    }
+}
+
+#[test]
+fn proposal_explains_pairs_and_unassigned() {
+    let p = propose(&problem(), &rules()).expect("valid");
+    let pairs: Vec<(usize, usize)> = p.pairs.iter().map(|x| (x.mentee, x.mentor)).collect();
+    assert_eq!(pairs, vec![(0, 0), (1, 1), (2, 2)]);
+    assert_eq!(
+        p.pairs[0].breakdown,
+        vec![
+            CostComponent {
+                criterion: "language".into(),
+                cost: 0
+            },
+            CostComponent {
+                criterion: "distance".into(),
+                cost: 10
+            },
+        ]
+    );
+    for pair in &p.pairs {
+        assert_eq!(
+            pair.cost,
+            pair.breakdown.iter().map(|c| c.cost).sum::<i64>()
+        );
+    }
+    let reasons: Vec<(usize, UnassignedReason)> = p
+        .unassigned
+        .iter()
+        .map(|u| (u.mentee, u.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (
+                3,
+                UnassignedReason::ExcludedByRule {
+                    reasons: vec!["direct supervisor".into()]
+                }
+            ),
+            (4, UnassignedReason::NoEligibleMentor),
+            (5, UnassignedReason::CapacityExhausted),
+        ]
+    );
+    assert_eq!(p.objective, 10 + 30 + 5 + 3 * 1000);
+}
+
+#[test]
+fn cheaper_unassigned_reason() {
+    let mut pr = problem();
+    pr.mentors[1].capacity = 2; // mentor 1 has room, but mentee 5's pair costs 2000 > 1000
+    let p = propose(&pr, &rules()).expect("valid");
+    let r = p
+        .unassigned
+        .iter()
+        .find(|u| u.mentee == 5)
+        .map(|u| u.reason.clone());
+    assert_eq!(r, Some(UnassignedReason::CheaperUnassigned));
+}
+
+#[test]
+fn cadre_pairs_pins_and_forbids() {
+    let mut r = rules();
+    r.cadre_pairs = Some(vec![
+        ("nurse".into(), "nurse".into()),
+        ("midwife".into(), "midwife".into()),
+        ("lab".into(), "nurse".into()),
+    ]);
+    r.pins = vec![(1, 0)];
+    r.forbids = vec![(0, 0)];
+    let p = propose(&problem(), &r).expect("valid");
+    let pin = p.pairs.iter().find(|x| x.mentee == 1).expect("pinned pair");
+    assert!(pin.pinned);
+    assert_eq!(pin.mentor, 0);
+    // Mentee 0 cannot use mentor 0 (forbidden and full): takes mentor 1 at 520.
+    let m0 = p.pairs.iter().find(|x| x.mentee == 0).expect("pair");
+    assert_eq!((m0.mentor, m0.cost), (1, 520));
+    // Mentee 4 (lab) is now eligible for mentor 0, which is full.
+    let r4 = p
+        .unassigned
+        .iter()
+        .find(|u| u.mentee == 4)
+        .map(|u| u.reason.clone());
+    assert_eq!(r4, Some(UnassignedReason::CapacityExhausted));
+}
+
+#[test]
+fn bad_rules_are_errors() {
+    let mut r = rules();
+    r.pins = vec![(0, 0), (1, 0)];
+    assert!(matches!(propose(&problem(), &r), Err(Error::BadPin { .. })));
+    let mut r = rules();
+    r.pins = vec![(0, 0)];
+    r.forbids = vec![(0, 0)];
+    assert!(matches!(propose(&problem(), &r), Err(Error::BadPin { .. })));
+    let mut pr = problem();
+    pr.candidates[0].costs = vec![1];
+    assert!(matches!(
+        propose(&pr, &rules()),
+        Err(Error::CriteriaMismatch { index: 0, .. })
+    ));
+    let mut pr = problem();
+    pr.candidates.push(cand(0, 0, &[1, 1]));
+    assert!(matches!(
+        propose(&pr, &rules()),
+        Err(Error::DuplicateArc {
+            first: 0,
+            second: 9,
+            ..
+        })
+    ));
+    let mut pr = problem();
+    pr.candidates.push(cand(9, 0, &[1, 1]));
+    assert!(matches!(
+        propose(&pr, &rules()),
+        Err(Error::UnknownMentee { mentee: 9, .. })
+    ));
+}
+
+#[test]
+fn repropose_after_a_mentor_leaves_matches_a_cold_run() {
+    let pr = problem();
+    let first = propose(&pr, &rules()).expect("valid");
+    let mut changed = pr.clone();
+    changed.mentors[0].capacity = 0;
+    let warm = repropose(&changed, &rules(), &first.warm_start).expect("valid");
+    let cold = propose(&changed, &rules()).expect("valid");
+    assert_eq!(warm.objective, cold.objective);
+    assert_eq!(warm.pairs, cold.pairs);
+    assert!(warm.pairs.iter().all(|p| p.mentor != 0));
+}
+
+#[test]
+fn haversine_known_distances() {
+    // One degree of longitude on the equator.
+    assert!((haversine_km(0.0, 0.0, 0.0, 1.0) - 111.195).abs() < 0.01);
+    // Nairobi to Kampala, about 505 km.
+    let d = haversine_km(-1.2921, 36.8219, 0.3476, 32.5825);
+    assert!((d - 505.0).abs() < 10.0, "{d}");
+    assert_eq!(haversine_km(10.0, 20.0, 10.0, 20.0), 0.0);
+}
+
+#[test]
+fn facility_coupling_minimises_distance_with_capacity() {
+    let site = |lat: f64, lon: f64, strength: f64| FacilitySite { lat, lon, strength };
+    // Strong at lon 0 and lon 10; weak at lon 1, 2 and 9.
+    let sites = vec![
+        site(0.0, 0.0, 0.9),
+        site(0.0, 10.0, 0.9),
+        site(0.0, 1.0, 0.1),
+        site(0.0, 2.0, 0.1),
+        site(0.0, 9.0, 0.1),
+    ];
+    let params = CouplingParams {
+        threshold: 0.5,
+        max_per_strong: 1,
+        max_km: None,
+    };
+    let c = couple_facilities(&sites, &params).expect("valid");
+    // Capacity 1 each: only two weak facilities can be coupled; 2->0 and 4->1 is cheapest.
+    let pairs: Vec<(usize, usize)> = c.pairs.iter().map(|p| (p.0, p.1)).collect();
+    assert_eq!(pairs, vec![(2, 0), (4, 1)]);
+    assert_eq!(c.unpaired, vec![3]);
+    let params = CouplingParams {
+        threshold: 0.5,
+        max_per_strong: 2,
+        max_km: Some(500.0),
+    };
+    let c = couple_facilities(&sites, &params).expect("valid");
+    let pairs: Vec<(usize, usize)> = c.pairs.iter().map(|p| (p.0, p.1)).collect();
+    assert_eq!(pairs, vec![(2, 0), (3, 0), (4, 1)]);
+}
+
+#[test]
+fn teams_cover_required_cadres() {
+    let fac = |lon: f64| FacilitySite {
+        lat: 0.0,
+        lon,
+        strength: 0.0,
+    };
+    let tm = |cadre: &str, lon: f64, max_facilities| TeamMentor {
+        cadre: cadre.into(),
+        lat: 0.0,
+        lon,
+        max_facilities,
+    };
+    let facilities = vec![fac(0.0), fac(5.0)];
+    let mentors = vec![
+        tm("surgeon", 0.1, 1),
+        tm("surgeon", 5.1, 1),
+        tm("anesthetist", 2.5, 2),
+        tm("or_nurse", 4.9, 1),
+    ];
+    let required: Vec<String> = ["surgeon", "anesthetist", "or_nurse"]
+        .map(String::from)
+        .to_vec();
+    let t = form_teams(&facilities, &mentors, &required, None).expect("valid");
+    assert_eq!(
+        t.teams[0].members,
+        vec![("surgeon".to_string(), 0), ("anesthetist".to_string(), 2)]
+    );
+    assert_eq!(t.teams[0].missing, vec!["or_nurse".to_string()]);
+    assert_eq!(
+        t.teams[1].members,
+        vec![
+            ("surgeon".to_string(), 1),
+            ("anesthetist".to_string(), 2),
+            ("or_nurse".to_string(), 3)
+        ]
+    );
+    assert!(t.teams[1].missing.is_empty());
+}

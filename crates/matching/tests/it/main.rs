@@ -1,0 +1,254 @@
+//! Integration tests for the matching crate: exactness against reference solvers on thousands of
+//! random instances (cold, warm and with several components), the domain API's explanations,
+//! facility coupling and teams, and every bad-input case of the instance files.
+
+mod domain;
+mod files;
+mod reference;
+
+use matching::{Arc, Network, WarmStart, is_optimal, resolve, solve, solve_dense};
+use proptest::prelude::*;
+
+use reference::{brute_force, brute_force_dense, mcf_bellman_ford};
+
+/// A random small instance: (mentees, capacities, arcs, unassigned cost).
+fn instance(
+    max_mentees: usize,
+    max_mentors: usize,
+) -> impl Strategy<Value = (usize, Vec<u32>, Vec<Arc>, i64)> {
+    (1..=max_mentees, 1..=max_mentors).prop_flat_map(|(n, m)| {
+        (
+            Just(n),
+            proptest::collection::vec(0u32..4, m),
+            proptest::collection::vec(proptest::option::weighted(0.6, -20i64..100), n * m),
+            -10i64..150,
+        )
+            .prop_map(move |(n, caps, cells, u)| {
+                let arcs = cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, c)| {
+                        c.map(|cost| Arc {
+                            mentee: (k / m) as u32,
+                            mentor: (k % m) as u32,
+                            cost,
+                        })
+                    })
+                    .collect();
+                (n, caps, arcs, u)
+            })
+    })
+}
+
+fn check_solution(net: &Network, sol: &matching::Solution) {
+    assert!(is_optimal(net, sol), "optimality certificate fails");
+    let mut load = vec![0u32; net.mentors()];
+    let mut obj = 0i64;
+    for (i, m) in sol.mentor_of().iter().enumerate() {
+        match m {
+            Some(j) => {
+                load[*j as usize] += 1;
+                let e = sol.arc_of(i).expect("assigned mentee has an arc");
+                let (jj, c) = net.row(i).find(|&(jj, _)| jj == *j).expect("arc exists");
+                assert_eq!(jj, *j);
+                obj += c;
+                let _ = e;
+            }
+            None => obj += net.unassigned_cost(),
+        }
+    }
+    for (j, &l) in load.iter().enumerate() {
+        assert!(l <= net.capacities()[j], "mentor {j} over capacity");
+    }
+    assert_eq!(obj, sol.objective());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// Cold solve equals brute force on tiny instances, with a valid certificate.
+    #[test]
+    fn cold_matches_brute_force((n, caps, arcs, u) in instance(6, 3)) {
+        let net = Network::new(n, caps.clone(), &arcs, u).expect("valid");
+        let sol = solve(&net);
+        check_solution(&net, &sol);
+        prop_assert_eq!(sol.objective(), brute_force(n, &caps, &arcs, u));
+        // Deterministic.
+        prop_assert_eq!(solve(&net), sol);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    /// Cold solve equals a Bellman–Ford successive-shortest-path reference on larger instances.
+    #[test]
+    fn cold_matches_bellman_ford((n, caps, arcs, u) in instance(25, 8)) {
+        let net = Network::new(n, caps.clone(), &arcs, u).expect("valid");
+        let sol = solve(&net);
+        check_solution(&net, &sol);
+        prop_assert_eq!(sol.objective(), mcf_bellman_ford(n, &caps, &arcs, u));
+    }
+
+    /// Warm re-solve after mentors leave (capacity 0), capacities change, arcs disappear or
+    /// costs change equals a cold solve of the changed instance.
+    #[test]
+    fn warm_equals_cold(
+        (n, caps, arcs, u) in instance(25, 8),
+        leave in proptest::collection::vec(any::<bool>(), 8),
+        bump in proptest::collection::vec(0u32..3, 8),
+        drop_arc in proptest::collection::vec(0u8..10, 200),
+        recost in proptest::collection::vec(-30i64..30, 200),
+        mode in 0u8..4,
+    ) {
+        let net = Network::new(n, caps.clone(), &arcs, u).expect("valid");
+        let first = solve(&net);
+        let (caps2, arcs2) = match mode {
+            // 1. mentors leave
+            0 => (caps.iter().enumerate().map(|(j, &c)| if leave[j] { 0 } else { c }).collect(), arcs.clone()),
+            // 2. capacities change both ways
+            1 => (caps.iter().enumerate().map(|(j, &c)| if leave[j] { c.saturating_sub(1) } else { c + bump[j] }).collect(), arcs.clone()),
+            // 3. arcs disappear
+            2 => (caps.clone(), arcs.iter().enumerate().filter(|(k, _)| drop_arc[k % 200] != 0).map(|(_, a)| *a).collect()),
+            // 4. costs change
+            _ => (caps.clone(), arcs.iter().enumerate().map(|(k, a)| Arc { cost: a.cost + recost[k % 200], ..*a }).collect()),
+        };
+        let changed = Network::new(n, caps2, &arcs2, u).expect("valid");
+        let cold = solve(&changed);
+        let warm = resolve(&changed, &first.warm_start()).expect("shape ok");
+        check_solution(&changed, &warm);
+        prop_assert_eq!(warm.objective(), cold.objective());
+        prop_assert_eq!(warm.objective(), mcf_bellman_ford(n, changed.capacities(), &arcs2, u));
+    }
+
+    /// Several disjoint blocks (components) solve to the sum of their optima.
+    #[test]
+    fn components_add_up(blocks in proptest::collection::vec(instance(8, 3), 1..5)) {
+        let mut arcs = Vec::new();
+        let mut caps = Vec::new();
+        let mut n = 0u32;
+        let mut total = 0i64;
+        let u = 77;
+        for (bn, bcaps, barcs, _) in &blocks {
+            let m0 = caps.len() as u32;
+            for a in barcs {
+                arcs.push(Arc { mentee: a.mentee + n, mentor: a.mentor + m0, cost: a.cost });
+            }
+            caps.extend_from_slice(bcaps);
+            total += brute_force(*bn, bcaps, barcs, u);
+            n += *bn as u32;
+        }
+        let net = Network::new(n as usize, caps, &arcs, u).expect("valid");
+        let sol = solve(&net);
+        check_solution(&net, &sol);
+        prop_assert_eq!(sol.objective(), total);
+    }
+
+    /// Dense LAPJV equals brute force over permutations, also for rectangular matrices.
+    #[test]
+    fn dense_matches_brute_force(
+        rows in 1usize..6, cols in 1usize..6,
+        cells in proptest::collection::vec(-50i64..1000, 36),
+    ) {
+        let c: Vec<i64> = cells[..rows * cols].to_vec();
+        let sol = solve_dense(&c, rows, cols).expect("valid");
+        prop_assert_eq!(sol.objective, brute_force_dense(&c, rows, cols));
+        let mut used = std::collections::BTreeSet::new();
+        let mut obj = 0;
+        for (r, &col) in sol.col_of_row.iter().enumerate() {
+            if col != usize::MAX {
+                prop_assert!(used.insert(col));
+                obj += c[r * cols + col];
+            }
+        }
+        prop_assert_eq!(obj, sol.objective);
+        prop_assert_eq!(used.len(), rows.min(cols));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Dense LAPJV on larger square matrices equals the sparse solver (U large enough that
+    /// everyone is assigned).
+    #[test]
+    fn dense_matches_sparse(n in 1usize..40, seed in any::<u64>()) {
+        let mut s = seed | 1;
+        let mut c = Vec::with_capacity(n * n);
+        for _ in 0..n * n {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            c.push((s % 1000) as i64);
+        }
+        let dense = solve_dense(&c, n, n).expect("valid");
+        let arcs: Vec<Arc> = (0..n * n)
+            .map(|k| Arc { mentee: (k / n) as u32, mentor: (k % n) as u32, cost: c[k] })
+            .collect();
+        let net = Network::new(n, vec![1; n], &arcs, 1_000_000).expect("valid");
+        prop_assert_eq!(dense.objective, solve(&net).objective());
+    }
+}
+
+#[test]
+fn warm_start_with_wrong_shape_is_an_error() {
+    let net = Network::new(
+        2,
+        vec![1],
+        &[Arc {
+            mentee: 0,
+            mentor: 0,
+            cost: 1,
+        }],
+        10,
+    )
+    .expect("ok");
+    let w = WarmStart {
+        mentor_of: vec![None],
+        mentor_price: vec![0],
+    };
+    assert!(matches!(
+        resolve(&net, &w),
+        Err(matching::Error::WarmStartShape { .. })
+    ));
+}
+
+#[test]
+fn network_rejects_bad_arcs() {
+    use matching::Error;
+    let a = |mentee, mentor, cost| Arc {
+        mentee,
+        mentor,
+        cost,
+    };
+    assert!(matches!(
+        Network::new(1, vec![1], &[a(1, 0, 1)], 5),
+        Err(Error::UnknownMentee { mentee: 1, .. })
+    ));
+    assert!(matches!(
+        Network::new(1, vec![1], &[a(0, 3, 1)], 5),
+        Err(Error::UnknownMentor { mentor: 3, .. })
+    ));
+    assert!(matches!(
+        Network::new(1, vec![1], &[a(0, 0, 1), a(0, 0, 2)], 5),
+        Err(Error::DuplicateArc {
+            first: 0,
+            second: 1,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Network::new(1, vec![1], &[a(0, 0, i64::MAX)], 5),
+        Err(Error::CostOverflow { .. })
+    ));
+    assert!(matches!(
+        Network::new(1, vec![1], &[], i64::MIN),
+        Err(Error::CostOverflow { .. })
+    ));
+}
+
+#[test]
+fn dense_rejects_bad_shape() {
+    assert!(matches!(
+        solve_dense(&[1, 2, 3], 2, 2),
+        Err(matching::Error::DenseShape { .. })
+    ));
+}

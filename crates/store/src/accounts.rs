@@ -1,0 +1,320 @@
+//! Accounts, sessions, API tokens and sign-in throttling. Secrets are never stored: sessions
+//! and tokens are kept as SHA-256 hashes computed by the caller, passwords as argon2id hashes.
+
+use crate::audit::Action;
+use crate::{Actor, Db, DbError, on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use domain::ids::{AccountId, PersonId};
+use serde::Serialize;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Id.
+    pub id: AccountId,
+    /// Sign-in name (lower case).
+    pub username: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// The person this account belongs to.
+    pub person: Option<PersonId>,
+    /// System administrator.
+    pub is_admin: bool,
+    /// Interface language the person chose; empty until they choose.
+    pub locale: String,
+}
+
+/// Audit view of an account: everything but the hash.
+#[derive(Serialize)]
+struct AccountRecord<'a> {
+    id: i64,
+    username: &'a str,
+    person: Option<PersonId>,
+    is_admin: bool,
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Row id.
+    pub id: i64,
+    /// Owner.
+    pub account: AccountId,
+    /// Token forms must echo.
+    pub csrf_token: String,
+    /// Created (absolute time-out counts from here).
+    pub created_at: DateTime<Utc>,
+    /// Last request (idle time-out counts from here).
+    pub last_seen_at: DateTime<Utc>,
+    /// Hard end.
+    pub expires_at: DateTime<Utc>,
+}
+
+type SessionRow = (
+    i64,
+    i64,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
+
+type AccountRow = (i64, String, String, Option<i64>, bool, String);
+
+fn account_from((id, username, hash, person, is_admin, locale): AccountRow) -> Account {
+    Account {
+        id: AccountId(id),
+        username,
+        password_hash: hash,
+        person: person.map(PersonId),
+        is_admin,
+        locale,
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, password_hash, person_id, is_admin, locale";
+
+impl Db {
+    /// Creates an account.
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password_hash: &str,
+        person: Option<PersonId>,
+        is_admin: bool,
+    ) -> Result<Account, DbError> {
+        let username = username.trim().to_lowercase();
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO accounts (username, password_hash, person_id, is_admin, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(&username)
+            .bind(password_hash)
+            .bind(person.map(|p| p.0))
+            .bind(is_admin)
+            .bind(crate::now())
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        let record = AccountRecord {
+            id,
+            username: &username,
+            person,
+            is_admin,
+        };
+        tx.audit::<(), _>(actor, Action::Create, "account", id, None, Some(&record))
+            .await?;
+        tx.commit().await?;
+        self.account(AccountId(id)).await
+    }
+
+    /// Sets a new password hash.
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        password_hash: &str,
+    ) -> Result<(), DbError> {
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash).bind(account.0).execute(&mut *conn).await?.rows_affected()
+        });
+        let note = serde_json::json!({ "password": "changed" });
+        tx.audit::<(), _>(actor, Action::Update, "account", account, None, Some(&note))
+            .await?;
+        tx.commit().await
+    }
+
+    /// Remembers the account's interface language (so it follows the person across devices).
+    pub async fn set_account_locale(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        locale: &str,
+    ) -> Result<(), DbError> {
+        let before = self.account(account).await?;
+        if before.locale == locale {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE accounts SET locale = $1 WHERE id = $2")
+                .bind(locale)
+                .bind(account.0)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        });
+        let b = serde_json::json!({ "locale": before.locale });
+        let a = serde_json::json!({ "locale": locale });
+        tx.audit(
+            actor,
+            Action::Update,
+            "account",
+            account,
+            Some(&b),
+            Some(&a),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The account with this id.
+    pub async fn account(&self, id: AccountId) -> Result<Account, DbError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        let row: Option<AccountRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(account_from).ok_or_else(|| DbError::NotFound {
+            entity: "account",
+            key: id.to_string(),
+        })
+    }
+
+    /// The account with this username, if any.
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>, DbError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
+        let row: Option<AccountRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username.trim().to_lowercase()).fetch_optional(pool).await?
+        });
+        Ok(row.map(account_from))
+    }
+
+    /// Stores a new session.
+    pub async fn create_session(
+        &self,
+        account: AccountId,
+        token_hash: &str,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+            )
+            .bind(token_hash).bind(account.0).bind(csrf_token).bind(now).bind(expires_at)
+            .execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The session with this token hash, if any.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, DbError> {
+        let row: Option<SessionRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, account_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(
+            |(id, account, csrf_token, created_at, last_seen_at, expires_at)| Session {
+                id,
+                account: AccountId(account),
+                csrf_token,
+                created_at,
+                last_seen_at,
+                expires_at,
+            },
+        ))
+    }
+
+    /// Records activity on a session (the idle time-out restarts).
+    pub async fn touch_session(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id).execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, id: i64) -> Result<(), DbError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Removes sessions past their idle or absolute limit.
+    pub async fn purge_sessions(
+        &self,
+        idle_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DbError> {
+        let done = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR expires_at < $2")
+                .bind(idle_before).bind(now).execute(pool).await?.rows_affected()
+        });
+        Ok(done)
+    }
+
+    /// Stores a personal access token.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<i64, DbError> {
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(account.0).bind(name).bind(token_hash).bind(crate::now())
+            .fetch_one(&mut *conn).await?
+        });
+        let record = serde_json::json!({ "id": id, "account": account, "name": name });
+        tx.audit::<(), _>(actor, Action::Create, "api_token", id, None, Some(&record))
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The account a live token belongs to; records its use.
+    pub async fn account_for_token(&self, token_hash: &str) -> Result<Option<AccountId>, DbError> {
+        let row: Option<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, account_id FROM api_tokens WHERE token_hash = $1 AND NOT revoked")
+                .bind(token_hash).fetch_optional(pool).await?
+        });
+        if let Some((id, _)) = row {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(crate::now()).bind(id).execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(row.map(|(_, account)| AccountId(account)))
+    }
+
+    /// Records a failed sign-in under `key`.
+    pub async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<(), DbError> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key).bind(at).execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Failed sign-ins under `key` since `since`.
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, DbError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key).bind(since).fetch_one(pool).await?
+        }))
+    }
+
+    /// Forgets failures under `key` (after a successful sign-in to that account).
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+}

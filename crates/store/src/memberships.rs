@@ -1,0 +1,234 @@
+//! Memberships (a person's role in a program at an org unit) and pairings.
+
+use crate::audit::Action;
+use crate::error::stored;
+use crate::{Actor, Db, DbError, on_pool, on_tx};
+use domain::access::{Grant, Role};
+use domain::ids::{MembershipId, OrgUnitId, PairingId, PersonId, ProgramId};
+use serde::Serialize;
+
+/// A membership with the names a page or API client needs.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Membership {
+    /// Id.
+    #[schema(value_type = i64)]
+    pub id: MembershipId,
+    /// Program.
+    #[schema(value_type = i64)]
+    pub program: ProgramId,
+    /// Person.
+    #[schema(value_type = i64)]
+    pub person: PersonId,
+    /// Person's name.
+    pub person_name: String,
+    /// Role.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// Scope org unit.
+    #[schema(value_type = i64)]
+    pub org_unit: OrgUnitId,
+    /// Its name.
+    pub org_unit_name: String,
+    /// Its path.
+    pub org_unit_path: String,
+}
+
+type Row = (i64, i64, i64, String, String, i64, String, String);
+
+fn from_row(
+    (id, program, person, person_name, role, org_unit, org_unit_name, path): Row,
+) -> Result<Membership, DbError> {
+    Ok(Membership {
+        id: MembershipId(id),
+        program: ProgramId(program),
+        person: PersonId(person),
+        person_name,
+        role: stored(Role::parse(&role))?,
+        org_unit: OrgUnitId(org_unit),
+        org_unit_name,
+        org_unit_path: path,
+    })
+}
+
+const SELECT: &str = "SELECT m.id, m.program_id, m.person_id, p.name, m.role, m.org_unit_id, o.name, o.path \
+     FROM memberships m JOIN people p ON p.id = m.person_id JOIN org_units o ON o.id = m.org_unit_id";
+
+/// A mentorship pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pairing {
+    /// Id.
+    pub id: PairingId,
+    /// Program.
+    pub program: ProgramId,
+    /// Mentor.
+    pub mentor: PersonId,
+    /// Mentee.
+    pub mentee: PersonId,
+    /// `proposed`, `active` or `ended`.
+    pub status: String,
+}
+
+impl Db {
+    /// Memberships in a program under an org-unit path prefix, by person name.
+    pub async fn memberships_of_program(
+        &self,
+        program: ProgramId,
+        under_path: &str,
+    ) -> Result<Vec<Membership>, DbError> {
+        let sql =
+            format!("{SELECT} WHERE m.program_id = $1 AND o.path LIKE $2 ORDER BY p.name, m.role");
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).bind(format!("{under_path}%")).fetch_all(pool).await?
+        });
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// A person's memberships in every program.
+    pub async fn memberships_of_person(
+        &self,
+        person: PersonId,
+    ) -> Result<Vec<Membership>, DbError> {
+        let sql = format!("{SELECT} WHERE m.person_id = $1 ORDER BY m.program_id, m.role");
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person.0).fetch_all(pool).await?
+        });
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// One membership.
+    pub async fn membership(&self, id: MembershipId) -> Result<Membership, DbError> {
+        let sql = format!("{SELECT} WHERE m.id = $1");
+        let row: Option<Row> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
+        });
+        from_row(row.ok_or_else(|| DbError::NotFound {
+            entity: "membership",
+            key: id.to_string(),
+        })?)
+    }
+
+    /// The roles a person holds, for access decisions.
+    pub async fn grants_of(&self, person: PersonId) -> Result<Vec<Grant>, DbError> {
+        Ok(self
+            .memberships_of_person(person)
+            .await?
+            .into_iter()
+            .map(|m| Grant {
+                program: m.program,
+                role: m.role,
+                org_unit_path: m.org_unit_path,
+            })
+            .collect())
+    }
+
+    /// Gives a person a role in a program at an org unit, checking the role fits the unit's
+    /// level (a facility leader at a facility, a regional viewer at a region).
+    pub async fn add_membership(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        person: PersonId,
+        role: Role,
+        org_unit: OrgUnitId,
+    ) -> Result<Membership, DbError> {
+        self.program(program).await?;
+        self.person(person).await?;
+        let unit = self.org_unit(org_unit).await.map_err(|_| {
+            DbError::Invalid(domain::FieldError::new(
+                "org_unit",
+                format!("no org unit has id {org_unit}"),
+            ))
+        })?;
+        role.check_scope(unit.level)?;
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO memberships (program_id, person_id, role, org_unit_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(program.0)
+            .bind(person.0)
+            .bind(role.as_str())
+            .bind(org_unit.0)
+            .bind(crate::now())
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        let record = serde_json::json!({
+            "id": id, "program": program, "person": person, "role": role, "org_unit": org_unit,
+        });
+        tx.audit::<(), _>(actor, Action::Create, "membership", id, None, Some(&record))
+            .await?;
+        tx.commit().await?;
+        self.membership(MembershipId(id)).await
+    }
+
+    /// Removes a membership.
+    pub async fn remove_membership(&self, actor: &Actor, id: MembershipId) -> Result<(), DbError> {
+        let before = self.membership(id).await?;
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM memberships WHERE id = $1").bind(id.0).execute(&mut *conn).await?.rows_affected()
+        });
+        tx.audit::<_, ()>(actor, Action::Delete, "membership", id, Some(&before), None)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Records a pairing (matching creates these; the demo and tests too).
+    pub async fn add_pairing(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        mentor: PersonId,
+        mentee: PersonId,
+        status: &str,
+    ) -> Result<Pairing, DbError> {
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(program.0)
+            .bind(mentor.0)
+            .bind(mentee.0)
+            .bind(status)
+            .bind(crate::now())
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        let pairing = Pairing {
+            id: PairingId(id),
+            program,
+            mentor,
+            mentee,
+            status: status.to_owned(),
+        };
+        tx.audit::<(), _>(actor, Action::Create, "pairing", id, None, Some(&pairing))
+            .await?;
+        tx.commit().await?;
+        Ok(pairing)
+    }
+
+    /// Pairings a person is part of (as mentor or mentee), not ended.
+    pub async fn pairings_of(&self, person: PersonId) -> Result<Vec<Pairing>, DbError> {
+        let rows: Vec<(i64, i64, i64, i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
+                 WHERE status <> 'ended' AND (mentor_id = $1 OR mentee_id = $1) ORDER BY id",
+            )
+            .bind(person.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, program, mentor, mentee, status)| Pairing {
+                id: PairingId(id),
+                program: ProgramId(program),
+                mentor: PersonId(mentor),
+                mentee: PersonId(mentee),
+                status,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,89 @@
+//! `tandem import …`: files into the database, all or nothing.
+
+use anyhow::{Context, bail};
+use clap::{Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Org units from CSV (code,name,level,parent_code[,dhis2_uid,latitude,longitude]) or a
+    /// DHIS2 organisationUnits JSON export.
+    OrgUnits {
+        /// The file.
+        file: PathBuf,
+        /// File format; by default from the extension (.csv or .json).
+        #[arg(long, value_enum)]
+        format: Option<OrgUnitFormat>,
+    },
+    /// People from CSV (name,time_zone[,cadre,…,email,…,program,role,org_unit]).
+    People {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+/// Org-unit file formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OrgUnitFormat {
+    /// Comma-separated values.
+    Csv,
+    /// DHIS2 `organisationUnits` JSON.
+    Dhis2Json,
+}
+
+fn read(file: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))
+}
+
+/// Runs an import.
+pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
+    let actor = store::Actor::system("cli import");
+    match command {
+        ImportCommand::OrgUnits { file, format } => {
+            let name = file.display().to_string();
+            let format = match format {
+                Some(f) => f,
+                None => match file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("csv") => OrgUnitFormat::Csv,
+                    Some("json") => OrgUnitFormat::Dhis2Json,
+                    _ => bail!(
+                        "{name}: cannot tell the format from the extension; pass --format csv or --format dhis2-json"
+                    ),
+                },
+            };
+            let bytes = read(&file)?;
+            let rows = match format {
+                OrgUnitFormat::Csv => interop::org_units_csv::parse(&name, bytes.as_slice())?,
+                OrgUnitFormat::Dhis2Json => interop::dhis2::parse(&name, &bytes)?,
+            };
+            let counts = db
+                .import_org_units(&actor, &rows)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+            println!(
+                "{name}: {} created, {} updated, {} unchanged",
+                counts.created, counts.updated, counts.unchanged
+            );
+            Ok(())
+        }
+        ImportCommand::People { file } => {
+            let name = file.display().to_string();
+            let rows = interop::people_csv::parse(&name, read(&file)?.as_slice())?;
+            let counts = db
+                .import_people(&actor, &rows)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+            println!(
+                "{name}: {} created, {} updated, {} memberships added",
+                counts.created, counts.updated, counts.memberships
+            );
+            Ok(())
+        }
+    }
+}

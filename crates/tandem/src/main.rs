@@ -1,0 +1,175 @@
+//! `tandem`: the one binary. Serves the web application, runs migrations, loads the demo,
+//! imports files, manages accounts, and runs the solvers' bench commands.
+
+mod admin;
+mod demo;
+mod import;
+mod serve;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Health-workforce mentorship programs: peer research collaboratives and clinical mentorship.
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about, long_about = None)]
+struct Cli {
+    /// Database: a SQLite file (`sqlite://tandem.db`, the default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        global = true,
+        env = "TANDEM_DATABASE_URL",
+        default_value = "sqlite://tandem.db"
+    )]
+    database_url: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application and API (migrates the database first).
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the two demo programs (once) and serve them; prints the sign-ins to use.
+    Demo {
+        #[command(flatten)]
+        serve: serve::ServeArgs,
+        /// Load the demo data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Accounts and tokens.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Import org units or people from files (all or nothing).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Mentor–mentee matching.
+    #[command(subcommand)]
+    Match(MatchCommand),
+    /// Benchmarks that print a JSON report.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MatchCommand {
+    /// Solve an instance written by shared/bench/matching/gen.py; prints a JSON report.
+    Solve(SolveArgs),
+}
+
+#[derive(Debug, Args)]
+struct SolveArgs {
+    /// `mentee,mentor,cost` rows.
+    #[arg(long)]
+    edges: PathBuf,
+    /// `mentor,capacity` rows.
+    #[arg(long)]
+    mentors: PathBuf,
+    /// Cost of leaving a mentee unassigned.
+    #[arg(long, default_value_t = 100_000)]
+    unassigned_cost: i64,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Indicator roll-ups over an events CSV (see docs/benchmarks.md); prints a JSON report.
+    Indicators {
+        /// Events file.
+        #[arg(long)]
+        events: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Match(MatchCommand::Solve(args)) => {
+            let report = matching::instance::solve_instance_files(
+                &args.edges,
+                &args.mentors,
+                args.unassigned_cost,
+            )?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Indicators { events }) => {
+            let report = indicators::bench::run_bench(&events)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        command => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(run_with_db(&cli.database_url, command))
+        }
+    }
+}
+
+async fn connect(url: &str) -> anyhow::Result<store::Db> {
+    let db = store::Db::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Migrate => {
+            let db = store::Db::connect(url)
+                .await
+                .with_context(|| format!("connecting to {}", redact(url)))?;
+            let applied = db.migrate().await?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Serve(args) => serve::serve(connect(url).await?, args).await,
+        Command::Demo {
+            serve: args,
+            no_serve,
+        } => {
+            let db = connect(url).await?;
+            let signins = demo::load(&db).await?;
+            println!("{signins}");
+            if no_serve {
+                return Ok(());
+            }
+            serve::serve(db, args).await
+        }
+        Command::Admin(command) => admin::run(&connect(url).await?, command).await,
+        Command::Import(command) => import::run(&connect(url).await?, command).await,
+        Command::Match(_) | Command::Bench(_) => unreachable!("handled without a database"),
+    }
+}

@@ -1,0 +1,322 @@
+//! The `tandem` command line, run as a user runs it: the built binary, a fresh database each
+//! time (SQLite file, or a PostgreSQL schema when `TANDEM_TEST_DATABASE_URL` is set).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Cli {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tandem-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = match std::env::var("TANDEM_TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let schema = format!("cli_{name}_{}", std::process::id());
+                let psql = Command::new("psql")
+                    .args([
+                        base.as_str(),
+                        "-q",
+                        "-c",
+                        &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"),
+                    ])
+                    .output()
+                    .expect("psql runs");
+                assert!(
+                    psql.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&psql.stderr)
+                );
+                let sep = if base.contains('?') { '&' } else { '?' };
+                format!("{base}{sep}options=-csearch_path%3D{schema}")
+            }
+            _ => format!("sqlite://{}", dir.join("t.db").display()),
+        };
+        Cli { dir, url }
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, None, &[])
+    }
+
+    fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+        command
+            .args(args)
+            .env("TANDEM_DATABASE_URL", &self.url)
+            .env_remove("TANDEM_PASSWORD");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("tandem runs");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("tandem finishes")
+    }
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn fails(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "should have failed: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const UNITS: &str = "code,name,level,parent_code,latitude,longitude\n\
+ET,Ethiopia,country,,,\n\
+ET-AM,Amhara,region,ET,,\n\
+ET-AM-EG,East Gojjam,district,ET-AM,,\n\
+ET-AM-EG-DM,Debre Markos Hospital,facility,ET-AM-EG,10.33,37.73\n";
+
+#[test]
+fn help_explains_every_command() {
+    let cli = Cli::new("help");
+    let help = ok(&cli.run(&["--help"]));
+    for command in [
+        "serve", "migrate", "demo", "admin", "import", "match", "bench",
+    ] {
+        assert!(help.contains(command), "{command} in {help}");
+    }
+    let import = ok(&cli.run(&["import", "org-units", "--help"]));
+    assert!(import.contains("DHIS2"), "{import}");
+}
+
+#[test]
+fn an_org_unit_import_failing_on_its_last_row_leaves_nothing() {
+    let cli = Cli::new("units");
+    let bad = format!("{UNITS}ET-AM-EG-XX,Orphan Clinic,facility,ET-AM-NOPE,,\n");
+    let file = cli.file("units.csv", &bad);
+    let err = fails(&cli.run(&["import", "org-units", &file]));
+    assert!(
+        err.contains("units.csv")
+            && err.contains("row 6")
+            && err.contains("ET-AM-NOPE")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    // Nothing half-written: the good rows can be imported now, all created afresh.
+    let good = cli.file("good.csv", UNITS);
+    let out = ok(&cli.run(&["import", "org-units", &good]));
+    assert!(out.contains("4 created, 0 updated, 0 unchanged"), "{out}");
+    let again = ok(&cli.run(&["import", "org-units", &good]));
+    assert!(
+        again.contains("0 created, 0 updated, 4 unchanged"),
+        "{again}"
+    );
+
+    let malformed = cli.file("bad.csv", "code,name,level\nET,Ethiopia,nation\n");
+    let err = fails(&cli.run(&["import", "org-units", &malformed]));
+    assert!(err.contains("bad.csv: row 2, level"), "{err}");
+    let err = fails(&cli.run(&["import", "org-units", &cli.file("units.txt", UNITS)]));
+    assert!(err.contains("--format"), "{err}");
+    let err = fails(&cli.run(&["import", "org-units", "/no/such/file.csv"]));
+    assert!(err.contains("/no/such/file.csv: cannot read"), "{err}");
+    let err = fails(&cli.run(&["import", "org-units", &good, "--format", "xml"]));
+    assert!(err.contains("--format"), "{err}");
+}
+
+#[test]
+fn dhis2_org_units_and_people_import() {
+    let cli = Cli::new("dhis2");
+    let json = r#"{"organisationUnits":[
+      {"id":"ImspTQPwCqd","code":"ET","name":"Ethiopia","level":1},
+      {"id":"at6UHUQatSo","code":"ET-AM","name":"Amhara","level":2,"parent":{"id":"ImspTQPwCqd"}},
+      {"id":"qtr8GGlm4gg","code":"ET-AM-EG","name":"East Gojjam","level":3,"parent":{"id":"at6UHUQatSo"}},
+      {"id":"Rp268JB6Ne4","code":"ET-AM-EG-DM","name":"Debre Markos","level":4,"parent":{"id":"qtr8GGlm4gg"},"geometry":{"type":"Point","coordinates":[37.73,10.33]}}
+    ]}"#;
+    let out = ok(&cli.run(&["import", "org-units", &cli.file("ou.json", json)]));
+    assert!(out.contains("4 created"), "{out}");
+    let err = fails(&cli.run(&[
+        "import",
+        "org-units",
+        &cli.file("broken.json", "{\"organisationUnits\": [{\"id\": 5}]}"),
+    ]));
+    assert!(
+        err.contains("broken.json") && err.contains("organisationUnits[0].id"),
+        "{err}"
+    );
+
+    // The demo has no program here; people rows without placement still import.
+    let people = "name,time_zone,email,languages,cadre\n\
+                  Abebe Kebede,Africa/Addis_Ababa,abebe@example.et,\"am;en\",surgeon\n\
+                  Hana Tesfaye,Africa/Addis_Ababa,hana@example.et,am,anesthetist\n";
+    let out = ok(&cli.run(&["import", "people", &cli.file("people.csv", people)]));
+    assert!(out.contains("2 created"), "{out}");
+    let bad = format!("{people}Last Row,Mars/Base,last@example.et,am,surgeon\n");
+    let err = fails(&cli.run(&["import", "people", &cli.file("people2.csv", &bad)]));
+    assert!(err.contains("people2.csv: row 4, time_zone"), "{err}");
+    let placed = "name,time_zone,email,program,role,org_unit\nNew Person,Africa/Addis_Ababa,new@example.et,no_such_program,mentee,ET-AM-EG-DM\n";
+    let err = fails(&cli.run(&["import", "people", &cli.file("people3.csv", placed)]));
+    assert!(
+        err.contains("row 2")
+            && err.contains("no_such_program")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let updated = ok(&cli.run(&["import", "people", &cli.file("people.csv", people)]));
+    assert!(
+        updated.contains("0 created"),
+        "the failed import wrote nothing and emails match: {updated}"
+    );
+}
+
+#[test]
+fn accounts_are_created_with_a_checked_password_from_stdin() {
+    let cli = Cli::new("admin");
+    let err = fails(&cli.run_with(
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "boss@example.org",
+            "--admin",
+        ],
+        Some("short\n"),
+        &[],
+    ));
+    assert!(
+        err.contains("password: must be at least 10 characters"),
+        "{err}"
+    );
+    let out = ok(&cli.run_with(
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "Boss@Example.org",
+            "--admin",
+        ],
+        Some("a long enough secret\n"),
+        &[],
+    ));
+    assert!(
+        out.contains("boss@example.org") && out.contains("administrator"),
+        "{out}"
+    );
+    let err = fails(&cli.run_with(
+        &["admin", "create-user", "--username", "boss@example.org"],
+        None,
+        &[("TANDEM_PASSWORD", "another long secret")],
+    ));
+    assert!(
+        err.contains("--username") && err.contains("already taken"),
+        "{err}"
+    );
+    let err = fails(&cli.run_with(
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "x@example.org",
+            "--person-email",
+            "nobody@example.org",
+        ],
+        None,
+        &[("TANDEM_PASSWORD", "another long secret")],
+    ));
+    assert!(err.contains("--person-email: no person has email"), "{err}");
+    let token = ok(&cli.run(&[
+        "admin",
+        "create-token",
+        "--username",
+        "boss@example.org",
+        "--name",
+        "ci",
+    ]));
+    assert!(
+        token.trim().starts_with("tdm_") && token.trim().len() == 68,
+        "{token}"
+    );
+    let err = fails(&cli.run(&[
+        "admin",
+        "create-token",
+        "--username",
+        "ghost@example.org",
+        "--name",
+        "ci",
+    ]));
+    assert!(err.contains("no account ghost@example.org"), "{err}");
+}
+
+#[test]
+fn the_demo_loads_once_and_prints_its_sign_ins() {
+    let cli = Cli::new("demo");
+    let first = ok(&cli.run(&["demo", "--no-serve"]));
+    assert!(
+        first.contains("Demo programs loaded")
+            && first.contains("manager@demo.tandem")
+            && first.contains("tandem-demo-2026"),
+        "{first}"
+    );
+    let second = ok(&cli.run(&["demo", "--no-serve"]));
+    assert!(second.contains("already loaded"), "{second}");
+    let migrate = ok(&cli.run(&["migrate"]));
+    assert!(migrate.contains("0 migration(s) applied"), "{migrate}");
+}
+
+#[test]
+fn bad_flags_and_urls_are_named() {
+    let cli = Cli::new("flags");
+    let err = fails(&cli.run(&["serve", "--addr", "not-an-address"]));
+    assert!(err.contains("--addr"), "{err}");
+    let err = fails(&cli.run(&["serve", "--session-hours", "0", "--addr", "127.0.0.1:0"]));
+    assert!(err.contains("--session-hours"), "{err}");
+    let err = fails(&cli.run_with(
+        &["migrate"],
+        None,
+        &[(
+            "TANDEM_DATABASE_URL",
+            "postgres://nobody:secret@127.0.0.1:1/x",
+        )],
+    ));
+    assert!(
+        err.contains("nobody:***@127.0.0.1:1") && !err.contains("secret"),
+        "{err}"
+    );
+    let err = fails(&cli.run(&[
+        "match",
+        "solve",
+        "--edges",
+        "/no/edges.csv",
+        "--mentors",
+        "/no/mentors.csv",
+    ]));
+    assert!(
+        err.contains("/no/edges.csv") || err.contains("/no/mentors.csv"),
+        "{err}"
+    );
+}

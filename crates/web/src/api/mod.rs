@@ -1,0 +1,110 @@
+//! The JSON API under `/api/v1`, described by utoipa; `/api/openapi.json` serves the document
+//! and a test keeps `docs/openapi.json` in step with it.
+//!
+//! Conventions: bearer tokens (`Authorization: Bearer tdm_…`) or a browser session; lists
+//! take `limit` (1–200, default 50) and `offset` and answer `{items, total, limit, offset}`;
+//! every error answers `{"error":{"code","message","field"}}` with a 4xx or 5xx status.
+
+pub mod audit;
+pub mod me;
+pub mod memberships;
+pub mod org_units;
+pub mod people;
+pub mod programs;
+
+use crate::error::AppError;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships."),
+    paths(
+        me::me,
+        programs::list, programs::create, programs::get,
+        memberships::list, memberships::create, memberships::delete,
+        org_units::list, org_units::create, org_units::get,
+        people::list, people::create, people::get, people::update,
+        audit::list,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Pagination parameters.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageParams {
+    /// Checked `(limit, offset)`.
+    pub fn checked(self) -> Result<(i64, i64), AppError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=200).contains(&limit) {
+            return Err(AppError::invalid("limit", "must be between 1 and 200"));
+        }
+        if offset < 0 {
+            return Err(AppError::invalid("offset", "must be 0 or more"));
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// How many match in all.
+    pub total: i64,
+    /// Page size asked for.
+    pub limit: i64,
+    /// Items skipped.
+    pub offset: i64,
+}
+
+impl<T> Page<T> {
+    /// Slices an in-memory list (small lists: programs, org units).
+    pub fn of(all: Vec<T>, limit: i64, offset: i64) -> Self {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect();
+        Self {
+            items,
+            total,
+            limit,
+            offset,
+        }
+    }
+}

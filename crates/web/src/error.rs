@@ -1,0 +1,212 @@
+//! The web layer's one error type, mapped to HTTP in one place.
+//!
+//! Handlers return `Err(AppError)`; `IntoResponse` only sets the status and stashes the error
+//! in the response extensions. The [`render_errors`] middleware then writes the body: the JSON
+//! error shape under `/api`, a translated HTML page elsewhere. So status mapping lives here,
+//! and no handler needs to know which kind of client it serves.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::FieldError;
+use serde::Serialize;
+use std::sync::Arc;
+use store::DbError;
+
+/// What went wrong handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such resource (or not visible to this viewer and not worth revealing).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Not signed in.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Signed in but not allowed.
+    #[error("you do not have access to this")]
+    Forbidden,
+    /// Bad input: names the field (or parameter, or file row).
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// The form's CSRF token was missing or wrong.
+    #[error("the form expired or came from another site; reload the page and try again")]
+    Csrf,
+    /// Too many failed sign-ins.
+    #[error("too many failed sign-ins; try again in {0} minutes")]
+    Throttled(i64),
+    /// Body too large.
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// A failure that is ours, not the client's: logged, never shown in detail.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An invalid-input error on `field`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid(FieldError::new(field, message))
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code in the API error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Invalid(_) => "invalid",
+            AppError::Csrf => "csrf",
+            AppError::Throttled(_) => "too_many_requests",
+            AppError::TooLarge(_) => "payload_too_large",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The field at fault, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid(e) => Some(&e.field),
+            _ => None,
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NotFound { entity, key } => AppError::NotFound(format!("{entity} {key}")),
+            DbError::Invalid(e) => AppError::Invalid(e),
+            DbError::AtRow { row, error } => match AppError::from(*error) {
+                AppError::Invalid(e) => AppError::Invalid(FieldError::new(
+                    format!("row {row}: {}", e.field),
+                    e.message,
+                )),
+                AppError::NotFound(what) => AppError::Invalid(FieldError::new(
+                    format!("row {row}"),
+                    format!("{what} not found"),
+                )),
+                other => other,
+            },
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Invalid(error)
+    }
+}
+
+impl From<domain::FieldErrors> for AppError {
+    fn from(errors: domain::FieldErrors) -> Self {
+        match errors.0.into_iter().next() {
+            Some(first) => AppError::Invalid(first),
+            None => AppError::Internal("empty error list".into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            // Logged once, here at the boundary; the client sees only "internal error".
+            tracing::error!(%detail, "request failed");
+        }
+        let mut response = self.status().into_response();
+        if let AppError::Throttled(minutes) = &self
+            && let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response.extensions_mut().insert(Arc::new(self));
+        response
+    }
+}
+
+/// The JSON error body: `{"error":{"code","message","field"}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Inside the error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `csrf`,
+    /// `too_many_requests`, `payload_too_large`, `internal`.
+    pub code: String,
+    /// Human explanation.
+    pub message: String,
+    /// The field, parameter or file row at fault.
+    pub field: Option<String>,
+}
+
+/// Writes error bodies (see the module comment).
+pub async fn render_errors(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let wanted = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let lang = crate::extract::request_language(request.headers());
+    let response = next.run(request).await;
+    let Some(error) = response.extensions().get::<Arc<AppError>>().cloned() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    let message = match &*error {
+        AppError::Invalid(e) => e.message.clone(),
+        AppError::Throttled(_) | AppError::TooLarge(_) => error.to_string(),
+        other if !is_api => state
+            .i18n
+            .translator(state.i18n.negotiate(&lang))
+            .get(&format!("error-{}", other.code())),
+        other => other.to_string(),
+    };
+    if is_api {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: error.code().to_owned(),
+                message,
+                field: error.field().map(str::to_owned),
+            },
+        };
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let json = serde_json::to_vec(&body).unwrap_or_default();
+        return Response::from_parts(parts, axum::body::Body::from(json));
+    }
+    if matches!(*error, AppError::Unauthorized) {
+        // A person who is not signed in is sent to the sign-in page, not shown an error.
+        let next: String = form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
+        return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let html = crate::pages::error_page(&state, &lang, parts.status, &error, &message);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(html))
+}

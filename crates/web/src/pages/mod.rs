@@ -1,0 +1,191 @@
+//! Server-rendered HTML pages. Each handler builds a `#[derive(Template)]` struct living beside
+//! it; templates under `templates/<area>/` mirror these modules. Every page extends
+//! `base.html` through its [`Layout`].
+
+pub mod memberships;
+pub mod org_units;
+pub mod people;
+pub mod programs;
+pub mod session;
+
+use crate::AppState;
+use crate::auth::{Auth, MaybeAuth};
+use crate::error::AppError;
+use crate::extract::FormData;
+use crate::i18n::{LANGUAGES, Tr};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::access::Role;
+use domain::programs::ProgramKind;
+
+/// What `base.html` needs: translator, title, the signed-in user and their CSRF token.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Translator for this request.
+    pub t: Tr,
+    /// Page title.
+    pub title: String,
+    /// Signed-in username.
+    pub user: Option<String>,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// Language switcher entries (the other languages).
+    pub languages: Vec<(&'static str, &'static str)>,
+}
+
+impl Layout {
+    /// A layout for this request.
+    pub fn new(
+        state: &AppState,
+        headers: &HeaderMap,
+        auth: Option<&Auth>,
+        title: impl Into<String>,
+    ) -> Self {
+        let t = translator(state, headers);
+        Self {
+            languages: LANGUAGES
+                .iter()
+                .filter(|(code, _, _)| *code != t.lang())
+                .map(|(code, name, _)| (*code, *name))
+                .collect(),
+            t,
+            title: title.into(),
+            user: auth.map(|a| a.account.username.clone()),
+            csrf: auth.map(|a| a.csrf_token().to_owned()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The request's translator.
+pub fn translator(state: &AppState, headers: &HeaderMap) -> Tr {
+    let wanted = crate::extract::request_language(headers);
+    state.i18n.translator(state.i18n.negotiate(&wanted))
+}
+
+/// Renders a template as an HTML response.
+pub fn render(template: &impl Template) -> Result<Response, AppError> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// A role's name as the program's field model calls it (peer leader / mentor…).
+pub fn role_label(t: &Tr, role: Role, kind: Option<ProgramKind>) -> String {
+    match (role, kind) {
+        (Role::Mentor, Some(ProgramKind::PeerResearch)) => t.get("role-peer-leader"),
+        (Role::Mentee, Some(ProgramKind::PeerResearch)) => t.get("role-peer-member"),
+        _ => t.get(&format!("role-{}", role.as_str().replace('_', "-"))),
+    }
+}
+
+/// A program kind's name.
+pub fn kind_label(t: &Tr, kind: ProgramKind) -> String {
+    t.get(&format!("kind-{}", kind.as_str().replace('_', "-")))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    message: &'a str,
+}
+
+/// The HTML error page (see `error::render_errors`).
+pub fn error_page(
+    state: &AppState,
+    lang: &str,
+    status: StatusCode,
+    _error: &AppError,
+    message: &str,
+) -> String {
+    let t = state.i18n.translator(state.i18n.negotiate(lang));
+    let title = t.get(&format!("status-{}", status.as_u16()));
+    let page = ErrorPage {
+        layout: Layout {
+            title: if title.starts_with("status-") {
+                status.to_string()
+            } else {
+                title
+            },
+            t,
+            user: None,
+            csrf: String::new(),
+            languages: Vec::new(),
+        },
+        message,
+    };
+    page.render().unwrap_or_else(|_| message.to_owned())
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// The one stylesheet, cached for a day.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+/// The language switcher's form.
+#[derive(Debug, serde::Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+}
+
+/// `POST /language`: remembers the interface language in a cookie and goes back.
+pub async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeAuth(auth): MaybeAuth,
+    FormData(form): FormData<LanguageForm>,
+) -> Result<Response, AppError> {
+    let Some((code, _, _)) = LANGUAGES.iter().find(|(c, _, _)| *c == form.lang) else {
+        return Err(AppError::invalid(
+            "lang",
+            format!("'{}' is not a supported language", form.lang),
+        ));
+    };
+    if let Some(auth) = &auth {
+        state
+            .db
+            .set_account_locale(&auth.actor(), auth.account.id, code)
+            .await?;
+    }
+    // Only a same-site page may be returned to; anything else goes home.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = crate::auth::set_cookie(
+        "lang",
+        code,
+        Some(chrono::Duration::days(365)),
+        state.auth.secure_cookies,
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response())
+}
+
+/// Any unknown path.
+pub async fn not_found(uri: axum::http::Uri) -> AppError {
+    AppError::NotFound(uri.path().to_owned())
+}

@@ -1,0 +1,110 @@
+//! Every route, registered through [`Routes`], which records each (method, path) as it adds
+//! it. The authorization-matrix test enumerates [`route_list`] — the router's own list — so a
+//! route added here without a row in that table fails the test.
+
+use crate::{AppState, api, pages};
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, on};
+
+/// A router that remembers its routes.
+struct Routes {
+    router: Router<AppState>,
+    list: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn add<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        self.router = self.router.route(path, on(filter, handler));
+        self.list.push((method, path));
+        self
+    }
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::GET, path, handler)
+    }
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::POST, path, handler)
+    }
+    fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::PATCH, path, handler)
+    }
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::DELETE, path, handler)
+    }
+}
+
+fn routes() -> Routes {
+    Routes {
+        router: Router::new(),
+        list: Vec::new(),
+    }
+    // Service
+    .get("/healthz", pages::healthz)
+    .get("/static/style.css", pages::stylesheet)
+    .post("/language", pages::set_language)
+    // Pages
+    .get("/", pages::programs::home)
+    .get("/login", pages::session::login_form)
+    .post("/login", pages::session::login)
+    .post("/logout", pages::session::logout)
+    .get("/programs/{program}", pages::programs::overview)
+    .get("/programs/{program}/people", pages::people::list)
+    .get("/programs/{program}/memberships", pages::memberships::list)
+    .post("/programs/{program}/memberships", pages::memberships::add)
+    .get("/people/new", pages::people::new_form)
+    .post("/people", pages::people::create)
+    .get("/people/{person}", pages::people::profile)
+    .get("/people/{person}/edit", pages::people::edit_form)
+    .post("/people/{person}", pages::people::update)
+    .get("/org-units", pages::org_units::tree)
+    .get("/org-units/{org_unit}", pages::org_units::unit)
+    .get("/account/tokens", pages::session::tokens)
+    .post("/account/tokens", pages::session::create_token)
+    // API
+    .get("/api/openapi.json", api::openapi_json)
+    .get("/api/v1/me", api::me::me)
+    .get("/api/v1/programs", api::programs::list)
+    .post("/api/v1/programs", api::programs::create)
+    .get("/api/v1/programs/{program}", api::programs::get)
+    .get(
+        "/api/v1/programs/{program}/memberships",
+        api::memberships::list,
+    )
+    .post(
+        "/api/v1/programs/{program}/memberships",
+        api::memberships::create,
+    )
+    .delete("/api/v1/memberships/{membership}", api::memberships::delete)
+    .get("/api/v1/org-units", api::org_units::list)
+    .post("/api/v1/org-units", api::org_units::create)
+    .get("/api/v1/org-units/{org_unit}", api::org_units::get)
+    .get("/api/v1/people", api::people::list)
+    .post("/api/v1/people", api::people::create)
+    .get("/api/v1/people/{person}", api::people::get)
+    .patch("/api/v1/people/{person}", api::people::update)
+    .get("/api/v1/audit", api::audit::list)
+}
+
+/// The application: routes, error rendering, compression.
+pub fn app(state: AppState) -> Router {
+    routes()
+        .router
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::error::render_errors,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Every (method, path) the router serves.
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes().list
+}

@@ -1,0 +1,273 @@
+//! The authorization matrix: role × route × relation. Every route the router has is
+//! enumerated from the router itself (`web::route_list`); a route missing from the table
+//! fails the test, so nobody can add an endpoint without deciding who may use it.
+//!
+//! Columns: personas in the order Anonymous, Outsider (signed in, no role), Mentee, Mentor,
+//! Leader (facility leader of F1), Regional (viewer of R1), Manager, Admin. Each cell holds
+//! four letters for the target's relation to the persona: own, same facility (F1), same region
+//! (F2), other region (F3). `Y` = allowed (any status but 401/403 or a bounce to sign-in), `N` =
+//! denied. The mentee and mentor personas work at F1; the mentor mentors the F1 target.
+
+use super::support::{Fixture, PASSWORD, Persona, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+#[derive(Clone, Copy)]
+enum Rel {
+    Own,
+    SameFacility,
+    SameRegion,
+    OtherRegion,
+}
+
+const RELATIONS: [Rel; 4] = [
+    Rel::Own,
+    Rel::SameFacility,
+    Rel::SameRegion,
+    Rel::OtherRegion,
+];
+
+/// (method, route, body template, expectation per persona)
+type Row = (&'static str, &'static str, &'static str, [&'static str; 8]);
+
+const ALL: [&str; 8] = ["YYYY"; 8];
+const SIGNED_IN: [&str; 8] = [
+    "NNNN", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY",
+];
+const MEMBERS: [&str; 8] = [
+    "NNNN", "NNNN", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY", "YYYY",
+];
+const MANAGERS: [&str; 8] = [
+    "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "YYYY", "YYYY",
+];
+const ADMINS: [&str; 8] = [
+    "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "YYYY",
+];
+const SEE_PERSON: [&str; 8] = [
+    "NNNN", "YNNN", "YNNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
+];
+const EDIT_PERSON: [&str; 8] = [
+    "NNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YYYY", "YYYY",
+];
+const SEE_UNIT: [&str; 8] = [
+    "NNNN", "NNNN", "YYNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
+];
+
+const PERSON_FORM: &str = "name=Renamed+Person&time_zone=Africa%2FAddis_Ababa";
+const PERSON_JSON: &str = r#"{"name":"New Person","time_zone":"Africa/Lagos"}"#;
+
+const TABLE: &[Row] = &[
+    ("GET", "/healthz", "", ALL),
+    ("GET", "/static/style.css", "", ALL),
+    ("POST", "/language", "lang=fr", ALL),
+    ("GET", "/", "", SIGNED_IN),
+    ("GET", "/login", "", ALL),
+    ("POST", "/login", "(login)", ALL),
+    ("POST", "/logout", "", SIGNED_IN),
+    ("GET", "/programs/{program}", "", MEMBERS),
+    ("GET", "/programs/{program}/people", "", MEMBERS),
+    ("GET", "/programs/{program}/memberships", "", MEMBERS),
+    (
+        "POST",
+        "/programs/{program}/memberships",
+        "person={person}&role=mentor&org_unit={F1}",
+        MANAGERS,
+    ),
+    ("GET", "/people/new", "", MANAGERS),
+    ("POST", "/people", PERSON_FORM, MANAGERS),
+    ("GET", "/people/{person}", "", SEE_PERSON),
+    ("GET", "/people/{person}/edit", "", EDIT_PERSON),
+    ("POST", "/people/{person}", PERSON_FORM, EDIT_PERSON),
+    ("GET", "/org-units", "", SIGNED_IN),
+    ("GET", "/org-units/{org_unit}", "", SEE_UNIT),
+    ("GET", "/account/tokens", "", SIGNED_IN),
+    ("POST", "/account/tokens", "name=script", SIGNED_IN),
+    ("GET", "/api/openapi.json", "", ALL),
+    ("GET", "/api/v1/me", "", SIGNED_IN),
+    ("GET", "/api/v1/programs", "", SIGNED_IN),
+    (
+        "POST",
+        "/api/v1/programs",
+        r#"{"code":"new_program","name":"New","kind":"peer_research"}"#,
+        ADMINS,
+    ),
+    ("GET", "/api/v1/programs/{program}", "", MEMBERS),
+    ("GET", "/api/v1/programs/{program}/memberships", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/memberships",
+        r#"{"person":{person},"role":"mentor","org_unit":{F1}}"#,
+        MANAGERS,
+    ),
+    ("DELETE", "/api/v1/memberships/{membership}", "", MANAGERS),
+    ("GET", "/api/v1/org-units", "", SIGNED_IN),
+    (
+        "POST",
+        "/api/v1/org-units",
+        r#"{"parent_code":"D1","level":"facility","code":"F{n}","name":"New facility"}"#,
+        MANAGERS,
+    ),
+    ("GET", "/api/v1/org-units/{org_unit}", "", SEE_UNIT),
+    ("GET", "/api/v1/people?program={program}", "", MEMBERS),
+    ("POST", "/api/v1/people", PERSON_JSON, MANAGERS),
+    ("GET", "/api/v1/people/{person}", "", SEE_PERSON),
+    (
+        "PATCH",
+        "/api/v1/people/{person}",
+        r#"{"name":"Patched Person"}"#,
+        EDIT_PERSON,
+    ),
+    ("GET", "/api/v1/audit", "", ADMINS),
+];
+
+fn target_person(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
+    match rel {
+        Rel::Own => f.person_of.get(&persona).copied().unwrap_or(f.peer_f1).0,
+        Rel::SameFacility => f.peer_f1.0,
+        Rel::SameRegion => f.person_f2.0,
+        Rel::OtherRegion => f.person_f3.0,
+    }
+}
+
+fn target_unit(f: &Fixture, rel: Rel) -> i64 {
+    match rel {
+        Rel::Own | Rel::SameFacility => f.units["F1"].0,
+        Rel::SameRegion => f.units["F2"].0,
+        Rel::OtherRegion => f.units["F3"].0,
+    }
+}
+
+fn target_membership(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
+    match rel {
+        Rel::Own => {
+            f.membership_of
+                .get(&persona)
+                .copied()
+                .unwrap_or(f.peer_f1_membership)
+                .0
+        }
+        Rel::SameFacility => f.peer_f1_membership.0,
+        Rel::SameRegion => f.membership_f2.0,
+        Rel::OtherRegion => f.membership_f3.0,
+    }
+}
+
+fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> String {
+    template
+        .replace("{program}", &f.program.to_string())
+        .replace("{person}", &target_person(f, persona, rel).to_string())
+        .replace("{org_unit}", &target_unit(f, rel).to_string())
+        .replace(
+            "{membership}",
+            &target_membership(f, persona, rel).to_string(),
+        )
+        .replace("{F1}", &f.units["F1"].to_string())
+        .replace("{n}", &n.to_string())
+}
+
+/// Whether the reply is a refusal on access grounds.
+fn denied(status: StatusCode, location: &str) -> bool {
+    status == StatusCode::UNAUTHORIZED
+        || status == StatusCode::FORBIDDEN
+        || location.starts_with("/login?next=")
+}
+
+#[test]
+fn every_route_has_a_row_and_every_row_a_route() {
+    let routes: Vec<(String, String)> = web::route_list()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_owned()))
+        .collect();
+    let table: Vec<(String, String)> = TABLE
+        .iter()
+        .map(|(m, p, _, _)| (m.to_string(), p.split('?').next().unwrap_or(p).to_owned()))
+        .collect();
+    let missing: Vec<_> = routes.iter().filter(|r| !table.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an authorization row: {missing:?}"
+    );
+    let stale: Vec<_> = table.iter().filter(|r| !routes.contains(r)).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let mut failures = Vec::new();
+    for (method, route, body, expected) in TABLE {
+        // A fresh app per route, so one cell's change (a deleted membership) cannot decide
+        // another's outcome.
+        let app = TestApp::new().await;
+        let mut n = 0;
+        for (p, persona) in Persona::ALL.into_iter().enumerate() {
+            for (r, rel) in RELATIONS.into_iter().enumerate() {
+                n += 1;
+                let uri = fill(route, &app.fixture, persona, rel, n);
+                let method: Method = method.parse().expect("method");
+                let reply = if *body == "(login)" {
+                    login_request(&app, persona).await
+                } else {
+                    let payload = fill(body, &app.fixture, persona, rel, n);
+                    let content_type = if uri.starts_with("/api/") {
+                        "application/json"
+                    } else {
+                        "application/x-www-form-urlencoded"
+                    };
+                    let request = app
+                        .request(method.clone(), &uri, persona)
+                        .header(header::CONTENT_TYPE, content_type)
+                        .body(Body::from(payload))
+                        .expect("request");
+                    app.send(request).await
+                };
+                assert!(
+                    !reply.status.is_server_error(),
+                    "{method} {uri} as {persona:?}: {} {}",
+                    reply.status,
+                    reply.text()
+                );
+                let want_allowed = expected[p].as_bytes()[r] == b'Y';
+                let was_denied = denied(reply.status, &reply.location());
+                if want_allowed == was_denied {
+                    failures.push(format!(
+                        "{method} {route} as {persona:?} on {}: expected {}, got {} {}",
+                        ["own", "same facility", "same region", "other region"][r],
+                        if want_allowed { "allowed" } else { "denied" },
+                        reply.status,
+                        reply.location()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+async fn login_request(app: &TestApp, persona: Persona) -> super::support::Reply {
+    let username = if persona == Persona::Anonymous {
+        Persona::Admin.username()
+    } else {
+        persona.username()
+    };
+    super::support::browser_login(app, username, PASSWORD).await
+}
+
+#[tokio::test]
+async fn anonymous_pages_bounce_to_sign_in_and_come_back() {
+    let app = TestApp::new().await;
+    let reply = app.get("/org-units?x=1", Persona::Anonymous).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/login?next=%2Forg-units%3Fx%3D1");
+    let api = app.get("/api/v1/me", Persona::Anonymous).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(api.json()["error"]["code"], "unauthorized");
+    let _ = Request::<Body>::default();
+}

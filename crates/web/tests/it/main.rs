@@ -1,0 +1,9 @@
+//! The web layer through the real router, on SQLite by default and on PostgreSQL when
+//! `TANDEM_TEST_DATABASE_URL` is set.
+
+mod api;
+mod authz;
+mod pages;
+mod sessions;
+mod support;
+mod tidy;

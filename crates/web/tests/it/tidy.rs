@@ -1,0 +1,70 @@
+//! Checks on the code base itself, run inside `cargo test` (rust-analyzer's tidy idea).
+
+use std::path::Path;
+
+#[test]
+fn every_language_has_exactly_the_english_message_ids() {
+    let mut english = web::i18n::I18n::message_ids("en");
+    english.sort();
+    assert!(english.len() > 50);
+    for (code, _, _) in web::i18n::LANGUAGES {
+        let mut ids = web::i18n::I18n::message_ids(code);
+        ids.sort();
+        let missing: Vec<_> = english.iter().filter(|id| !ids.contains(id)).collect();
+        let extra: Vec<_> = ids.iter().filter(|id| !english.contains(id)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{code}: missing {missing:?}, extra {extra:?}"
+        );
+    }
+    web::i18n::I18n::load().expect("every locale parses");
+}
+
+#[test]
+fn templates_use_only_known_message_ids() {
+    let english = web::i18n::I18n::message_ids("en");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut unknown = Vec::new();
+    for dir in ["templates", "src"] {
+        visit(&root.join(dir), &mut |path, text| {
+            for piece in text.split("t.get(\"").skip(1) {
+                let id = piece.split('"').next().unwrap_or("");
+                let dynamic = id.is_empty() || id.ends_with('-');
+                if !dynamic && !english.iter().any(|e| e == id) {
+                    unknown.push(format!("{}: {id}", path.display()));
+                }
+            }
+        });
+    }
+    assert!(
+        unknown.is_empty(),
+        "message ids missing from en/main.ftl: {unknown:?}"
+    );
+}
+
+fn visit(dir: &Path, f: &mut dyn FnMut(&Path, &str)) {
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            visit(&path, f);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            f(&path, &text);
+        }
+    }
+}
+
+#[test]
+fn openapi_snapshot_is_current() {
+    use utoipa::OpenApi;
+    let current =
+        serde_json::to_string_pretty(&web::api::ApiDoc::openapi()).expect("serialise") + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &current).expect("write snapshot");
+    }
+    let saved = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        saved == current,
+        "docs/openapi.json is stale: run `UPDATE_SNAPSHOTS=1 cargo test -p web openapi` and commit it"
+    );
+}

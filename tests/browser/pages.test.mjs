@@ -1,0 +1,91 @@
+// tandem's pages as a person on a small phone uses them, in real headless Chromium.
+// Needs a running `tandem demo` at TANDEM_BASE_URL (the .ci/run script starts one).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.TANDEM_BASE_URL ?? 'http://127.0.0.1:8080';
+const PASSWORD = 'tandem-demo-2026';
+const SHOTS = process.env.TANDEM_SCREENSHOTS; // a folder, to look at the pages by eye
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function phone() {
+  // A small Android phone.
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, locale: 'en-GB' });
+  return context.newPage();
+}
+
+async function signIn(page, username) {
+  await page.goto(`${BASE}/`);
+  assert.match(page.url(), /\/login\?next=/);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${BASE}/`);
+}
+
+async function fitsTheScreen(page) {
+  const [overflow, culprits] = await page.evaluate(() => [
+    document.documentElement.scrollWidth - window.innerWidth,
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((e) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 30)}"`)
+      .slice(0, 5),
+  ]);
+  assert.ok(overflow <= 0, `${page.url()} is ${overflow}px wider than the screen: ${culprits.join(', ')}`);
+}
+
+test('a manager signs in on a phone and finds the people of their program', async () => {
+  const page = await phone();
+  await signIn(page, 'manager@demo.tandem');
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
+  await page.getByRole('link', { name: 'People' }).click();
+  await assert.doesNotReject(page.getByRole('table').waitFor());
+  const rows = await page.getByRole('row').count();
+  assert.ok(rows > 40, `expected the program's people, saw ${rows - 1}`);
+  await fitsTheScreen(page);
+  await page.getByLabel('Search by name').fill('Yohannes');
+  await page.getByLabel('Search by name').press('Enter');
+  await page.getByRole('link', { name: 'Yohannes Alemu' }).click();
+  await assert.doesNotReject(page.getByText('Africa/Addis_Ababa').waitFor());
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/profile.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a bad field in the person form is named and the input kept', async () => {
+  const page = await phone();
+  await signIn(page, 'manager@demo.tandem');
+  await page.goto(`${BASE}/people/new`);
+  await page.getByLabel('Name', { exact: true }).fill('Liya Bekele');
+  await page.getByLabel('Time zone').fill('Addis Ababa');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'time_zone' }).waitFor());
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Liya Bekele');
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/form-error.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('a mentee sees only themself and their mentor, and can switch to French', async () => {
+  const page = await phone();
+  await signIn(page, 'mentee.surgeon.debremarkos@demo.tandem');
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
+  await page.getByRole('link', { name: 'People' }).click();
+  const names = await page.locator('td a').allTextContents();
+  assert.equal(names.length, 2, `saw ${names}`);
+  assert.ok(names.includes('Yohannes Alemu'));
+  await page.getByRole('button', { name: 'Français' }).click();
+  await assert.doesNotReject(page.getByText('Personnes de Safe Surgery Ethiopia Mentorship').waitFor());
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/mentee-fr.png`, fullPage: true });
+  await page.context().close();
+});
