@@ -65,6 +65,6 @@ fn openapi_snapshot_is_current() {
     let saved = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         saved == current,
-        "docs/openapi.json is stale: run `UPDATE_SNAPSHOTS=1 cargo test -p web openapi` and commit it"
+        "docs/openapi.json is stale: run `cargo xtask openapi` and commit it"
     );
 }

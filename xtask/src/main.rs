@@ -1,0 +1,251 @@
+//! tandem's project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
+//!
+//! - `ci`: everything CI checks, in order: the README's test command on SQLite, the database
+//!   suites again on PostgreSQL, clippy, rustfmt, and the browser tests in headless Chromium.
+//! - `openapi`: rewrite the committed OpenAPI snapshot (`docs/openapi.json`) from the router.
+//! - `tidy`: the fast repository checks (formatting, lints, snapshots, translation parity).
+//!
+//! Written in Rust rather than shell so it runs the same wherever cargo does and fails loudly
+//! with the step that failed.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "usage: cargo xtask <ci | ci-postgres | ci-browser | openapi | tidy>
+
+  ci           the whole CI run (what .ci/run calls)
+  ci-postgres  only the database suites on PostgreSQL
+  ci-browser   only the browser tests (demo server + headless Chromium)
+  openapi      rewrite docs/openapi.json from the router
+  tidy         clippy, rustfmt and the tidy tests";
+
+/// The PostgreSQL CI talks to unless `TANDEM_CI_POSTGRES_URL` says otherwise.
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let started = Instant::now();
+    let outcome = match task.as_str() {
+        "ci" => ci(),
+        "ci-postgres" => postgres_suites(),
+        "ci-browser" => browser_tests(),
+        "openapi" => openapi(),
+        "tidy" => tidy(),
+        "" | "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => Err(format!("unknown task `{other}`\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => {
+            eprintln!("\nxtask {task}: ok in {:.0?}", started.elapsed());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("\nxtask {task}: FAILED: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ci() -> Result {
+    step("tests on SQLite (the README test command)");
+    cargo(&["test", "--workspace"], &[])?;
+    postgres_suites()?;
+    tidy()?;
+    browser_tests()
+}
+
+/// The store, web and CLI suites again, each test in its own PostgreSQL schema.
+fn postgres_suites() -> Result {
+    step("the database suites on PostgreSQL");
+    let url = std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    ensure_postgres_running()?;
+    // Each test makes its own schema; drop what earlier runs left behind.
+    let drops = output(
+        Command::new("psql").args([
+            &url,
+            "-qAt",
+            "-c",
+            r"SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 't\_%' OR nspname LIKE 'cli\_%'",
+        ]),
+    )?;
+    if !drops.trim().is_empty() {
+        run(Command::new("psql").args([&url, "-q", "-c", &drops]))?;
+    }
+    cargo(
+        &["test", "-p", "store", "-p", "web", "-p", "tandem"],
+        &[("TANDEM_TEST_DATABASE_URL", &url)],
+    )
+}
+
+fn ensure_postgres_running() -> Result {
+    let ready = || {
+        Command::new("pg_isready")
+            .args(["-h", "127.0.0.1", "-p", "5432", "-q"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if ready() {
+        return Ok(());
+    }
+    let version = std::fs::read_dir("/etc/postgresql")
+        .map_err(|e| format!("PostgreSQL is not running and /etc/postgresql is unreadable: {e}"))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .next()
+        .ok_or("PostgreSQL is not running and no cluster is installed in /etc/postgresql")?;
+    run(Command::new("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "start"]))?;
+    for _ in 0..30 {
+        if ready() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    Err("PostgreSQL did not answer within 30 s of starting".into())
+}
+
+fn tidy() -> Result {
+    step("clippy and rustfmt");
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    cargo(&["fmt", "--all", "--", "--check"], &[])
+}
+
+fn openapi() -> Result {
+    step("rewriting docs/openapi.json");
+    cargo(
+        &["test", "-p", "web", "--test", "it", "tidy::openapi_snapshot_is_current"],
+        &[("UPDATE_SNAPSHOTS", "1")],
+    )
+}
+
+/// Starts the demo on a free port and runs the Playwright suite against it in Chromium.
+fn browser_tests() -> Result {
+    step("browser tests in headless Chromium");
+    if Command::new("chromium").arg("--version").output().is_err() {
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    cargo(&["build", "-p", "tandem"], &[])?;
+    let root = workspace_root();
+    let workdir = std::env::temp_dir().join(format!("tandem-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
+    let port = free_port()?;
+    let log = std::fs::File::create(workdir.join("server.log")).map_err(|e| e.to_string())?;
+    let server = Command::new(target_dir().join("debug/tandem"))
+        .args(["demo", "--addr", &format!("127.0.0.1:{port}")])
+        .env("TANDEM_DATABASE_URL", format!("sqlite://{}/demo.db", workdir.display()))
+        .stdout(log.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log)
+        .spawn()
+        .map_err(|e| format!("starting the demo server: {e}"))?;
+    let server = KillOnDrop(server);
+    let outcome = wait_healthy(port).and_then(|()| {
+        let browser = root.join("tests/browser");
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&browser))?;
+        run(Command::new("npm")
+            .arg("test")
+            .current_dir(&browser)
+            .env("TANDEM_BASE_URL", format!("http://127.0.0.1:{port}")))
+    });
+    drop(server);
+    if outcome.is_err() {
+        let log = std::fs::read_to_string(workdir.join("server.log")).unwrap_or_default();
+        eprintln!("--- demo server log ---\n{log}");
+    }
+    let _ = std::fs::remove_dir_all(&workdir);
+    outcome
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("finding a port: {e}"))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// Polls `GET /healthz` for up to 60 s (the demo loads and migrates before it listens).
+fn wait_healthy(port: u16) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
+            let request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+            let mut answer = String::new();
+            if stream.write_all(request.as_bytes()).is_ok()
+                && stream.read_to_string(&mut answer).is_ok()
+                && answer.starts_with("HTTP/1.1 200")
+            {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Err(format!("the demo server on port {port} was not healthy within 60 s"))
+}
+
+fn step(title: &str) {
+    eprintln!("\n==> {title}");
+}
+
+fn workspace_root() -> PathBuf {
+    // CARGO_MANIFEST_DIR is xtask/; its parent is the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(workspace_root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    run(&mut command)
+}
+
+fn run(command: &mut Command) -> Result {
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} exited with {status}"))
+    }
+}
+
+fn output(command: &mut Command) -> Result<String> {
+    let out = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{command:?} exited with {}", out.status));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
