@@ -101,7 +101,12 @@ fn ensure_postgres_running() -> Result {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .next()
         .ok_or("PostgreSQL is not running and no cluster is installed in /etc/postgresql")?;
-    run(Command::new("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "start"]))?;
+    run(Command::new("pg_ctlcluster").args([
+        "--skip-systemctl-redirect",
+        &version,
+        "main",
+        "start",
+    ]))?;
     for _ in 0..30 {
         if ready() {
             return Ok(());
@@ -113,14 +118,31 @@ fn ensure_postgres_running() -> Result {
 
 fn tidy() -> Result {
     step("clippy and rustfmt");
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    cargo(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     cargo(&["fmt", "--all", "--", "--check"], &[])
 }
 
 fn openapi() -> Result {
     step("rewriting docs/openapi.json");
     cargo(
-        &["test", "-p", "web", "--test", "it", "tidy::openapi_snapshot_is_current"],
+        &[
+            "test",
+            "-p",
+            "web",
+            "--test",
+            "it",
+            "tidy::openapi_snapshot_is_current",
+        ],
         &[("UPDATE_SNAPSHOTS", "1")],
     )
 }
@@ -142,7 +164,10 @@ fn browser_tests() -> Result {
     let log = std::fs::File::create(workdir.join("server.log")).map_err(|e| e.to_string())?;
     let server = Command::new(target_dir().join("debug/tandem"))
         .args(["demo", "--addr", &format!("127.0.0.1:{port}")])
-        .env("TANDEM_DATABASE_URL", format!("sqlite://{}/demo.db", workdir.display()))
+        .env(
+            "TANDEM_DATABASE_URL",
+            format!("sqlite://{}/demo.db", workdir.display()),
+        )
         .stdout(log.try_clone().map_err(|e| e.to_string())?)
         .stderr(log)
         .spawn()
@@ -178,7 +203,10 @@ impl Drop for KillOnDrop {
 
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("finding a port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// Polls `GET /healthz` for up to 60 s (the demo loads and migrates before it listens).
@@ -197,7 +225,9 @@ fn wait_healthy(port: u16) -> Result {
         }
         std::thread::sleep(Duration::from_millis(250));
     }
-    Err(format!("the demo server on port {port} was not healthy within 60 s"))
+    Err(format!(
+        "the demo server on port {port} was not healthy within 60 s"
+    ))
 }
 
 fn step(title: &str) {
