@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::definitions::{Catalog, Category, Indicator, ResolvedIndicator};
+use crate::engine::store::Segment;
 use crate::engine::{Engine, EngineConfig, FacilityIdx, FactColumns, OrgTree, Query};
 use crate::error::{Error, Result};
 use crate::periods::{Period, PeriodType};
@@ -154,30 +155,49 @@ fn proc_status_bytes(name: &str) -> Option<f64> {
     Some(kb * 1024.0)
 }
 
-/// A parsed chunk of the events file.
+/// A parsed piece of the events file, already sorted into a small segment.
 struct Chunk {
-    cols: FactColumns,
+    seg: Segment,
     /// District code per facility id (u32::MAX = not seen), region per district.
     fac_district: Vec<u32>,
     district_region: Vec<u32>,
-    /// Lines consumed (for error line numbers of later chunks).
+    /// Lines consumed (for error line numbers of later pieces).
     lines: usize,
+}
+
+/// Why a piece failed: a bad line (1-based within the piece) or an engine limit.
+enum PieceError {
+    Line(usize, String),
+    Engine(Error),
+}
+
+/// Facility ids must be below this: they index per-piece arrays, as dense codes do.
+const MAX_FACILITY_ID: u32 = 100_000;
+/// District ids must be below this.
+const MAX_DISTRICT_ID: u32 = 1_000_000;
+
+/// The fields of one events line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Line {
+    fac: u32,
+    district: u32,
+    region: u32,
+    period: u32,
+    cadre: u32,
+    modality: u32,
+    minutes: u32,
+    /// Score in tenths, `None` when empty.
+    score: Option<u32>,
 }
 
 /// Parses an unsigned integer field ending at `,` or end of line; advances `i` past the
 /// separator.
-#[inline(always)]
 fn uint(b: &[u8], i: &mut usize) -> Option<u32> {
     let start = *i;
     let mut v: u32 = 0;
-    while *i < b.len() {
-        let c = b[*i];
-        if c.is_ascii_digit() {
-            v = v.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
-            *i += 1;
-        } else {
-            break;
-        }
+    while *i < b.len() && b[*i].is_ascii_digit() {
+        v = v.checked_mul(10)?.checked_add(u32::from(b[*i] - b'0'))?;
+        *i += 1;
     }
     if *i == start {
         return None;
@@ -188,9 +208,8 @@ fn uint(b: &[u8], i: &mut usize) -> Option<u32> {
     Some(v)
 }
 
-/// Parses the score field (to end of line) into tenths; `Ok(None)` when empty.
-#[inline(always)]
-fn score_tenths(b: &[u8], i: &mut usize) -> Option<Option<u16>> {
+/// Parses the score field (to end of line) into tenths; `Some(None)` when empty.
+fn score_tenths(b: &[u8], i: &mut usize) -> Option<Option<u32>> {
     let start = *i;
     while *i < b.len() && b[*i] != b'\n' && b[*i] != b'\r' {
         *i += 1;
@@ -199,117 +218,255 @@ fn score_tenths(b: &[u8], i: &mut usize) -> Option<Option<u16>> {
     if f.is_empty() {
         return Some(None);
     }
-    // Fast path: digits, optionally a dot and one digit.
-    let mut v: u32 = 0;
-    let mut j = 0;
-    while j < f.len() && f[j].is_ascii_digit() {
-        v = v.checked_mul(10)?.checked_add(u32::from(f[j] - b'0'))?;
-        j += 1;
-    }
-    let tenths = if j == f.len() {
-        v.checked_mul(10)?
-    } else if f[j] == b'.' && j + 2 == f.len() && f[j + 1].is_ascii_digit() {
-        v.checked_mul(10)?.checked_add(u32::from(f[j + 1] - b'0'))?
-    } else {
-        // Anything else (more decimals, exponent): parse as a float and round.
-        let x: f64 = std::str::from_utf8(f).ok()?.parse().ok()?;
-        let t = (x * 10.0).round();
-        if !(0.0..65535.0).contains(&t) {
-            return None;
-        }
-        t as u32
-    };
-    u16::try_from(tenths)
-        .ok()
-        .filter(|&t| t < u16::MAX)
-        .map(Some)
+    // Any decimal notation (more decimals, exponent): parse as a float and round to tenths.
+    let x: f64 = std::str::from_utf8(f).ok()?.parse().ok()?;
+    let t = (x * 10.0).round();
+    (0.0..65535.0).contains(&t).then_some(Some(t as u32))
 }
 
-/// Parses whole lines in `b`; an error carries the 1-based line number within `b`.
-#[inline(never)]
-fn parse_lines(b: &[u8]) -> std::result::Result<Chunk, (usize, String)> {
-    let mut cols = FactColumns::with_capacity(b.len() / 28 + 16);
-    let mut fac_district: Vec<u32> = Vec::new();
-    let mut district_region: Vec<u32> = Vec::new();
+/// The careful parser: any line, with the reason when it is bad. Leaves `i` after the line.
+fn slow_line(b: &[u8], i: &mut usize) -> std::result::Result<Line, &'static str> {
+    let fac = uint(b, i).ok_or("facility_id is not a number")?;
+    let district = uint(b, i).ok_or("district is not a number")?;
+    let region = uint(b, i).ok_or("region is not a number")?;
+    let period = uint(b, i).ok_or("period is not yyyymm")?;
+    let cadre = uint(b, i).ok_or("cadre is not a number")?;
+    let modality = uint(b, i).ok_or("modality is not a number")?;
+    let minutes = uint(b, i).ok_or("duration_minutes is not a number")?;
+    let score = score_tenths(b, i).ok_or("checklist_score is not a number 0..6553.4")?;
+    if *i < b.len() && b[*i] == b'\r' {
+        *i += 1;
+    }
+    if *i < b.len() {
+        if b[*i] != b'\n' {
+            return Err("extra fields after checklist_score");
+        }
+        *i += 1;
+    }
+    Ok(Line {
+        fac,
+        district,
+        region,
+        period,
+        cadre,
+        modality,
+        minutes,
+        score,
+    })
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The unsigned decimal number at the start of the 8 bytes `w` (little-endian) and its digit
+/// count, without a branch per digit (SWAR): 8 means no non-digit was found (the caller
+/// falls back), 0 means no digit.
+#[inline(always)]
+fn swar_uint(w: u64) -> (u32, usize) {
+    let x = w ^ (0x30 * ONES); // digits become 0..=9
+    // High bit of each byte set where the byte is not a digit (x ≥ 10), with no carry
+    // between bytes.
+    let non_digit = (((x & (0x7F * ONES)) + (0x76 * ONES)) | x) & (0x80 * ONES);
+    let len = (non_digit.trailing_zeros() / 8) as usize;
+    if len == 0 {
+        return (0, 0);
+    }
+    // Move the digits to the top bytes (leading zeros below), then combine pairs, quads and
+    // octets of digits with three multiplications.
+    let mut v = x << (8 * (8 - len));
+    v = ((v & (0x0F * ONES)).wrapping_mul(2561)) >> 8;
+    v = ((v & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
+    v = ((v & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32;
+    (v as u32, len)
+}
+
+/// Parses the common line shape (seven integers of at most seven digits, a score with at
+/// most one decimal, `\n`) from 64 readable bytes; `None` sends the line to [`slow_line`].
+/// Returns the line and its length.
+#[inline(always)]
+fn fast_line(b: &[u8]) -> Option<(Line, usize)> {
+    let w: &[u8; 64] = b.get(..64)?.try_into().ok()?;
+    let word =
+        |o: usize| -> Option<u64> { Some(u64::from_le_bytes(w.get(o..o + 8)?.try_into().ok()?)) };
+    let mut f = [0u32; 7];
+    let mut o = 0usize;
+    for v in &mut f {
+        let (x, len) = swar_uint(word(o)?);
+        if len == 0 || len == 8 || w[o + len] != b',' {
+            return None;
+        }
+        *v = x;
+        o += len + 1;
+    }
+    let (int, len) = swar_uint(word(o)?);
+    let at = |k: usize| w.get(o + len + k).copied();
+    let (score, used) = match at(0)? {
+        b'\n' if len == 0 => (None, 1),
+        b'\n' if len < 8 => (Some(int * 10), len + 1),
+        b'.' if len > 0 && len < 8 && at(1)?.is_ascii_digit() && at(2)? == b'\n' => {
+            (Some(int * 10 + u32::from(at(1)? - b'0')), len + 3)
+        }
+        _ => return None,
+    };
+    let [fac, district, region, period, cadre, modality, minutes] = f;
+    Some((
+        Line {
+            fac,
+            district,
+            region,
+            period,
+            cadre,
+            modality,
+            minutes,
+            score,
+        },
+        o + used,
+    ))
+}
+
+/// Facility → district → region codes seen in a piece, checked for consistency.
+#[derive(Default)]
+struct Codes {
+    fac_district: Vec<u32>,
+    district_region: Vec<u32>,
+}
+
+impl Codes {
+    #[inline(always)]
+    fn see(&mut self, l: &Line) -> std::result::Result<(), &'static str> {
+        let fi = l.fac as usize;
+        if fi >= self.fac_district.len() {
+            if l.fac >= MAX_FACILITY_ID {
+                return Err("facility_id above 100,000 (ids must be dense codes)");
+            }
+            self.fac_district.resize(fi + 1, u32::MAX);
+        }
+        if self.fac_district[fi] == l.district {
+            return Ok(());
+        }
+        if self.fac_district[fi] != u32::MAX {
+            return Err("facility appears under two districts");
+        }
+        self.fac_district[fi] = l.district;
+        let di = l.district as usize;
+        if di >= self.district_region.len() {
+            if l.district >= MAX_DISTRICT_ID {
+                return Err("district above 1,000,000");
+            }
+            self.district_region.resize(di + 1, u32::MAX);
+        }
+        if self.district_region[di] != l.region && self.district_region[di] != u32::MAX {
+            return Err("district appears under two regions");
+        }
+        self.district_region[di] = l.region;
+        Ok(())
+    }
+}
+
+/// Checks a line's values and appends it as a fact (facility as the file's id).
+#[inline(always)]
+fn accept(l: &Line, cols: &mut FactColumns, codes: &mut Codes) -> std::result::Result<(), String> {
+    let (y, m) = ((l.period / 100) as i32, l.period % 100);
+    if !(1..=12).contains(&m) || !(1..=9999).contains(&y) {
+        return Err("period is not yyyymm".to_owned());
+    }
+    codes.see(l)?;
+    let cadre = u8::try_from(l.cadre).map_err(|_| "cadre above 255")?;
+    let modality = u8::try_from(l.modality).map_err(|_| "modality above 255")?;
+    let minutes = u16::try_from(l.minutes).map_err(|_| "duration_minutes above 65535")?;
+    let score = l
+        .score
+        .map(u16::try_from)
+        .transpose()
+        .map_err(|_| "checklist_score above 6553.4")?;
+    cols.push(
+        l.fac,
+        y * 12 + m as i32 - 1,
+        cadre,
+        modality,
+        minutes,
+        score,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Parses the whole lines of a piece and sorts them into a segment.
+fn parse_piece(b: &[u8]) -> std::result::Result<Chunk, PieceError> {
+    thread_local! {
+        // Each pool thread parses into the same columns piece after piece: no allocation
+        // churn, and no fresh pages to fault in (nor freed ones for malloc to keep).
+        static SCRATCH: std::cell::RefCell<FactColumns> =
+            std::cell::RefCell::new(FactColumns::default());
+    }
+    SCRATCH.with_borrow_mut(|cols| {
+        cols.clear();
+        parse_into(b, cols)
+    })
+}
+
+/// [`parse_piece`] into given columns.
+fn parse_into(b: &[u8], cols: &mut FactColumns) -> std::result::Result<Chunk, PieceError> {
+    let mut codes = Codes::default();
     let mut i = 0usize;
     let mut lines = 0usize;
     while i < b.len() {
-        let fail = |reason: &str| (lines + 1, reason.to_owned());
-        if b[i] == b'\n' {
-            lines += 1;
-            i += 1;
-            continue;
-        }
-        if b[i] == b'\r' {
-            i += 1;
-            continue;
-        }
-        let fac = uint(b, &mut i).ok_or_else(|| fail("facility_id is not a number"))?;
-        let district = uint(b, &mut i).ok_or_else(|| fail("district is not a number"))?;
-        let region = uint(b, &mut i).ok_or_else(|| fail("region is not a number"))?;
-        let period = uint(b, &mut i).ok_or_else(|| fail("period is not yyyymm"))?;
-        let cadre = uint(b, &mut i).ok_or_else(|| fail("cadre is not a number"))?;
-        let modality = uint(b, &mut i).ok_or_else(|| fail("modality is not a number"))?;
-        let minutes = uint(b, &mut i).ok_or_else(|| fail("duration_minutes is not a number"))?;
-        let score = score_tenths(b, &mut i)
-            .ok_or_else(|| fail("checklist_score is not a number 0..6553.4"))?;
-        let (y, m) = ((period / 100) as i32, period % 100);
-        if !(1..=12).contains(&m) || !(1..=9999).contains(&y) {
-            return Err(fail("period is not yyyymm"));
-        }
-        let fi = fac as usize;
-        if fi >= fac_district.len() {
-            if fi > 10_000_000 {
-                return Err(fail("facility_id above 10 million"));
+        let fail = |reason: String| PieceError::Line(lines + 1, reason);
+        match b[i] {
+            b'\n' => {
+                lines += 1;
+                i += 1;
+                continue;
             }
-            fac_district.resize(fi + 1, u32::MAX);
-        }
-        if fac_district[fi] != district {
-            if fac_district[fi] != u32::MAX {
-                return Err(fail("facility appears under two districts"));
+            b'\r' => {
+                i += 1;
+                continue;
             }
-            fac_district[fi] = district;
-            let di = district as usize;
-            if di >= district_region.len() {
-                if di > 1_000_000 {
-                    return Err(fail("district above 1 million"));
-                }
-                district_region.resize(di + 1, u32::MAX);
-            }
-            if district_region[di] != region && district_region[di] != u32::MAX {
-                return Err(fail("district appears under two regions"));
-            }
-            district_region[di] = region;
+            _ => {}
         }
-        let cadre = u8::try_from(cadre).map_err(|_| fail("cadre above 255"))?;
-        let modality = u8::try_from(modality).map_err(|_| fail("modality above 255"))?;
-        let minutes = u16::try_from(minutes).map_err(|_| fail("duration_minutes above 65535"))?;
-        cols.push(fac, y * 12 + m as i32 - 1, cadre, modality, minutes, score)
-            .map_err(|e| fail(&e.to_string()))?;
-        if i < b.len() && b[i] == b'\r' {
-            i += 1;
-        }
-        if i < b.len() {
-            if b[i] != b'\n' {
-                return Err(fail("extra fields after checklist_score"));
+        let line = match fast_line(&b[i..]) {
+            Some((line, len)) => {
+                i += len;
+                line
             }
-            i += 1;
-        }
+            None => slow_line(b, &mut i).map_err(|r| fail(r.to_owned()))?,
+        };
+        accept(&line, cols, &mut codes).map_err(fail)?;
         lines += 1;
     }
+    let seg = Segment::sort_columns(cols).map_err(PieceError::Engine)?;
     Ok(Chunk {
-        cols,
-        fac_district,
-        district_region,
+        seg,
+        fac_district: codes.fac_district,
+        district_region: codes.district_region,
         lines,
     })
 }
 
-/// Loads the events file into a new engine (the "rebuild"): returns it with the time spent
-/// reading the file.
+/// Reads into `buf[filled..]` until it is full or the file ends; returns the new fill and
+/// whether the file ended.
+fn fill(
+    file: &mut std::fs::File,
+    buf: &mut [u8],
+    mut filled: usize,
+) -> std::io::Result<(usize, bool)> {
+    use std::io::Read;
+    while filled < buf.len() {
+        let n = file.read(&mut buf[filled..])?;
+        if n == 0 {
+            return Ok((filled, true));
+        }
+        filled += n;
+    }
+    Ok((filled, false))
+}
+
+/// Loads the events file into a new engine (the "rebuild"): returns it with where the time
+/// went and the map from the file's facility ids to engine facilities.
+///
+/// The file streams through two 16 MiB buffers: while the pool parses one block (in pieces
+/// of whole lines, each sorted at once into a small segment), the next block is read into
+/// the other, so memory stays at the engine's five bytes a fact plus the buffers.
 pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, FacilityMap)> {
     let t_all = Instant::now();
-    use std::io::Read;
     const BLOCK: usize = 16 << 20;
     const HEADER: &[u8] =
         b"facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score";
@@ -322,30 +479,19 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
             reason: "cannot start pool",
         })?;
     let mut file = std::fs::File::open(events).map_err(io(events))?;
-    // One reused buffer: the file streams through it in blocks of whole lines, so memory
-    // stays small and no page is faulted in twice.
-    let mut buf = vec![0u8; BLOCK];
-    let mut filled = 0usize;
+    let mut cur = vec![0u8; BLOCK];
+    let mut next = vec![0u8; BLOCK];
+    let t_read = Instant::now();
+    let (mut filled, mut eof) = fill(&mut file, &mut cur, 0).map_err(io(events))?;
+    let mut read_s = t_read.elapsed().as_secs_f64();
     let mut lines_before = 0usize;
     let mut header_done = false;
-    let mut read_s = 0.0;
     let mut chunks: Vec<Chunk> = Vec::new();
     loop {
-        let t_read = Instant::now();
-        let mut eof = false;
-        while filled < BLOCK {
-            let n = file.read(&mut buf[filled..]).map_err(io(events))?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            filled += n;
-        }
-        read_s += t_read.elapsed().as_secs_f64();
         let end = if eof {
             filled
         } else {
-            match buf[..filled].iter().rposition(|&c| c == b'\n') {
+            match cur[..filled].iter().rposition(|&c| c == b'\n') {
                 Some(p) => p + 1,
                 None => {
                     return Err(Error::Parse {
@@ -358,8 +504,8 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
         };
         let mut start = 0;
         if !header_done {
-            let n = buf[..end].iter().position(|&c| c == b'\n').unwrap_or(end);
-            if buf[..n].trim_ascii_end() != HEADER {
+            let n = cur[..end].iter().position(|&c| c == b'\n').unwrap_or(end);
+            if cur[..n].trim_ascii_end() != HEADER {
                 return Err(Error::Parse {
                     path: events.to_owned(),
                     line: 1,
@@ -370,8 +516,9 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
             lines_before = 1;
             header_done = true;
         }
-        // Split the block at line ends into pieces parsed in parallel.
-        let block = &buf[start..end];
+        // Cut the block at line ends into pieces; more pieces than threads so that the
+        // thread that reads the next block meanwhile does not hold the others up.
+        let block = &cur[start..end];
         let pieces = threads.max(1) * 2;
         let mut cuts = vec![0usize];
         for k in 1..pieces {
@@ -380,36 +527,54 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
                 .iter()
                 .position(|&c| c == b'\n')
                 .map_or(block.len(), |p| target + p + 1);
-            cuts.push(cut.max(*cuts.last().unwrap_or(&0)));
+            cuts.push(cut.max(cuts[cuts.len() - 1]));
         }
         cuts.push(block.len());
-        let parsed: Vec<_> = pool.install(|| {
-            cuts.par_windows(2)
-                .map(|w| parse_lines(&block[w[0]..w[1]]))
-                .collect()
+        let tail = &cur[end..filled];
+        let (parsed, read) = pool.install(|| {
+            rayon::join(
+                || {
+                    cuts.par_windows(2)
+                        .map(|w| parse_piece(&block[w[0]..w[1]]))
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    let t = Instant::now();
+                    next[..tail.len()].copy_from_slice(tail);
+                    let r = if eof {
+                        Ok((tail.len(), true))
+                    } else {
+                        fill(&mut file, &mut next, tail.len())
+                    };
+                    (r, t.elapsed().as_secs_f64())
+                },
+            )
         });
+        read_s += read.1;
         for piece in parsed {
             match piece {
                 Ok(c) => {
                     lines_before += c.lines;
                     chunks.push(c);
                 }
-                Err((line, reason)) => {
+                Err(PieceError::Line(line, reason)) => {
                     return Err(Error::Parse {
                         path: events.to_owned(),
                         line: lines_before + line,
                         reason,
                     });
                 }
+                Err(PieceError::Engine(e)) => return Err(e),
             }
         }
-        buf.copy_within(end..filled, 0);
-        filled -= end;
-        if eof {
+        let was_eof = eof;
+        (filled, eof) = read.0.map_err(io(events))?;
+        std::mem::swap(&mut cur, &mut next);
+        if was_eof {
             break;
         }
     }
-    drop(buf);
+    drop((cur, next));
     let parse_s = t_all.elapsed().as_secs_f64();
 
     // Tree from the file's codes: C > R{region} > D{district} > F{facility}.
@@ -448,25 +613,21 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
             tree.add(&format!("D{d}"), Some(&format!("R{r}")))?;
         }
     }
-    // Facility ids map to dense facility indices in id order.
+    // Facility ids map to dense facility indices in id order; the merge takes the inverse.
     let mut fac_index = vec![u32::MAX; fac_district.len()];
+    let mut source = Vec::new();
     for (f, &d) in fac_district.iter().enumerate() {
         if d != u32::MAX {
             let o = tree.add(&format!("F{f}"), Some(&format!("D{d}")))?;
-            fac_index[f] = tree.facility_of_org(o)?.0;
+            let idx = tree.facility_of_org(o)?.0;
+            fac_index[f] = idx;
+            if source.len() <= idx as usize {
+                source.resize(idx as usize + 1, u32::MAX);
+            }
+            source[idx as usize] = f as u32;
         }
     }
-    let mut cols: Vec<FactColumns> = chunks.into_iter().map(|c| c.cols).collect();
-    let identity = fac_index.iter().enumerate().all(|(i, &x)| x == i as u32);
-    if !identity {
-        pool.install(|| {
-            cols.par_iter_mut().for_each(|c| {
-                c.facility
-                    .iter_mut()
-                    .for_each(|f| *f = fac_index[*f as usize])
-            });
-        });
-    }
+    let identity = source.iter().enumerate().all(|(i, &f)| f == i as u32);
     let mut engine = Engine::new(
         EngineConfig {
             threads,
@@ -475,7 +636,8 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
         tree,
         Catalog::new(),
     )?;
-    engine.rebuild_columns(cols)?;
+    let segs: Vec<Segment> = chunks.into_iter().map(|c| c.seg).collect();
+    engine.rebuild_segments(segs, (!identity).then_some(&source[..]))?;
     let times = LoadTimes {
         read_s,
         parse_s,

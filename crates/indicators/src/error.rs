@@ -69,6 +69,9 @@ pub enum Error {
         /// Why it is rejected.
         reason: &'static str,
     },
+    /// A fact to remove that the engine does not hold (the store and the engine disagree).
+    #[error("no such fact held: {0}")]
+    UnknownFact(String),
     /// A line of an input file that does not parse.
     #[error("{path}:{line}: {reason}")]
     Parse {

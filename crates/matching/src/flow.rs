@@ -20,7 +20,7 @@
 )]
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -152,11 +152,146 @@ pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
         });
     }
     let (state, free) = repair(net, warm);
-    let mut s = Ssp::new(net, state);
-    for i in free {
-        s.augment(i as usize);
+    let labels = ComponentLabels::new(net);
+    let cap = effective_capacity(net);
+    // Group the mentees to re-route by component, then the components into at most a few
+    // bins per thread (largest first onto the emptiest bin), one search engine per bin.
+    // Components never share a mentor, so bins run in parallel on clones of the same state
+    // without interfering, and each component sees the same sequence of augmentations as a
+    // sequential run would: the result does not depend on the thread count.
+    let mut by_comp: Vec<Vec<u32>> = vec![Vec::new(); labels.count];
+    for &i in &free {
+        by_comp[labels.of_mentee(net, i as usize) as usize].push(i);
     }
-    Ok(finish(net, s.into_state(), 1))
+    let mut order: Vec<usize> = (0..labels.count)
+        .filter(|&c| !by_comp[c].is_empty())
+        .collect();
+    order.sort_by_key(|&c| (Reverse(by_comp[c].len()), c));
+    let n_bins = order.len().min(4 * rayon::current_num_threads()).max(1);
+    let mut bins: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); n_bins];
+    for c in order {
+        if let Some(b) = bins.iter_mut().min_by_key(|b| b.0) {
+            b.0 += by_comp[c].len();
+            b.1.push(c);
+        }
+    }
+    bins.retain(|b| !b.1.is_empty());
+    let state = if bins.len() <= 1 {
+        let mut s = Ssp::with_capacity(net, state, cap);
+        for i in free {
+            s.augment(i as usize);
+        }
+        s.into_state()
+    } else {
+        let results: Vec<(Vec<usize>, State)> = bins
+            .into_par_iter()
+            .map(|(_, comps)| {
+                let mut s = Ssp::with_capacity(net, state.clone(), cap.clone());
+                let mut mine: Vec<u32> = comps
+                    .iter()
+                    .flat_map(|&c| by_comp[c].iter().copied())
+                    .collect();
+                // Index order within each component, as the sequential loop would use.
+                mine.sort_unstable();
+                for i in mine {
+                    s.augment(i as usize);
+                }
+                (comps, s.into_state())
+            })
+            .collect();
+        let mut owner = vec![NONE; labels.count];
+        for (b, (comps, _)) in results.iter().enumerate() {
+            for &c in comps {
+                owner[c] = b as u32;
+            }
+        }
+        let mut merged = state;
+        for i in 0..net.mentees() {
+            if let Some(c) = labels.of_mentee_checked(net, i) {
+                let b = owner[c as usize];
+                if b != NONE {
+                    merged.arc[i] = results[b as usize].1.arc[i];
+                    merged.u[i] = results[b as usize].1.u[i];
+                }
+            }
+        }
+        for j in 0..net.mentors() {
+            let b = owner[labels.mentor[j] as usize];
+            if b != NONE {
+                merged.p[j] = results[b as usize].1.p[j];
+            }
+        }
+        merged
+    };
+    Ok(finish(net, state, labels.count.max(1)))
+}
+
+/// Connected components as labels `0..count` per mentor (a mentee belongs to the component of
+/// its mentors). Why mentors only: union-find over a few thousand mentors stays in L1 cache,
+/// which makes this one pass over the arcs cheap enough for every warm start.
+struct ComponentLabels {
+    mentor: Vec<u32>,
+    count: usize,
+}
+
+impl ComponentLabels {
+    fn new(net: &Network) -> Self {
+        let m = net.mentors();
+        let mut parent: Vec<u32> = (0..m as u32).collect();
+        for i in 0..net.mentees() {
+            let (lo, hi) = (net.row_start[i], net.row_start[i + 1]);
+            if lo == hi {
+                continue;
+            }
+            let mut a = find(&mut parent, net.head[lo]);
+            for &j in &net.head[lo + 1..hi] {
+                let b = find(&mut parent, j);
+                if a != b {
+                    let (r, child) = if a < b { (a, b) } else { (b, a) };
+                    parent[child as usize] = r;
+                    a = r;
+                }
+            }
+        }
+        let mut id = vec![NONE; m];
+        let mut mentor = vec![0u32; m];
+        let mut count = 0usize;
+        for j in 0..m {
+            let r = find(&mut parent, j as u32) as usize;
+            if id[r] == NONE {
+                id[r] = count as u32;
+                count += 1;
+            }
+            mentor[j] = id[r];
+        }
+        ComponentLabels { mentor, count }
+    }
+
+    /// Component of mentee `i`, `None` when it has no arcs.
+    fn of_mentee_checked(&self, net: &Network, i: usize) -> Option<u32> {
+        let lo = net.row_start[i];
+        (lo < net.row_start[i + 1]).then(|| self.mentor[net.head[lo] as usize])
+    }
+
+    /// Component of mentee `i`; a mentee without arcs goes with component 0 (its search ends
+    /// at once, unassigned, without touching any mentor).
+    fn of_mentee(&self, net: &Network, i: usize) -> u32 {
+        self.of_mentee_checked(net, i).unwrap_or(0)
+    }
+}
+
+/// Capacity as the searches see it: `min(capacity, in-degree)`, so the slot table stays
+/// `O(arcs)` even for a mentor with a huge nominal capacity.
+fn effective_capacity(net: &Network) -> Vec<u32> {
+    let mut deg = vec![0u32; net.mentors()];
+    for &j in &net.head {
+        deg[j as usize] += 1;
+    }
+    net.capacity
+        .iter()
+        .zip(&deg)
+        .map(|(&c, &d)| c.min(d))
+        .collect()
 }
 
 /// Checks the optimality certificate of `sol` for `net` (dual feasibility and complementary
@@ -328,10 +463,12 @@ fn repair(net: &Network, warm: &WarmStart) -> (State, Vec<u32>) {
 
 /// One entry of a mentor's contracted adjacency (see `Ssp::rebuild`).
 #[derive(Clone, Copy, Debug)]
+///
+/// 16 bytes (no arc index): the scan over these lists is a large share of the solve time, and
+/// the arc of the few entries that end up on an augmenting path is found again by binary search.
 struct AdjEntry {
     to: u32,
     mentee: u32,
-    arc: u32,
     w: i64,
 }
 
@@ -377,6 +514,9 @@ struct Ssp<'a> {
     slots: Vec<u32>,
     /// Position of each assigned mentee inside its mentor's slot range.
     pos: Vec<u32>,
+    /// Cost of each assigned mentee's current arc. Why cached: `rebuild` reads it for every
+    /// member, and `cost[arc[i]]` is two dependent cache misses.
+    own: Vec<i64>,
     adj: Vec<Vec<AdjEntry>>,
     adj_pos: Vec<u32>,
     dirty: Vec<bool>,
@@ -386,26 +526,21 @@ struct Ssp<'a> {
     w2: Vec<i64>,
     /// Tentative distance minus price, per mentor (see `relax`).
     q: Vec<i64>,
-    pred_arc: Vec<u32>,
     pred_mentee: Vec<u32>,
     touched: Vec<u32>,
     finalized: Vec<(u32, i64)>,
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    heap: Heap,
 }
 
 impl<'a> Ssp<'a> {
     fn new(net: &'a Network, st: State) -> Self {
+        Self::with_capacity(net, st, effective_capacity(net))
+    }
+
+    /// `cap` must be [`effective_capacity`] of `net` (passed in so parallel engines on the
+    /// same network compute it once).
+    fn with_capacity(net: &'a Network, st: State, cap: Vec<u32>) -> Self {
         let m = net.mentors();
-        let mut deg = vec![0u32; m];
-        for &j in &net.head {
-            deg[j as usize] += 1;
-        }
-        let cap: Vec<u32> = net
-            .capacity
-            .iter()
-            .zip(&deg)
-            .map(|(&c, &d)| c.min(d))
-            .collect();
         let mut slot_start = vec![0usize; m + 1];
         for j in 0..m {
             slot_start[j + 1] = slot_start[j] + cap[j] as usize;
@@ -417,6 +552,7 @@ impl<'a> Ssp<'a> {
             slots: vec![NONE; slot_start[m]],
             slot_start,
             pos: vec![NONE; net.mentees()],
+            own: vec![0; net.mentees()],
             q: vec![INF; m],
             w2: vec![INF; net.mentees()],
             adj: vec![Vec::new(); m],
@@ -424,11 +560,10 @@ impl<'a> Ssp<'a> {
             dirty: vec![true; m],
             kick_cost: vec![0; m],
             kick_mentee: vec![NONE; m],
-            pred_arc: vec![NONE; m],
             pred_mentee: vec![NONE; m],
             touched: Vec::new(),
             finalized: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: Heap::new(m),
             st,
         };
         for i in 0..net.mentees() {
@@ -471,6 +606,7 @@ impl<'a> Ssp<'a> {
         let k = self.count[j];
         self.slots[self.slot_start[j] + k as usize] = i;
         self.pos[i as usize] = k;
+        self.own[i as usize] = self.net.cost[arc as usize];
         self.count[j] = k + 1;
         self.st.arc[i as usize] = arc;
     }
@@ -507,7 +643,7 @@ impl<'a> Ssp<'a> {
         let mut kick_mentee = NONE;
         for k in b..b + self.count[j] as usize {
             let i = self.slots[k];
-            let own = net.cost[self.st.arc[i as usize] as usize];
+            let own = self.own[i as usize];
             if own > kick_cost {
                 kick_cost = own;
                 kick_mentee = i;
@@ -522,19 +658,9 @@ impl<'a> Ssp<'a> {
                 let at = self.adj_pos[to as usize];
                 if at == NONE {
                     self.adj_pos[to as usize] = adj.len() as u32;
-                    adj.push(AdjEntry {
-                        to,
-                        mentee: i,
-                        arc: e as u32,
-                        w,
-                    });
+                    adj.push(AdjEntry { to, mentee: i, w });
                 } else if w < adj[at as usize].w {
-                    adj[at as usize] = AdjEntry {
-                        to,
-                        mentee: i,
-                        arc: e as u32,
-                        w,
-                    };
+                    adj[at as usize] = AdjEntry { to, mentee: i, w };
                 }
             }
         }
@@ -658,18 +784,17 @@ impl<'a> Ssp<'a> {
             let ju = heads[k] as usize;
             let v = base + costs[k];
             if v < self.q[ju] {
-                self.improve(ju, v, (lo + k) as u32, i, best, term);
+                self.improve(ju, v, i, best, term);
             }
         }
     }
 
     #[inline]
-    fn improve(&mut self, ju: usize, v: i64, arc: u32, i: u32, best: &mut i64, term: &mut Term) {
+    fn improve(&mut self, ju: usize, v: i64, i: u32, best: &mut i64, term: &mut Term) {
         if self.q[ju] == INF {
             self.touched.push(ju as u32);
         }
         self.q[ju] = v;
-        self.pred_arc[ju] = arc;
         self.pred_mentee[ju] = i;
         let nd = v + self.st.p[ju];
         if nd < *best {
@@ -677,7 +802,7 @@ impl<'a> Ssp<'a> {
                 *best = nd;
                 *term = Term::Mentor(ju as u32);
             } else {
-                self.heap.push(Reverse((nd, ju as u32)));
+                self.heap.push_or_decrease(nd, ju as u32);
             }
         }
     }
@@ -695,14 +820,11 @@ impl<'a> Ssp<'a> {
         let mut best = uc - us;
         let mut term = Term::Unassigned(s as u32);
         self.relax(s as u32, 0, us, &mut best, &mut term);
-        while let Some(Reverse((d, j))) = self.heap.pop() {
+        while let Some((d, j)) = self.heap.pop() {
             if d >= best {
                 break;
             }
             let ju = j as usize;
-            if d > self.q[ju] + self.st.p[ju] {
-                continue; // stale entry (improved later)
-            }
             self.finalized.push((j, d));
             if self.dirty[ju] {
                 self.rebuild(ju);
@@ -720,7 +842,7 @@ impl<'a> Ssp<'a> {
             for en in &adj {
                 let v = base + en.w;
                 if v < self.q[en.to as usize] {
-                    self.improve(en.to as usize, v, en.arc, en.mentee, &mut best, &mut term);
+                    self.improve(en.to as usize, v, en.mentee, &mut best, &mut term);
                 }
             }
             self.adj[ju] = adj;
@@ -756,7 +878,10 @@ impl<'a> Ssp<'a> {
         while j != NONE {
             let ju = j as usize;
             let i = self.pred_mentee[ju];
-            let e = self.pred_arc[ju];
+            // Cannot fail: `pred_mentee[j] = i` is only set while relaxing an arc (i, j).
+            let e = net
+                .arc_index(i as usize, j)
+                .expect("predecessor arc exists") as u32;
             let next = if i as usize == s {
                 NONE
             } else {
@@ -770,13 +895,100 @@ impl<'a> Ssp<'a> {
         for &j in &self.touched {
             let ju = j as usize;
             self.q[ju] = INF;
-            self.pred_arc[ju] = NONE;
             self.pred_mentee[ju] = NONE;
         }
 
         self.touched.clear();
         self.finalized.clear();
         self.heap.clear();
+    }
+}
+
+/// Indexed 4-ary min-heap of mentors keyed by `(distance, mentor)`.
+///
+/// Why not `BinaryHeap` with lazy deletion: a mentor's distance improves several times per
+/// search, and the stale copies cost pushes and pops; decrease-key keeps one entry per mentor.
+/// Ties pop the smaller mentor index, so searches are deterministic.
+struct Heap {
+    items: Vec<(i64, u32)>,
+    /// Position of each mentor in `items`, `NONE` when absent.
+    pos: Vec<u32>,
+}
+
+impl Heap {
+    fn new(m: usize) -> Self {
+        Heap {
+            items: Vec::new(),
+            pos: vec![NONE; m],
+        }
+    }
+
+    fn push_or_decrease(&mut self, key: i64, j: u32) {
+        let at = self.pos[j as usize];
+        let k = if at == NONE {
+            self.items.push((key, j));
+            self.items.len() - 1
+        } else {
+            self.items[at as usize].0 = key;
+            at as usize
+        };
+        self.sift_up(k);
+    }
+
+    fn sift_up(&mut self, mut k: usize) {
+        let item = self.items[k];
+        while k > 0 {
+            let parent = (k - 1) / 4;
+            let p = self.items[parent];
+            if p <= item {
+                break;
+            }
+            self.items[k] = p;
+            self.pos[p.1 as usize] = k as u32;
+            k = parent;
+        }
+        self.items[k] = item;
+        self.pos[item.1 as usize] = k as u32;
+    }
+
+    fn pop(&mut self) -> Option<(i64, u32)> {
+        let top = *self.items.first()?;
+        self.pos[top.1 as usize] = NONE;
+        let last = self.items.pop()?;
+        let n = self.items.len();
+        if n > 0 {
+            // Sift `last` down from the root.
+            let mut k = 0usize;
+            loop {
+                let c0 = 4 * k + 1;
+                if c0 >= n {
+                    break;
+                }
+                let mut c = c0;
+                let end = (c0 + 4).min(n);
+                for x in c0 + 1..end {
+                    if self.items[x] < self.items[c] {
+                        c = x;
+                    }
+                }
+                if self.items[c] >= last {
+                    break;
+                }
+                self.items[k] = self.items[c];
+                self.pos[self.items[k].1 as usize] = k as u32;
+                k = c;
+            }
+            self.items[k] = last;
+            self.pos[last.1 as usize] = k as u32;
+        }
+        Some(top)
+    }
+
+    fn clear(&mut self) {
+        for &(_, j) in &self.items {
+            self.pos[j as usize] = NONE;
+        }
+        self.items.clear();
     }
 }
 

@@ -14,6 +14,7 @@
 //!
 //! The library does no other I/O.
 
+pub mod criteria;
 mod dense;
 mod error;
 mod flow;
@@ -31,6 +32,6 @@ pub use geo::{
 };
 pub use network::{Arc, MAX_ABS_COST, MAX_OBJECTIVE_BOUND, Network};
 pub use problem::{
-    Candidate, CostComponent, Exclusion, Mentee, Mentor, Pair, Problem, Proposal, Rules,
+    Backup, Candidate, CostComponent, Exclusion, Mentee, Mentor, Pair, Problem, Proposal, Rules,
     Unassigned, UnassignedReason, propose, repropose,
 };

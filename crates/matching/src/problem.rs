@@ -105,6 +105,20 @@ pub struct Pair {
     pub breakdown: Vec<CostComponent>,
     /// Forced by a manager.
     pub pinned: bool,
+    /// The best other eligible mentor, should this one leave.
+    pub backup: Option<Backup>,
+}
+
+/// A back-up mentor for a pair: the cheapest other eligible mentor, preferring one who still
+/// has room after this proposal (ties: lower cost, then lower index).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backup {
+    /// Mentor index.
+    pub mentor: usize,
+    /// Cost of the pair with that mentor.
+    pub cost: i64,
+    /// Whether that mentor has a free place in this proposal.
+    pub has_room: bool,
 }
 
 /// Why a mentee has no mentor.
@@ -354,6 +368,7 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
                 cost,
                 breakdown: bd,
                 pinned: true,
+                backup: None,
             });
             mentor_of[i] = Some(j);
         } else if let Some(e) = sol.arc_of(i) {
@@ -373,6 +388,7 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
                 cost,
                 breakdown: bd,
                 pinned: false,
+                backup: None,
             });
             mentor_of[i] = Some(j);
         }
@@ -395,6 +411,31 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
                 eligible[c.mentee].push(c.mentor);
             }
         }
+    }
+    // Back-ups: one pass over the eligible candidates, keeping the best per mentee.
+    let mut best: Vec<Option<Backup>> = vec![None; n];
+    for (k, (c, s)) in problem.candidates.iter().zip(&status).enumerate() {
+        if !matches!(s, Status::Eligible) || mentor_of[c.mentee] == Some(c.mentor) {
+            continue;
+        }
+        let candidate = Backup {
+            mentor: c.mentor,
+            cost: totals[k],
+            has_room: final_load[c.mentor] < problem.mentors[c.mentor].capacity,
+        };
+        let better = match &best[c.mentee] {
+            None => true,
+            Some(b) => {
+                (!candidate.has_room, candidate.cost, candidate.mentor)
+                    < (!b.has_room, b.cost, b.mentor)
+            }
+        };
+        if better {
+            best[c.mentee] = Some(candidate);
+        }
+    }
+    for pair in &mut pairs {
+        pair.backup = best[pair.mentee].take();
     }
     let mut unassigned = Vec::new();
     for i in 0..n {

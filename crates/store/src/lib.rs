@@ -11,6 +11,7 @@ mod error;
 
 pub mod accounts;
 pub mod audit;
+pub mod matching;
 pub mod memberships;
 pub mod org_units;
 pub mod people;

@@ -54,15 +54,19 @@ const SELECT: &str = "SELECT m.id, m.program_id, m.person_id, p.name, m.role, m.
      FROM memberships m JOIN people p ON p.id = m.person_id JOIN org_units o ON o.id = m.org_unit_id";
 
 /// A mentorship pairing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Pairing {
     /// Id.
+    #[schema(value_type = i64)]
     pub id: PairingId,
     /// Program.
+    #[schema(value_type = i64)]
     pub program: ProgramId,
     /// Mentor.
+    #[schema(value_type = i64)]
     pub mentor: PersonId,
     /// Mentee.
+    #[schema(value_type = i64)]
     pub mentee: PersonId,
     /// `proposed`, `active` or `ended`.
     pub status: String,

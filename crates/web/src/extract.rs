@@ -23,6 +23,8 @@ fn at_path<E: std::fmt::Display>(error: serde_path_to_error::Error<E>, top: &str
     let field = match (path.as_str(), key) {
         ("." | "", Some(key)) => key.to_owned(),
         ("." | "", None) => top.to_owned(),
+        // serde_path_to_error already ends the path with an unknown key; a missing one not.
+        (path, Some(key)) if path == key || path.ends_with(&format!(".{key}")) => path.to_owned(),
         (parent, Some(key)) => format!("{parent}.{key}"),
         (path, None) => path.to_owned(),
     };

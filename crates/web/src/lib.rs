@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod pages;
+pub mod proposals;
 pub mod router;
 pub mod scope;
 

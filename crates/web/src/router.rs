@@ -31,6 +31,9 @@ impl Routes {
     fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::POST, path, handler)
     }
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::PUT, path, handler)
+    }
     fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
         self.add(Method::PATCH, path, handler)
     }
@@ -57,6 +60,32 @@ fn routes() -> Routes {
     .get("/programs/{program}/people", pages::people::list)
     .get("/programs/{program}/memberships", pages::memberships::list)
     .post("/programs/{program}/memberships", pages::memberships::add)
+    .get("/programs/{program}/matching", pages::matching::program)
+    .post(
+        "/programs/{program}/matching/settings",
+        pages::matching::save_settings,
+    )
+    .post(
+        "/programs/{program}/matching/rules",
+        pages::matching::add_rule,
+    )
+    .post(
+        "/matching/rules/{rule}/delete",
+        pages::matching::delete_rule,
+    )
+    .post(
+        "/programs/{program}/matching/proposals",
+        pages::matching::run,
+    )
+    .post(
+        "/programs/{program}/matching/mentor-left",
+        pages::matching::mentor_left,
+    )
+    .get("/matching/proposals/{proposal}", pages::matching::proposal)
+    .post(
+        "/matching/proposals/{proposal}/approve",
+        pages::matching::approve,
+    )
     .get("/people/new", pages::people::new_form)
     .post("/people", pages::people::create)
     .get("/people/{person}", pages::people::profile)
@@ -89,6 +118,51 @@ fn routes() -> Routes {
     .get("/api/v1/people/{person}", api::people::get)
     .patch("/api/v1/people/{person}", api::people::update)
     .get("/api/v1/audit", api::audit::list)
+    .get(
+        "/api/v1/programs/{program}/matching/settings",
+        api::matching::get_settings,
+    )
+    .put(
+        "/api/v1/programs/{program}/matching/settings",
+        api::matching::put_settings,
+    )
+    .post(
+        "/api/v1/programs/{program}/matching/capacities",
+        api::matching::set_capacity,
+    )
+    .get(
+        "/api/v1/programs/{program}/matching/rules",
+        api::matching::list_rules,
+    )
+    .post(
+        "/api/v1/programs/{program}/matching/rules",
+        api::matching::create_rule,
+    )
+    .delete("/api/v1/matching/rules/{rule}", api::matching::delete_rule)
+    .post(
+        "/api/v1/programs/{program}/matching/preferences",
+        api::matching::set_preferences,
+    )
+    .get(
+        "/api/v1/programs/{program}/matching/proposals",
+        api::matching::list_proposals,
+    )
+    .post(
+        "/api/v1/programs/{program}/matching/proposals",
+        api::matching::create_proposal,
+    )
+    .get(
+        "/api/v1/matching/proposals/{proposal}",
+        api::matching::get_proposal,
+    )
+    .post(
+        "/api/v1/matching/proposals/{proposal}/approve",
+        api::matching::approve_proposal,
+    )
+    .post(
+        "/api/v1/programs/{program}/matching/mentor-left",
+        api::matching::mentor_left,
+    )
 }
 
 /// The application: routes, error rendering, compression.

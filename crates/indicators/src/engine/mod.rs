@@ -71,7 +71,7 @@ pub struct Fact {
     pub score: Option<f64>,
 }
 
-/// A fact waiting in the delta, sorted by (facility, period ordinal).
+/// A fact waiting in the delta, sorted by (facility, period ordinal), then in arrival order.
 #[derive(Clone, Copy, Debug)]
 struct DeltaFact {
     facility: u32,
@@ -79,6 +79,18 @@ struct DeltaFact {
     kind: u8,
     minutes: u16,
     score: u16,
+    /// A retraction of an earlier equal fact (a deleted or edited visit) rather than a fact.
+    retract: bool,
+}
+
+impl DeltaFact {
+    fn key(&self) -> (u32, i32) {
+        (self.facility, self.period)
+    }
+
+    fn same_values(&self, kind: u8, minutes: u16, score: u16) -> bool {
+        (self.kind, self.minutes, self.score) == (kind, minutes, score)
+    }
 }
 
 /// Sums of recorded activity over a group of facts.
@@ -160,6 +172,26 @@ impl Cell {
         self.score_sum += if valid { u64::from(score) } else { 0 };
         // NO_SCORE is above any standard, so `valid` must be checked too.
         self.meeting += u64::from(valid & (score >= standard));
+    }
+
+    /// Takes back what `add` added for a retracted fact. Never goes below zero: a
+    /// retraction is only accepted for a fact that is held, and it is applied after it.
+    #[inline]
+    fn sub(&mut self, minutes: u16, score: u16, standard: u16) {
+        let valid = score != NO_SCORE;
+        self.n -= 1;
+        self.minutes -= u64::from(minutes);
+        self.scored -= u64::from(valid);
+        self.score_sum -= if valid { u64::from(score) } else { 0 };
+        self.meeting -= u64::from(valid & (score >= standard));
+    }
+
+    fn apply(&mut self, d: &DeltaFact, standard: u16) {
+        if d.retract {
+            self.sub(d.minutes, d.score, standard);
+        } else {
+            self.add(d.minutes, d.score, standard);
+        }
     }
 
     fn merge(&mut self, o: &Cell) {
@@ -346,11 +378,7 @@ impl Engine {
                 value: e.to_string(),
                 reason: "cannot start pool",
             })?;
-        let main = Segment {
-            n_fac: tree.facility_count() as u32,
-            offsets: vec![0],
-            ..Segment::default()
-        };
+        let main = Segment::empty(tree.facility_count() as u32);
         Ok(Self {
             config,
             tree,
@@ -466,22 +494,68 @@ impl Engine {
             kind: kind(fact.cadre, fact.modality),
             minutes: fact.minutes,
             score,
+            retract: false,
         })
+    }
+
+    /// Inserts into the delta after the facts of the same key, so a key's facts and
+    /// retractions stay in arrival order.
+    fn insert_delta(&mut self, d: DeltaFact) -> Result<()> {
+        let at = self.delta.partition_point(|x| x.key() <= d.key());
+        self.delta.insert(at, d);
+        if self.delta.len() >= DELTA_LIMIT {
+            self.compact()?;
+        }
+        Ok(())
+    }
+
+    /// How many facts equal to `d` (facility, period, kind, minutes, score) are held.
+    fn count_equal(&self, d: &DeltaFact) -> i64 {
+        let r = self.main.slot_at(d.facility, d.period);
+        let in_main = r
+            .filter(|&i| {
+                (self.main.kind[i], self.main.minutes[i], self.main.score[i])
+                    == (d.kind, d.minutes, d.score)
+            })
+            .count() as i64;
+        let lo = self.delta.partition_point(|x| x.key() < d.key());
+        let in_delta: i64 = self.delta[lo..]
+            .iter()
+            .take_while(|x| x.key() == d.key())
+            .filter(|x| x.same_values(d.kind, d.minutes, d.score))
+            .map(|x| if x.retract { -1 } else { 1 })
+            .sum();
+        in_main + in_delta
     }
 
     /// Records one new fact (the app calls this on each write). Visible to every query at
     /// once; merged into the sorted segment in batches.
     pub fn append(&mut self, fact: &Fact) -> Result<()> {
         let d = self.raw_fact(fact)?;
-        let at = self
-            .delta
-            .partition_point(|x| (x.facility, x.period) <= (d.facility, d.period));
-        self.delta.insert(at, d);
         self.kinds_seen[usize::from(d.kind)] = true;
-        if self.delta.len() >= DELTA_LIMIT {
-            self.compact()?;
+        self.insert_delta(d)
+    }
+
+    /// Takes back one fact equal to `fact` (the app calls this when a visit is deleted).
+    /// Visible at once, like [`append`](Self::append). Fails with [`Error::UnknownFact`]
+    /// when no equal fact is held, so the engine never drifts from the store silently.
+    pub fn remove(&mut self, fact: &Fact) -> Result<()> {
+        let d = DeltaFact {
+            retract: true,
+            ..self.raw_fact(fact)?
+        };
+        if self.count_equal(&d) <= 0 {
+            return Err(Error::UnknownFact(format!("{fact:?}")));
         }
-        Ok(())
+        self.insert_delta(d)
+    }
+
+    /// Replaces one fact by another (the app calls this when a visit is edited): checks
+    /// `new` first, so on error nothing has changed.
+    pub fn update(&mut self, old: &Fact, new: &Fact) -> Result<()> {
+        self.raw_fact(new)?;
+        self.remove(old)?;
+        self.append(new)
     }
 
     /// Merges appended facts into the sorted segment.
@@ -489,23 +563,79 @@ impl Engine {
         if self.delta.is_empty() && self.main.n_fac as usize == self.tree.facility_count() {
             return Ok(());
         }
+        // Retractions cancel the latest earlier equal fact of the delta, else one of the
+        // segment's (`remove` checked that one is held).
+        let mut alive = vec![true; self.delta.len()];
+        let mut dropped: Vec<usize> = Vec::new();
+        let mut taken: HashSet<usize> = HashSet::new();
+        for (i, d) in self.delta.iter().enumerate() {
+            if !d.retract {
+                continue;
+            }
+            alive[i] = false;
+            let same_key = self.delta[..i]
+                .iter()
+                .enumerate()
+                .rev()
+                .take_while(|(_, x)| x.key() == d.key());
+            let mut cancelled = false;
+            for (j, x) in same_key {
+                if alive[j] && !x.retract && x.same_values(d.kind, d.minutes, d.score) {
+                    alive[j] = false;
+                    cancelled = true;
+                    break;
+                }
+            }
+            if !cancelled {
+                let m = &self.main;
+                let row = m.slot_at(d.facility, d.period).find(|&r| {
+                    (m.kind[r], m.minutes[r], m.score[r]) == (d.kind, d.minutes, d.score)
+                        && !taken.contains(&r)
+                });
+                match row {
+                    Some(r) => {
+                        taken.insert(r);
+                        dropped.push(r);
+                    }
+                    None => return Err(Error::UnknownFact(format!("{d:?}"))),
+                }
+            }
+        }
         let mut cols = FactColumns::with_capacity(self.delta.len());
-        for d in &self.delta {
-            cols.facility.push(d.facility);
-            cols.period.push(d.period);
-            cols.kind.push(d.kind);
-            cols.minutes.push(d.minutes);
-            cols.score.push(d.score);
+        for (d, _) in self.delta.iter().zip(&alive).filter(|(_, a)| **a) {
+            cols.push_raw(d.facility, d.period, d.kind, d.minutes, d.score);
         }
         let n_fac = self.tree.facility_count() as u32;
         let threads = self.config.threads;
-        let main = &self.main;
-        let seg = self
+        let new = Segment::sort_columns(&cols)?;
+        // On any error below the engine must stay as it was: the segment is only replaced
+        // (or, without retractions, lent to the merge and given back).
+        let trimmed = (!dropped.is_empty()).then(|| {
+            dropped.sort_unstable();
+            self.main.without(&dropped)
+        });
+        let lent = trimmed.is_none();
+        let old =
+            trimmed.unwrap_or_else(|| std::mem::replace(&mut self.main, Segment::empty(n_fac)));
+        // The old segment goes first so that each slot keeps its facts in arrival order.
+        let parts = [old, new];
+        match self
             .pool
-            .install(|| Segment::build(main, std::slice::from_ref(&cols), n_fac, threads))?;
-        self.main = seg;
-        self.delta = Vec::new();
-        Ok(())
+            .install(|| Segment::merge(&parts, n_fac, None, threads))
+        {
+            Ok(seg) => {
+                self.main = seg;
+                self.delta = Vec::new();
+                Ok(())
+            }
+            Err(e) => {
+                if lent {
+                    let [old, _] = parts;
+                    self.main = old;
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Replaces all facts with these (a rebuild from the store's rows at start).
@@ -513,11 +643,7 @@ impl Engine {
         let mut cols = FactColumns::default();
         for f in facts {
             let d = self.raw_fact(&f)?;
-            cols.facility.push(d.facility);
-            cols.period.push(d.period);
-            cols.kind.push(d.kind);
-            cols.minutes.push(d.minutes);
-            cols.score.push(d.score);
+            cols.push_raw(d.facility, d.period, d.kind, d.minutes, d.score);
         }
         self.rebuild_columns(vec![cols])
     }
@@ -526,22 +652,43 @@ impl Engine {
     /// can be filled in parallel).
     pub fn rebuild_columns(&mut self, chunks: Vec<FactColumns>) -> Result<()> {
         let n_fac = self.tree.facility_count() as u32;
+        if let Some(c) = chunks
+            .iter()
+            .find(|c| !c.is_empty() && c.facility_max >= n_fac)
+        {
+            return Err(Error::InvalidFact {
+                field: "facility",
+                value: c.facility_max.to_string(),
+                reason: "no such facility in the org-unit tree",
+            });
+        }
+        let parts = self.pool.install(|| {
+            chunks
+                .par_iter()
+                .map(Segment::sort_columns)
+                .collect::<Result<Vec<_>>>()
+        })?;
+        drop(chunks);
+        self.rebuild_segments(parts, None)
+    }
+
+    /// Replaces all facts with the merge of these sorted batches, whose facility ids
+    /// `source` maps as [`Segment::merge`] says (the bench loader sorts batches as it parses
+    /// them, before the tree and its facility indices exist).
+    pub(crate) fn rebuild_segments(
+        &mut self,
+        parts: Vec<Segment>,
+        source: Option<&[u32]>,
+    ) -> Result<()> {
+        let n_fac = self.tree.facility_count() as u32;
         let threads = self.config.threads;
-        let empty = Segment::default();
         let seg = self
             .pool
-            .install(|| Segment::build(&empty, &chunks, n_fac, threads))?;
-        let mut seen = [false; 256];
-        for c in &chunks {
-            // Kinds are few: mark them from a pass over the smallest column.
-            for &k in &c.kind {
-                seen[usize::from(k)] = true;
-            }
-        }
-        drop(chunks);
+            .install(|| Segment::merge(&parts, n_fac, source, threads))?;
+        drop(parts);
+        self.kinds_seen = seg.kinds;
         self.main = seg;
         self.delta = Vec::new();
-        self.kinds_seen = seen;
         Ok(())
     }
 
@@ -682,7 +829,7 @@ impl Engine {
                 plan.per_group.get(i as usize).copied().unwrap_or(NONE)
             })
             .collect();
-        let parts = self.facility_parts(self.config.threads * 4);
+        let parts = self.period_parts(self.config.threads * 4);
         let scan = |range: std::ops::Range<u32>| -> Vec<Cell> {
             let mut acc = vec![Cell::default(); cells];
             // The hot loop adds into two packed words per cell instead of five counters:
@@ -692,17 +839,18 @@ impl Engine {
             // at most 65,535 facts of ≤ 65,535 each.
             let mut packed = vec![[0u64; 2]; cells];
             let mut since_flush = 0usize;
-            // Facilities added since the last compaction have facts in the delta only.
-            for f in range.start..range.end.min(seg.n_fac) {
-                let og = plan.fac_group[f as usize];
-                if og == NONE {
+            for p in range {
+                let pg = seg_pg[p as usize];
+                if pg == NONE {
                     continue;
                 }
-                for (p, &pg) in seg_pg.iter().enumerate() {
-                    if pg == NONE {
+                // Facilities added since the last compaction have facts in the delta only.
+                for f in 0..seg.n_fac {
+                    let og = plan.fac_group[f as usize];
+                    if og == NONE {
                         continue;
                     }
-                    let slot = seg.slot(f, p as u32);
+                    let slot = seg.slot(f, p);
                     let base = (og as usize * n_pg + pg as usize) * nk;
                     let mut start = slot.start;
                     while start < slot.end {
@@ -757,7 +905,7 @@ impl Engine {
             if og != NONE && pg != NONE && cells > 0 {
                 acc[(og as usize * n_pg + pg as usize) * nk
                     + usize::from(kind_id[usize::from(d.kind)])]
-                .add(d.minutes, d.score, standard);
+                .apply(d, standard);
             }
         }
         // Fold kinds into the wanted keys.
@@ -793,24 +941,22 @@ impl Engine {
             .collect())
     }
 
-    /// Splits facilities into about `n` ranges of similar fact counts.
-    fn facility_parts(&self, n: usize) -> Vec<std::ops::Range<u32>> {
+    /// Splits the segment's periods into about `n` ranges of similar fact counts.
+    fn period_parts(&self, n: usize) -> Vec<std::ops::Range<u32>> {
         let seg = &self.main;
-        let nf = self.tree.facility_count() as u32;
-        let total = seg.len().max(1);
-        let mut out = Vec::new();
+        let nf = seg.n_fac as usize;
+        let total = seg.len();
+        let n = n.max(1);
+        let mut out = Vec::with_capacity(n);
         let mut start = 0u32;
         for t in 1..=n {
             let target = total * t / n;
             let mut end = start;
-            while end < nf
-                && (end >= seg.n_fac
-                    || (seg.offsets[((end + 1) * seg.n_per) as usize] as usize) <= target)
-            {
+            while end < seg.n_per && (seg.offsets[(end as usize + 1) * nf] as usize) <= target {
                 end += 1;
             }
             if t == n {
-                end = nf;
+                end = seg.n_per;
             }
             if end > start {
                 out.push(start..end);
@@ -867,16 +1013,13 @@ impl Engine {
         let standard = self.config.standard_tenths;
         let mut cells = [Cell::default(); MAX_MODALITIES as usize];
         let seg = &self.main;
-        let p = i64::from(ord) - i64::from(seg.origin);
-        if f.0 < seg.n_fac && p >= 0 && p < i64::from(seg.n_per) {
-            let r = seg.slot(f.0, p as u32);
-            for ((&k, &m), &s) in seg.kind[r.clone()]
-                .iter()
-                .zip(&seg.minutes[r.clone()])
-                .zip(&seg.score[r])
-            {
-                cells[usize::from(k & 7)].add(m, s, standard);
-            }
+        let r = seg.slot_at(f.0, ord);
+        for ((&k, &m), &s) in seg.kind[r.clone()]
+            .iter()
+            .zip(&seg.minutes[r.clone()])
+            .zip(&seg.score[r])
+        {
+            cells[usize::from(k & 7)].add(m, s, standard);
         }
         let lo = self
             .delta
@@ -885,7 +1028,7 @@ impl Engine {
             .iter()
             .take_while(|x| (x.facility, x.period) == (f.0, ord))
         {
-            cells[usize::from(d.kind & 7)].add(d.minutes, d.score, standard);
+            cells[usize::from(d.kind & 7)].apply(d, standard);
         }
         let mut m = Measures::default();
         for (modality, c) in cells.iter().enumerate() {

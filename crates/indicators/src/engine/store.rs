@@ -1,9 +1,16 @@
-//! The columnar fact segment: facts sorted by (facility, base period), five bytes a fact.
+//! The columnar fact segment: facts sorted by (base period, facility), five bytes a fact.
 //!
 //! Facility and period are not stored per fact: they are implied by the position, through a
-//! CSR-style `offsets` array with one entry per (facility, period) slot. A slot's facts are
+//! CSR-style `offsets` array with one entry per (period, facility) slot. A slot's facts are
 //! `offsets[slot]..offsets[slot + 1]`, so a facility-month lookup is two array reads, and a
 //! scan visits each slot once knowing its facility and period without reading them per row.
+//!
+//! Slots are period-major because facts arrive in time order: a rebuild or a compaction then
+//! writes into a narrow, cache-resident window of the output instead of all over it.
+//! A segment is built by sorting small batches into segments of their own
+//! ([`Segment::sort_columns`], cache-sized and parallel) and merging those
+//! ([`Segment::merge`]), which is mostly contiguous copying and needs only the five bytes a
+//! fact of the inputs besides the output: no wide intermediate columns stay alive.
 
 use rayon::prelude::*;
 
@@ -24,13 +31,24 @@ pub(crate) fn kind(cadre: u8, modality: u8) -> u8 {
 
 /// Facts in input order, column by column, before they are sorted into a segment. This is
 /// what a rebuild reads; parsers fill several in parallel and hand them over together.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FactColumns {
     pub(crate) facility: Vec<u32>,
     pub(crate) period: Vec<i32>,
     pub(crate) kind: Vec<u8>,
     pub(crate) minutes: Vec<u16>,
     pub(crate) score: Vec<u16>,
+    /// Smallest and largest period ordinal and largest facility pushed (kept on push so that
+    /// sorting needs no extra pass).
+    pub(crate) period_lo: i32,
+    pub(crate) period_hi: i32,
+    pub(crate) facility_max: u32,
+}
+
+impl Default for FactColumns {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl FactColumns {
@@ -42,7 +60,43 @@ impl FactColumns {
             kind: Vec::with_capacity(n),
             minutes: Vec::with_capacity(n),
             score: Vec::with_capacity(n),
+            period_lo: i32::MAX,
+            period_hi: i32::MIN,
+            facility_max: 0,
         }
+    }
+
+    /// Appends one fact whose codes are already checked (kind packed, score in tenths or
+    /// [`NO_SCORE`]).
+    #[inline]
+    pub(crate) fn push_raw(
+        &mut self,
+        facility: u32,
+        period: i32,
+        kind: u8,
+        minutes: u16,
+        score: u16,
+    ) {
+        self.facility.push(facility);
+        self.period.push(period);
+        self.kind.push(kind);
+        self.minutes.push(minutes);
+        self.score.push(score);
+        self.period_lo = self.period_lo.min(period);
+        self.period_hi = self.period_hi.max(period);
+        self.facility_max = self.facility_max.max(facility);
+    }
+
+    /// Removes all facts, keeping the allocations (for reuse as a parse buffer).
+    pub fn clear(&mut self) {
+        self.facility.clear();
+        self.period.clear();
+        self.kind.clear();
+        self.minutes.clear();
+        self.score.clear();
+        self.period_lo = i32::MAX;
+        self.period_hi = i32::MIN;
+        self.facility_max = 0;
     }
 
     /// Number of facts.
@@ -81,11 +135,13 @@ impl FactColumns {
             Some(s) => s,
             None => NO_SCORE,
         };
-        self.facility.push(facility);
-        self.period.push(period_ordinal);
-        self.kind.push(kind(cadre, modality));
-        self.minutes.push(minutes);
-        self.score.push(score);
+        self.push_raw(
+            facility,
+            period_ordinal,
+            kind(cadre, modality),
+            minutes,
+            score,
+        );
         Ok(())
     }
 }
@@ -108,21 +164,63 @@ pub(crate) fn check_codes(cadre: u8, modality: u8) -> Result<()> {
     Ok(())
 }
 
-/// Facts sorted by (facility, period) in three columns plus slot offsets.
-#[derive(Clone, Debug, Default)]
+/// Facts sorted by (period, facility) in three columns plus slot offsets.
+#[derive(Clone, Debug)]
 pub(crate) struct Segment {
     pub n_fac: u32,
     pub n_per: u32,
     /// Ordinal of base period index 0.
     pub origin: i32,
-    /// `n_fac * n_per + 1` entries.
+    /// `n_per * n_fac + 1` entries; slot `p * n_fac + f`.
     pub offsets: Vec<u32>,
     pub kind: Vec<u8>,
     pub minutes: Vec<u16>,
     pub score: Vec<u16>,
+    /// Which kinds occur, so scans give a cell only to those.
+    pub kinds: [bool; 256],
+}
+
+/// Number of base periods from `lo` to `hi`, refusing spans no real program has (they would
+/// make the offsets array huge).
+fn span(lo: i32, hi: i32) -> Result<u32> {
+    u32::try_from(i64::from(hi) - i64::from(lo) + 1)
+        .ok()
+        .filter(|&n| n <= 100_000)
+        .ok_or(Error::InvalidFact {
+            field: "period",
+            value: format!("{lo}..{hi}"),
+            reason: "span too wide",
+        })
+}
+
+/// Checks that slots and rows fit the `u32` offsets; returns the slot count.
+fn slot_count(n_fac: u32, n_per: u32, rows: usize) -> Result<usize> {
+    let n_slots = n_fac as usize * n_per as usize;
+    if n_slots >= u32::MAX as usize || rows >= u32::MAX as usize {
+        return Err(Error::InvalidFact {
+            field: "rows",
+            value: rows.to_string(),
+            reason: "more than 4 billion facts or slots",
+        });
+    }
+    Ok(n_slots)
 }
 
 impl Segment {
+    /// No facts, over `n_fac` facilities.
+    pub fn empty(n_fac: u32) -> Self {
+        Self {
+            n_fac,
+            n_per: 0,
+            origin: 0,
+            offsets: vec![0],
+            kind: Vec::new(),
+            minutes: Vec::new(),
+            score: Vec::new(),
+            kinds: [false; 256],
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.kind.len()
     }
@@ -134,180 +232,234 @@ impl Segment {
             + self.score.capacity() * 2
     }
 
-    /// Row range of slot (facility, period index).
+    /// Row range of slot (facility, period index); both must be in range.
     #[inline]
     pub fn slot(&self, f: u32, p: u32) -> std::ops::Range<usize> {
-        let s = (f * self.n_per + p) as usize;
+        // Cannot overflow: `slot_count` keeps n_per * n_fac below u32::MAX.
+        let s = (p * self.n_fac + f) as usize;
         self.offsets[s] as usize..self.offsets[s + 1] as usize
     }
 
-    /// Builds a segment from an old one plus new facts (in `chunks`), for `n_fac` facilities.
-    /// Every facility index must be below `n_fac` (checked here). Runs in the current rayon
-    /// pool: counting per chunk in parallel, then one scatter thread per facility range.
-    pub fn build(
-        old: &Segment,
-        chunks: &[FactColumns],
+    /// Row range of facility `f` at period ordinal `ord`; empty outside the segment.
+    #[inline]
+    pub fn slot_at(&self, f: u32, ord: i32) -> std::ops::Range<usize> {
+        let p = i64::from(ord) - i64::from(self.origin);
+        if f < self.n_fac && p >= 0 && p < i64::from(self.n_per) {
+            self.slot(f, p as u32)
+        } else {
+            0..0
+        }
+    }
+
+    /// This segment without the rows at `dropped` (sorted, distinct, in range): how
+    /// retracted facts leave at compaction.
+    pub fn without(&self, dropped: &[usize]) -> Segment {
+        let keep = self.len() - dropped.len();
+        let (mut kind, mut minutes, mut score) = (
+            Vec::with_capacity(keep),
+            Vec::with_capacity(keep),
+            Vec::with_capacity(keep),
+        );
+        let mut from = 0;
+        for &r in dropped.iter().chain(std::iter::once(&self.len())) {
+            kind.extend_from_slice(&self.kind[from..r]);
+            minutes.extend_from_slice(&self.minutes[from..r]);
+            score.extend_from_slice(&self.score[from..r]);
+            from = r + 1;
+        }
+        // Each offset moves down by the number of dropped rows before it.
+        let mut gone = 0usize;
+        let offsets = self
+            .offsets
+            .iter()
+            .map(|&o| {
+                while gone < dropped.len() && dropped[gone] < o as usize {
+                    gone += 1;
+                }
+                o - gone as u32
+            })
+            .collect();
+        Segment {
+            offsets,
+            kind,
+            minutes,
+            score,
+            ..*self
+        }
+    }
+
+    /// Sorts a batch of facts into a segment of its own over facilities `0..=max facility`
+    /// and the batch's periods: a single-threaded counting sort, meant for batches of a few
+    /// hundred thousand facts that callers sort in parallel and then [`merge`](Self::merge).
+    /// Facts of a slot keep their order in the batch.
+    pub fn sort_columns(c: &FactColumns) -> Result<Segment> {
+        if c.is_empty() {
+            return Ok(Segment::empty(0));
+        }
+        let n_fac = c.facility_max.checked_add(1).ok_or(Error::InvalidFact {
+            field: "facility",
+            value: c.facility_max.to_string(),
+            reason: "facility index too large",
+        })?;
+        let lo = c.period_lo;
+        let n_per = span(lo, c.period_hi)?;
+        let n_slots = slot_count(n_fac, n_per, c.len())?;
+        let nf = n_fac as usize;
+        let slot = |f: u32, p: i32| (p - lo) as usize * nf + f as usize;
+        // Count into offsets[slot + 1], then a prefix sum turns counts into starts.
+        let mut offsets = vec![0u32; n_slots + 1];
+        for (&f, &p) in c.facility.iter().zip(&c.period) {
+            offsets[slot(f, p) + 1] += 1;
+        }
+        for s in 0..n_slots {
+            offsets[s + 1] += offsets[s];
+        }
+        let mut cursor = offsets[..n_slots].to_vec();
+        let n = c.len();
+        let (mut kind, mut minutes, mut score) = (vec![0u8; n], vec![0u16; n], vec![0u16; n]);
+        let mut kinds = [false; 256];
+        for i in 0..n {
+            let s = slot(c.facility[i], c.period[i]);
+            let at = cursor[s] as usize;
+            cursor[s] += 1;
+            kind[at] = c.kind[i];
+            minutes[at] = c.minutes[i];
+            score[at] = c.score[i];
+            kinds[usize::from(c.kind[i])] = true;
+        }
+        Ok(Segment {
+            n_fac,
+            n_per,
+            origin: lo,
+            offsets,
+            kind,
+            minutes,
+            score,
+            kinds,
+        })
+    }
+
+    /// Merges segments into one over facilities `0..n_fac`: slot by slot, each part's facts
+    /// in the order of `parts` (oldest first keeps a slot in arrival order). `source`, if
+    /// given, names for each output facility the facility id the parts use (`u32::MAX` =
+    /// none); otherwise ids are kept. Every fact must land: a part facility that no output
+    /// facility takes is an error. Copies in `threads` period ranges on the current rayon
+    /// pool, each writing its own slice of the output.
+    pub fn merge(
+        parts: &[Segment],
         n_fac: u32,
+        source: Option<&[u32]>,
         threads: usize,
     ) -> Result<Segment> {
-        // Period range over old and new facts.
-        let (mut lo, mut hi) = if old.len() > 0 {
-            (old.origin, old.origin + old.n_per as i32 - 1)
-        } else {
-            (i32::MAX, i32::MIN)
+        let live: Vec<&Segment> = parts.iter().filter(|s| s.len() > 0).collect();
+        let total: usize = live.iter().map(|s| s.len()).sum();
+        let mut kinds = [false; 256];
+        for s in &live {
+            kinds.iter_mut().zip(&s.kinds).for_each(|(a, b)| *a |= b);
+        }
+        let Some(lo) = live.iter().map(|s| s.origin).min() else {
+            return Ok(Segment::empty(n_fac));
         };
-        let (clo, chi, fmax) = chunks
-            .par_iter()
-            .map(|c| {
-                let lo = c.period.iter().copied().min().unwrap_or(i32::MAX);
-                let hi = c.period.iter().copied().max().unwrap_or(i32::MIN);
-                let fm = c.facility.iter().copied().max().unwrap_or(0);
-                (lo, hi, fm)
-            })
-            .reduce(
-                || (i32::MAX, i32::MIN, 0),
-                |a, b| (a.0.min(b.0), a.1.max(b.1), a.2.max(b.2)),
-            );
-        let new_rows: usize = chunks.iter().map(FactColumns::len).sum();
-        if new_rows > 0 && fmax >= n_fac {
+        let hi = live
+            .iter()
+            .map(|s| s.origin + s.n_per as i32 - 1)
+            .max()
+            .unwrap_or(lo);
+        let n_per = span(lo, hi)?;
+        let n_slots = slot_count(n_fac, n_per, total)?;
+        let nf = n_fac as usize;
+        if source.is_some_and(|m| m.len() != nf) {
             return Err(Error::InvalidFact {
                 field: "facility",
-                value: fmax.to_string(),
-                reason: "no such facility in the org-unit tree",
+                value: nf.to_string(),
+                reason: "facility map does not match the tree",
             });
         }
-        lo = lo.min(clo);
-        hi = hi.max(chi);
-        if lo > hi {
-            return Ok(Segment {
-                n_fac,
-                n_per: 0,
-                origin: 0,
-                offsets: vec![0],
-                ..Segment::default()
-            });
-        }
-        let n_per = u32::try_from(i64::from(hi) - i64::from(lo) + 1)
-            .ok()
-            .filter(|&n| n <= 100_000)
-            .ok_or(Error::InvalidFact {
-                field: "period",
-                value: format!("{lo}..{hi}"),
-                reason: "span too wide",
-            })?;
-        let n_slots = n_fac as usize * n_per as usize;
-        if n_slots >= u32::MAX as usize || old.len() + new_rows >= u32::MAX as usize {
-            return Err(Error::InvalidFact {
-                field: "rows",
-                value: (old.len() + new_rows).to_string(),
-                reason: "more than 4 billion facts or slots",
-            });
-        }
-        let slot_of = move |f: u32, p: i32| f as usize * n_per as usize + (p - lo) as usize;
-        let old_shift = old.origin - lo;
-
-        // Count per slot.
-        let mut counts = chunks
-            .par_iter()
-            .fold(
-                || vec![0u32; n_slots],
-                |mut counts, c| {
-                    for (&f, &p) in c.facility.iter().zip(&c.period) {
-                        counts[slot_of(f, p)] += 1;
-                    }
-                    counts
-                },
-            )
-            .reduce(
-                || vec![0u32; n_slots],
-                |mut a, b| {
-                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
-        for f in 0..old.n_fac {
-            for p in 0..old.n_per {
-                let r = old.slot(f, p);
-                counts[f as usize * n_per as usize + (p as i32 + old_shift) as usize] +=
-                    r.len() as u32;
+        let src = |f: usize| source.map_or(f as u32, |m| m[f]);
+        // The parts holding facts of each period (few: batches are mostly in time order).
+        let mut covering: Vec<Vec<&Segment>> = vec![Vec::new(); n_per as usize];
+        for s in &live {
+            for p in 0..s.n_per {
+                covering[(s.origin - lo) as usize + p as usize].push(s);
             }
         }
         let mut offsets = Vec::with_capacity(n_slots + 1);
-        let mut acc = 0u32;
-        offsets.push(0);
-        for c in &counts {
-            acc += c;
-            offsets.push(acc);
+        let mut acc = 0usize;
+        offsets.push(0u32);
+        for (g, parts) in covering.iter().enumerate() {
+            let ord = lo + g as i32;
+            for f in 0..nf {
+                let sf = src(f);
+                acc += parts
+                    .iter()
+                    .map(|s| s.slot_at(sf, ord).len())
+                    .sum::<usize>();
+                // Cannot truncate: `slot_count` checked the total against u32::MAX.
+                offsets.push(acc as u32);
+            }
         }
-        drop(counts);
-        let total = acc as usize;
-
-        // Split facilities into ranges of about equal row counts, one per scatter task.
-        let parts = threads.max(1);
-        let mut bounds = vec![0u32];
-        for t in 1..parts {
-            let target = (total * t / parts) as u32;
-            let f = (0..n_fac)
-                .collect::<Vec<_>>()
-                .partition_point(|&f| offsets[f as usize * n_per as usize] < target);
-            bounds.push((f as u32).max(*bounds.last().unwrap_or(&0)));
+        if acc != total {
+            return Err(Error::InvalidFact {
+                field: "facility",
+                value: (total - acc).to_string(),
+                reason: "facts recorded on facilities outside the org-unit tree",
+            });
         }
-        bounds.push(n_fac);
 
-        let mut kind = vec![0u8; total];
-        let mut minutes = vec![0u16; total];
-        let mut score = vec![0u16; total];
-        // Carve the output columns into disjoint per-range slices so tasks write safely.
-        let mut tasks = Vec::new();
+        // Period ranges of about equal row counts, one per task.
+        let first_at = |rows: usize| {
+            let (mut a, mut b) = (0usize, n_per as usize);
+            while a < b {
+                let m = (a + b) / 2;
+                if (offsets[m * nf] as usize) < rows {
+                    a = m + 1;
+                } else {
+                    b = m;
+                }
+            }
+            a
+        };
+        let n_parts = threads.max(1);
+        let mut bounds = vec![0usize];
+        for t in 1..n_parts {
+            let g = first_at(total * t / n_parts).max(bounds[bounds.len() - 1]);
+            bounds.push(g);
+        }
+        bounds.push(n_per as usize);
+        let (mut kind, mut minutes, mut score) =
+            (vec![0u8; total], vec![0u16; total], vec![0u16; total]);
+        let mut tasks = Vec::with_capacity(n_parts);
         {
             let (mut k_rest, mut m_rest, mut s_rest) =
                 (&mut kind[..], &mut minutes[..], &mut score[..]);
-            let mut consumed = 0usize;
             for w in bounds.windows(2) {
-                let (f0, f1) = (w[0], w[1]);
-                let row_end = offsets[f1 as usize * n_per as usize] as usize;
-                let n = row_end - consumed;
+                let n = (offsets[w[1] * nf] - offsets[w[0] * nf]) as usize;
                 let (k, kr) = std::mem::take(&mut k_rest).split_at_mut(n);
                 let (m, mr) = std::mem::take(&mut m_rest).split_at_mut(n);
                 let (s, sr) = std::mem::take(&mut s_rest).split_at_mut(n);
                 (k_rest, m_rest, s_rest) = (kr, mr, sr);
-                tasks.push((f0, f1, consumed, k, m, s));
-                consumed = row_end;
+                tasks.push((w[0]..w[1], k, m, s));
             }
         }
-        let offsets_ref = &offsets;
-        tasks.into_par_iter().for_each(|(f0, f1, base, k, m, s)| {
-            let s_lo = f0 as usize * n_per as usize;
-            let s_hi = f1 as usize * n_per as usize;
-            let mut cursor: Vec<u32> = offsets_ref[s_lo..s_hi]
-                .iter()
-                .map(|&o| o - base as u32)
-                .collect();
-            // Old facts first, so a slot keeps its facts in arrival order.
-            for f in f0.min(old.n_fac)..f1.min(old.n_fac) {
-                for p in 0..old.n_per {
-                    let r = old.slot(f, p);
-                    let slot = f as usize * n_per as usize + (p as i32 + old_shift) as usize;
-                    let c = cursor[slot - s_lo] as usize;
-                    let n = r.len();
-                    k[c..c + n].copy_from_slice(&old.kind[r.clone()]);
-                    m[c..c + n].copy_from_slice(&old.minutes[r.clone()]);
-                    s[c..c + n].copy_from_slice(&old.score[r]);
-                    cursor[slot - s_lo] += n as u32;
-                }
-            }
-            for ch in chunks {
-                for i in 0..ch.len() {
-                    let f = ch.facility[i];
-                    if f < f0 || f >= f1 {
-                        continue;
+        let covering = &covering;
+        tasks.into_par_iter().for_each(|(periods, k, m, s)| {
+            // Output slots are filled in order, so the write position is a running count.
+            let mut at = 0usize;
+            for g in periods {
+                let ord = lo + g as i32;
+                for f in 0..nf {
+                    let sf = src(f);
+                    for part in &covering[g] {
+                        let r = part.slot_at(sf, ord);
+                        let n = r.len();
+                        if n == 0 {
+                            continue;
+                        }
+                        k[at..at + n].copy_from_slice(&part.kind[r.clone()]);
+                        m[at..at + n].copy_from_slice(&part.minutes[r.clone()]);
+                        s[at..at + n].copy_from_slice(&part.score[r]);
+                        at += n;
                     }
-                    let slot = slot_of(f, ch.period[i]) - s_lo;
-                    let c = cursor[slot] as usize;
-                    k[c] = ch.kind[i];
-                    m[c] = ch.minutes[i];
-                    s[c] = ch.score[i];
-                    cursor[slot] += 1;
                 }
             }
         });
@@ -319,6 +471,7 @@ impl Segment {
             kind,
             minutes,
             score,
+            kinds,
         })
     }
 }

@@ -558,6 +558,158 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Removing facts (before or after a compaction, some appended after the rebuild)
+    /// answers as a rebuild from the facts that remain; so does replacing one.
+    #[test]
+    fn removals_equal_rebuild_of_the_rest(
+        facts in proptest::collection::vec(arb_fact(), 1..60),
+        later in proptest::collection::vec(arb_fact(), 0..20),
+        gone in proptest::collection::vec(any::<proptest::sample::Index>(), 0..30),
+        compact_first in any::<bool>(),
+        replace in any::<bool>(),
+    ) {
+        let config = EngineConfig { threads: 2, ..EngineConfig::default() };
+        let mut e = Engine::new(config.clone(), tree(), catalog()).expect("engine");
+        e.rebuild(facts.clone()).expect("rebuild");
+        for f in &later {
+            e.append(f).expect("append");
+        }
+        if compact_first {
+            e.compact().expect("compact");
+        }
+        let mut rest: Vec<Fact> = facts.iter().chain(&later).copied().collect();
+        for g in &gone {
+            if rest.is_empty() {
+                break;
+            }
+            let f = rest.swap_remove(g.index(rest.len()));
+            e.remove(&f).expect("remove");
+        }
+        if replace && !rest.is_empty() {
+            let new = Fact { minutes: rest[0].minutes / 2, ..rest[0] };
+            e.update(&rest[0], &new).expect("update");
+            rest[0] = new;
+        }
+        let mut rebuilt = Engine::new(config, tree(), catalog()).expect("engine");
+        rebuilt.rebuild(rest.clone()).expect("rebuild");
+        let q = Query { level: Some(1), period_type: Some(PeriodType::Monthly), by_cadre: true, by_modality: true, ..Query::default() };
+        let zero = |rows: Vec<indicators::engine::Row>| -> Vec<_> { rows.into_iter().filter(|r| r.measures.visits > 0).collect() };
+        prop_assert_eq!(zero(rebuilt.group(&q).expect("g")), zero(e.group(&q).expect("g")));
+        for f in facts.iter().chain(&later) {
+            prop_assert_eq!(
+                rebuilt.facility_period(f.facility, &f.period).expect("l"),
+                e.facility_period(f.facility, &f.period).expect("l")
+            );
+        }
+        e.compact().expect("compact after removals");
+        prop_assert_eq!(zero(rebuilt.group(&q).expect("g")), zero(e.group(&q).expect("g")));
+        prop_assert_eq!(e.len(), rest.len());
+    }
+}
+
+#[test]
+fn removing_a_fact_not_held_is_refused() {
+    let mut e = engine();
+    let absent = fact(0, "202401", 0, 0, 61, Some(90.0));
+    assert!(matches!(e.remove(&absent), Err(Error::UnknownFact(_))));
+    let held = facts()[0];
+    e.remove(&held).expect("held once");
+    // Held once only: the second removal is refused, before and after compaction.
+    assert!(matches!(e.remove(&held), Err(Error::UnknownFact(_))));
+    e.compact().expect("compact");
+    assert!(matches!(e.remove(&held), Err(Error::UnknownFact(_))));
+    // An update whose new fact is invalid changes nothing.
+    let bad = Fact {
+        cadre: 200,
+        ..facts()[1]
+    };
+    assert!(e.update(&facts()[1], &bad).is_err());
+    e.remove(&facts()[1]).expect("still held");
+}
+
+/// Column batches given in several chunks, sorted and merged on two threads, answer as one
+/// batch on one thread.
+#[test]
+fn chunked_parallel_rebuild_equals_serial() {
+    use indicators::engine::FactColumns;
+    let all: Vec<Fact> = (0..5000u32)
+        .map(|i| {
+            let m = (i * 7919) % 30;
+            let period = Period::new(
+                PeriodType::Monthly,
+                2023 + (m / 12) as i32,
+                (m % 12 + 1) as u16,
+            )
+            .expect("month");
+            Fact {
+                facility: FacilityIdx(i % 3),
+                period,
+                cadre: (i % 5) as u8,
+                modality: (i % 3) as u8,
+                minutes: (i % 200) as u16,
+                score: (i % 4 != 0).then(|| f64::from(i % 1000) / 10.0),
+            }
+        })
+        .collect();
+    let mut one = Engine::new(
+        EngineConfig {
+            threads: 1,
+            ..EngineConfig::default()
+        },
+        tree(),
+        catalog(),
+    )
+    .expect("engine");
+    one.rebuild(all.clone()).expect("rebuild");
+    let mut two = Engine::new(
+        EngineConfig {
+            threads: 2,
+            ..EngineConfig::default()
+        },
+        tree(),
+        catalog(),
+    )
+    .expect("engine");
+    let chunks: Vec<FactColumns> = all
+        .chunks(777)
+        .map(|c| {
+            let mut cols = FactColumns::default();
+            for f in c {
+                let ord = two.period_ordinal(&f.period).expect("ordinal");
+                cols.push(
+                    f.facility.0,
+                    ord,
+                    f.cadre,
+                    f.modality,
+                    f.minutes,
+                    f.score.map(|s| (s * 10.0).round() as u16),
+                )
+                .expect("push");
+            }
+            cols
+        })
+        .collect();
+    two.rebuild_columns(chunks).expect("rebuild");
+    let q = Query {
+        level: Some(3),
+        period_type: Some(PeriodType::Monthly),
+        by_cadre: true,
+        by_modality: true,
+        ..Query::default()
+    };
+    assert_eq!(one.group(&q).expect("g"), two.group(&q).expect("g"));
+    let mut bad = FactColumns::default();
+    bad.push(3, 0, 0, 0, 1, None).expect("push");
+    assert!(
+        two.rebuild_columns(vec![bad]).is_err(),
+        "facility 3 is not in the tree"
+    );
+    assert_eq!(two.len(), all.len(), "a failed rebuild keeps the facts");
+}
+
 /// More facts in one facility-month than the scan's packed counters hold between flushes,
 /// each with the largest minutes and score the store takes.
 #[test]

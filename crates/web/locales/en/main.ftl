@@ -106,3 +106,70 @@ error-csrf = The form expired or came from another site. Reload the page and try
 error-too_many_requests = Too many failed sign-ins. Wait a while and try again.
 error-payload_too_large = What you sent is too large.
 error-internal = Something went wrong on our side. It has been logged.
+
+program-matching = Matching
+matching-title = Matching for { $program }
+matching-active-pairings = { $count ->
+    [one] One active pairing
+   *[other] { $count } active pairings
+}
+matching-proposals = Proposals
+matching-run = Run a matching proposal
+matching-status = Status
+matching-status-draft = Draft
+matching-status-approved = Approved
+matching-status-discarded = Discarded
+matching-why = Why
+matching-objective = Total cost
+matching-mentor-left = A mentor leaves
+matching-mentor-left-explain = Their pairings end now and their mentees are re-matched; you approve the new proposal.
+matching-mentor-left-submit = Record the departure and re-match
+matching-mentor = Mentor
+matching-mentee = Mentee
+matching-rules = Rules
+matching-kind = Rule
+matching-kind-pin = Pin
+matching-kind-forbid = Forbid
+matching-kind-conflict = Conflict
+matching-reason = Reason (required for a conflict)
+matching-add-rule = Add the rule
+matching-remove = Remove
+matching-settings = Settings
+matching-settings-explain = Each weight is the cost of one step of that criterion; 0 turns it off. Pairs with a lower total cost are preferred.
+matching-language = No shared language
+matching-working_hours = Per hour of working day not shared
+matching-distance = Per 100 km between facilities
+matching-experience = Per year the experience gap misses its target
+matching-preference = Per place down a stated ranking
+matching-continuity = Bonus for keeping a current pairing
+matching-target_experience_gap = Target experience gap (years)
+matching-unassigned_cost = Cost of leaving a mentee unassigned
+matching-default_capacity = Mentees per mentor (default)
+matching-cadre_pairs = Allowed cadre pairs, mentee:mentor (empty: same cadre only)
+matching-exclude_previous_pairings = Never pair people who were paired before
+matching-save = Save settings
+matching-not-a-number = { $field }: enter a whole number
+matching-bad-cadre-pair = "{ $pair }" is not a mentee:mentor cadre pair
+matching-proposal-title = Matching proposal { $id }
+matching-changes = { $count ->
+    [one] one change from the current pairings
+   *[other] { $count } changes from the current pairings
+}
+matching-warm = warm start
+matching-approve = Approve and create the pairings
+matching-pairs = { $count ->
+    [one] One pair
+   *[other] { $count } pairs
+}
+matching-cost = Cost
+matching-current = (current)
+matching-backup = Back-up: { $name }
+matching-backup-full = { $name } (full)
+matching-unassigned = { $count ->
+    [one] One mentee without a mentor
+   *[other] { $count } mentees without a mentor
+}
+matching-reason-no-eligible = No mentor of an allowed cadre.
+matching-reason-excluded = Every eligible mentor is excluded: { $reasons }.
+matching-reason-capacity = Every eligible mentor is full.
+matching-reason-too-costly = Every possible mentor costs more than leaving them unassigned.

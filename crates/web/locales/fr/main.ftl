@@ -106,3 +106,70 @@ error-csrf = Le formulaire a expiré ou provient d'un autre site. Rechargez la p
 error-too_many_requests = Trop d'échecs de connexion. Patientez puis réessayez.
 error-payload_too_large = Ce que vous avez envoyé est trop volumineux.
 error-internal = Une erreur est survenue de notre côté. Elle a été consignée.
+
+program-matching = Appariement
+matching-title = Appariement pour { $program }
+matching-active-pairings = { $count ->
+    [one] Un binôme actif
+   *[other] { $count } binômes actifs
+}
+matching-proposals = Propositions
+matching-run = Lancer une proposition d'appariement
+matching-status = Statut
+matching-status-draft = Brouillon
+matching-status-approved = Approuvée
+matching-status-discarded = Écartée
+matching-why = Motif
+matching-objective = Coût total
+matching-mentor-left = Un mentor part
+matching-mentor-left-explain = Ses binômes prennent fin maintenant et ses mentorés sont réappariés ; vous approuvez la nouvelle proposition.
+matching-mentor-left-submit = Enregistrer le départ et réapparier
+matching-mentor = Mentor
+matching-mentee = Mentoré
+matching-rules = Règles
+matching-kind = Règle
+matching-kind-pin = Imposer
+matching-kind-forbid = Interdire
+matching-kind-conflict = Conflit
+matching-reason = Motif (obligatoire pour un conflit)
+matching-add-rule = Ajouter la règle
+matching-remove = Retirer
+matching-settings = Paramètres
+matching-settings-explain = Chaque poids est le coût d'un pas de ce critère ; 0 le désactive. Les binômes au coût total le plus bas sont préférés.
+matching-language = Aucune langue commune
+matching-working_hours = Par heure de journée de travail non partagée
+matching-distance = Par 100 km entre établissements
+matching-experience = Par année d'écart à l'expérience visée
+matching-preference = Par rang perdu dans un classement exprimé
+matching-continuity = Bonus pour garder un binôme actuel
+matching-target_experience_gap = Écart d'expérience visé (années)
+matching-unassigned_cost = Coût d'un mentoré sans mentor
+matching-default_capacity = Mentorés par mentor (par défaut)
+matching-cadre_pairs = Paires de cadres permises, mentoré:mentor (vide : même cadre seulement)
+matching-exclude_previous_pairings = Ne jamais réunir des personnes déjà appariées
+matching-save = Enregistrer les paramètres
+matching-not-a-number = { $field } : saisissez un nombre entier
+matching-bad-cadre-pair = « { $pair } » n'est pas une paire de cadres mentoré:mentor
+matching-proposal-title = Proposition d'appariement { $id }
+matching-changes = { $count ->
+    [one] un changement par rapport aux binômes actuels
+   *[other] { $count } changements par rapport aux binômes actuels
+}
+matching-warm = départ à chaud
+matching-approve = Approuver et créer les binômes
+matching-pairs = { $count ->
+    [one] Un binôme
+   *[other] { $count } binômes
+}
+matching-cost = Coût
+matching-current = (actuel)
+matching-backup = Remplaçant : { $name }
+matching-backup-full = { $name } (complet)
+matching-unassigned = { $count ->
+    [one] Un mentoré sans mentor
+   *[other] { $count } mentorés sans mentor
+}
+matching-reason-no-eligible = Aucun mentor d'un cadre permis.
+matching-reason-excluded = Tous les mentors possibles sont exclus : { $reasons }.
+matching-reason-capacity = Tous les mentors possibles sont complets.
+matching-reason-too-costly = Tout mentor possible coûte plus que de le laisser sans mentor.

@@ -6,6 +6,7 @@
 //! every error answers `{"error":{"code","message","field"}}` with a 4xx or 5xx status.
 
 pub mod audit;
+pub mod matching;
 pub mod me;
 pub mod memberships;
 pub mod org_units;
@@ -20,7 +21,7 @@ use utoipa::OpenApi;
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships."),
+    info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships, matching."),
     paths(
         me::me,
         programs::list, programs::create, programs::get,
@@ -28,6 +29,11 @@ use utoipa::OpenApi;
         org_units::list, org_units::create, org_units::get,
         people::list, people::create, people::get, people::update,
         audit::list,
+        matching::get_settings, matching::put_settings, matching::set_capacity,
+        matching::list_rules, matching::create_rule, matching::delete_rule,
+        matching::set_preferences,
+        matching::list_proposals, matching::create_proposal, matching::get_proposal,
+        matching::approve_proposal, matching::mentor_left,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

@@ -71,6 +71,7 @@ struct OverviewPage {
     program: Program,
     kind: String,
     counts: Vec<(String, i64)>,
+    can_manage: bool,
 }
 
 /// `GET /programs/{program}`: what the program is and who is in it (within the viewer's scope).
@@ -93,10 +94,12 @@ pub async fn overview(
         .map(|(role, n)| (role_label(&layout.t, role, Some(program.kind)), n))
         .collect();
     let kind = kind_label(&layout.t, program.kind);
+    let can_manage = auth.viewer.can_manage_program(program.id);
     render(&OverviewPage {
         layout,
         program,
         kind,
         counts,
+        can_manage,
     })
 }

@@ -53,6 +53,7 @@ const SEE_UNIT: [&str; 8] = [
     "NNNN", "NNNN", "YYNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
 ];
 
+const SETTINGS_FORM: &str = "language=300&working_hours=40&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=3&cadre_pairs=";
 const PERSON_FORM: &str = "name=Renamed+Person&time_zone=Africa%2FAddis_Ababa";
 const PERSON_JSON: &str = r#"{"name":"New Person","time_zone":"Africa/Lagos"}"#;
 
@@ -71,6 +72,39 @@ const TABLE: &[Row] = &[
         "POST",
         "/programs/{program}/memberships",
         "person={person}&role=mentor&org_unit={F1}",
+        MANAGERS,
+    ),
+    ("GET", "/programs/{program}/matching", "", MANAGERS),
+    (
+        "POST",
+        "/programs/{program}/matching/settings",
+        SETTINGS_FORM,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/matching/rules",
+        "kind=forbid&mentee={person}&mentor={mentor}",
+        MANAGERS,
+    ),
+    ("POST", "/matching/rules/{rule}/delete", "", MANAGERS),
+    (
+        "POST",
+        "/programs/{program}/matching/proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/matching/mentor-left",
+        "mentor={mentor}",
+        MANAGERS,
+    ),
+    ("GET", "/matching/proposals/{proposal}", "", MANAGERS),
+    (
+        "POST",
+        "/matching/proposals/{proposal}/approve",
+        "",
         MANAGERS,
     ),
     ("GET", "/people/new", "", MANAGERS),
@@ -118,6 +152,68 @@ const TABLE: &[Row] = &[
         EDIT_PERSON,
     ),
     ("GET", "/api/v1/audit", "", ADMINS),
+    (
+        "GET",
+        "/api/v1/programs/{program}/matching/settings",
+        "",
+        MANAGERS,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{program}/matching/settings",
+        r#"{"default_capacity":2}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/matching/capacities",
+        r#"{"mentor":{mentor},"capacity":2}"#,
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/matching/rules",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/matching/rules",
+        r#"{"kind":"forbid","mentee":{person},"mentor":{mentor}}"#,
+        MANAGERS,
+    ),
+    ("DELETE", "/api/v1/matching/rules/{rule}", "", MANAGERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/matching/preferences",
+        r#"{"person":{person},"ranked":[{mentor}]}"#,
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/matching/proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/matching/proposals",
+        "",
+        MANAGERS,
+    ),
+    ("GET", "/api/v1/matching/proposals/{proposal}", "", MANAGERS),
+    (
+        "POST",
+        "/api/v1/matching/proposals/{proposal}/approve",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/matching/mentor-left",
+        r#"{"mentor":{mentor}}"#,
+        MANAGERS,
+    ),
 ];
 
 fn target_person(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
@@ -162,6 +258,9 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
             &target_membership(f, persona, rel).to_string(),
         )
         .replace("{F1}", &f.units["F1"].to_string())
+        .replace("{mentor}", &f.person_of[&Persona::Mentor].to_string())
+        .replace("{rule}", &f.rule.to_string())
+        .replace("{proposal}", &f.proposal.to_string())
         .replace("{n}", &n.to_string())
 }
 

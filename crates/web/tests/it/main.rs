@@ -3,6 +3,7 @@
 
 mod api;
 mod authz;
+mod matching;
 mod pages;
 mod sessions;
 mod support;

@@ -79,6 +79,9 @@ pub struct Fixture {
     pub person_f3: PersonId,
     pub membership_f3: MembershipId,
     pub tokens: HashMap<Persona, String>,
+    /// A conflict rule (peer_f1 with the mentor persona) and a draft matching proposal.
+    pub rule: i64,
+    pub proposal: i64,
 }
 
 pub struct TestApp {
@@ -350,6 +353,23 @@ async fn build_fixture(db: &Db) -> Fixture {
     .await
     .expect("pairing");
 
+    let rule = db
+        .add_match_rule(
+            &actor,
+            program,
+            store::matching::RuleKind::Conflict,
+            peer_f1,
+            person_of[&Persona::Mentor],
+            "direct supervisor",
+        )
+        .await
+        .expect("rule")
+        .id;
+    let proposal = web::proposals::propose(db, &actor, program, "fixture")
+        .await
+        .expect("proposal")
+        .id;
+
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
@@ -383,6 +403,8 @@ async fn build_fixture(db: &Db) -> Fixture {
         person_f3,
         membership_f3,
         tokens,
+        rule,
+        proposal,
     }
 }
 

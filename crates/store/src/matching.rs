@@ -1,0 +1,777 @@
+//! Matching (C5): settings, mentor capacities, manager rules, stated preferences, the people a
+//! proposal is computed over, and proposals with their approval into pairings.
+
+use crate::audit::Action;
+use crate::memberships::Pairing;
+use crate::{Actor, Db, DbError, on_pool, on_tx};
+use chrono::{DateTime, Utc};
+use domain::FieldError;
+use domain::ids::{PairingId, PersonId, ProgramId};
+use matching::criteria::Settings;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// What a manager decided about one pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Force this pair.
+    Pin,
+    /// Never this pair.
+    Forbid,
+    /// A named conflict (a direct supervisor, a relative): a hard exclusion with its reason.
+    Conflict,
+}
+
+impl RuleKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Pin => "pin",
+            RuleKind::Forbid => "forbid",
+            RuleKind::Conflict => "conflict",
+        }
+    }
+
+    /// Parses a stored or submitted name; the error names the field `kind`.
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        match text {
+            "pin" => Ok(RuleKind::Pin),
+            "forbid" => Ok(RuleKind::Forbid),
+            "conflict" => Ok(RuleKind::Conflict),
+            other => Err(FieldError::new(
+                "kind",
+                format!("must be pin, forbid or conflict, not {other:?}"),
+            )),
+        }
+    }
+}
+
+/// A manager's rule on a pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MatchRule {
+    /// Id.
+    pub id: i64,
+    /// Program.
+    #[schema(value_type = i64)]
+    pub program: ProgramId,
+    /// Pin, forbid or conflict.
+    pub kind: RuleKind,
+    /// Mentee.
+    #[schema(value_type = i64)]
+    pub mentee: PersonId,
+    /// Mentee's name.
+    pub mentee_name: String,
+    /// Mentor.
+    #[schema(value_type = i64)]
+    pub mentor: PersonId,
+    /// Mentor's name.
+    pub mentor_name: String,
+    /// Why (shown in explanations).
+    pub reason: String,
+}
+
+/// A mentee or mentor as matching sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchPerson {
+    /// Person.
+    pub id: PersonId,
+    /// Name.
+    pub name: String,
+    /// Cadre (`""` when unknown).
+    pub cadre: String,
+    /// Languages (validated tags).
+    pub languages: Vec<String>,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Years of experience.
+    pub years_experience: Option<i64>,
+    /// Coordinates of the org unit of their membership, when recorded.
+    pub location: Option<(f64, f64)>,
+    /// Name of that org unit.
+    pub org_unit_name: String,
+}
+
+/// A stored proposal.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StoredProposal {
+    /// Id.
+    pub id: i64,
+    /// Program.
+    #[schema(value_type = i64)]
+    pub program: ProgramId,
+    /// `draft`, `approved` or `discarded`.
+    pub status: String,
+    /// Why it was run (`requested by a manager`, `mentor … left`).
+    pub reason: String,
+    /// Total cost.
+    pub objective: i64,
+    /// The explained result, as the application wrote it.
+    #[schema(value_type = Object)]
+    pub result: serde_json::Value,
+    /// Who ran it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When it was approved or discarded.
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+type ProposalRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
+    let (id, program, status, reason, objective, result, created_by, created_at, decided_at) = row;
+    Ok(StoredProposal {
+        id,
+        program: ProgramId(program),
+        status,
+        reason,
+        objective,
+        result: serde_json::from_str(&result).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        created_by,
+        created_at,
+        decided_at,
+    })
+}
+
+const PROPOSAL_SELECT: &str = "SELECT id, program_id, status, reason, objective, result_json, created_by, created_at, decided_at FROM match_proposals";
+
+/// id, program, kind, mentee, mentee name, mentor, mentor name, reason.
+type RuleRow = (i64, i64, String, i64, String, i64, String, String);
+
+type PersonRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<i64>,
+    Option<f64>,
+    Option<f64>,
+    String,
+);
+
+impl Db {
+    /// The program's matching settings (the defaults until a manager saves some).
+    pub async fn matching_settings(&self, program: ProgramId) -> Result<Settings, DbError> {
+        let json: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT settings_json FROM matching_settings WHERE program_id = $1")
+                .bind(program.0).fetch_optional(pool).await?
+        });
+        match json {
+            None => Ok(Settings::default()),
+            Some(text) => serde_json::from_str(&text).map_err(|e| DbError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// Saves the program's matching settings after checking them.
+    pub async fn set_matching_settings(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        settings: &Settings,
+    ) -> Result<(), DbError> {
+        settings
+            .validate()
+            .map_err(|(field, message)| FieldError::new(field, message))?;
+        self.program(program).await?;
+        let before = self.matching_settings(program).await?;
+        let json = serde_json::to_string(settings).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO matching_settings (program_id, settings_json, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (program_id) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at",
+            )
+            .bind(program.0).bind(&json).bind(crate::now())
+            .execute(&mut *conn).await?.rows_affected()
+        });
+        tx.audit(
+            actor,
+            Action::Update,
+            "matching_settings",
+            program,
+            Some(&before),
+            Some(settings),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Capacities set for mentors of the program (others take the program default).
+    pub async fn mentor_capacities(
+        &self,
+        program: ProgramId,
+    ) -> Result<HashMap<PersonId, u32>, DbError> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT person_id, capacity FROM mentor_capacities WHERE program_id = $1")
+                .bind(program.0).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(person, capacity)| (PersonId(person), capacity.clamp(0, 1000) as u32))
+            .collect())
+    }
+
+    /// Sets how many mentees a mentor takes in the program (0: none, e.g. on leave).
+    pub async fn set_mentor_capacity(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        mentor: PersonId,
+        capacity: u32,
+    ) -> Result<(), DbError> {
+        if capacity > 1000 {
+            return Err(FieldError::new("capacity", "must be between 0 and 1000").into());
+        }
+        self.check_role(program, mentor, "mentor", "mentor").await?;
+        let mut tx = self.begin().await?;
+        set_capacity_in(&mut tx, actor, program, mentor, capacity).await?;
+        tx.commit().await
+    }
+
+    /// Fails with a field error unless `person` holds `role` in the program.
+    async fn check_role(
+        &self,
+        program: ProgramId,
+        person: PersonId,
+        role: &str,
+        field: &str,
+    ) -> Result<(), DbError> {
+        let held: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE program_id = $1 AND person_id = $2 AND role = $3")
+                .bind(program.0).bind(person.0).bind(role).fetch_one(pool).await?
+        });
+        if held == 0 {
+            return Err(FieldError::new(
+                field,
+                format!("person {person} is not a {role} in this program"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The program's pin, forbid and conflict rules.
+    pub async fn match_rules(&self, program: ProgramId) -> Result<Vec<MatchRule>, DbError> {
+        let rows: Vec<RuleRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.id, r.program_id, r.kind, r.mentee_id, a.name, r.mentor_id, b.name, r.reason \
+                 FROM match_rules r JOIN people a ON a.id = r.mentee_id JOIN people b ON b.id = r.mentor_id \
+                 WHERE r.program_id = $1 ORDER BY r.id",
+            )
+            .bind(program.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(
+                |(id, program, kind, mentee, mentee_name, mentor, mentor_name, reason)| {
+                    Ok(MatchRule {
+                        id,
+                        program: ProgramId(program),
+                        kind: RuleKind::parse(&kind)
+                            .map_err(|e| DbError::Corrupt(e.to_string()))?,
+                        mentee: PersonId(mentee),
+                        mentee_name,
+                        mentor: PersonId(mentor),
+                        mentor_name,
+                        reason,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Adds a rule. The mentee must be a mentee and the mentor a mentor of the program; a
+    /// pin and a forbid of the same pair contradict each other and are refused.
+    pub async fn add_match_rule(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        kind: RuleKind,
+        mentee: PersonId,
+        mentor: PersonId,
+        reason: &str,
+    ) -> Result<MatchRule, DbError> {
+        self.check_role(program, mentee, "mentee", "mentee").await?;
+        self.check_role(program, mentor, "mentor", "mentor").await?;
+        let reason = reason.trim();
+        if reason.chars().count() > 200 {
+            return Err(FieldError::new("reason", "must be at most 200 characters").into());
+        }
+        if kind == RuleKind::Conflict && reason.is_empty() {
+            return Err(FieldError::new(
+                "reason",
+                "name the conflict (for example: direct supervisor)",
+            )
+            .into());
+        }
+        let existing = self.match_rules(program).await?;
+        if let Some(clash) = existing.iter().find(|r| {
+            r.mentee == mentee
+                && r.mentor == mentor
+                && matches!(
+                    (r.kind, kind),
+                    (RuleKind::Pin, RuleKind::Forbid | RuleKind::Conflict)
+                        | (RuleKind::Forbid | RuleKind::Conflict, RuleKind::Pin)
+                )
+        }) {
+            return Err(FieldError::new(
+                "kind",
+                format!(
+                    "this pair already has a {} rule; remove it first",
+                    clash.kind.as_str()
+                ),
+            )
+            .into());
+        }
+        if kind == RuleKind::Pin
+            && let Some(other) = existing
+                .iter()
+                .find(|r| r.kind == RuleKind::Pin && r.mentee == mentee)
+        {
+            return Err(FieldError::new(
+                "mentee",
+                format!(
+                    "{} is already pinned to {}; remove that pin first",
+                    other.mentee_name, other.mentor_name
+                ),
+            )
+            .into());
+        }
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO match_rules (program_id, kind, mentee_id, mentor_id, reason, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(program.0).bind(kind.as_str()).bind(mentee.0).bind(mentor.0).bind(reason).bind(crate::now())
+            .fetch_one(&mut *conn).await?
+        });
+        let record = serde_json::json!({
+            "id": id, "program": program, "kind": kind, "mentee": mentee, "mentor": mentor, "reason": reason,
+        });
+        tx.audit::<(), _>(actor, Action::Create, "match_rule", id, None, Some(&record))
+            .await?;
+        tx.commit().await?;
+        self.match_rules(program)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| DbError::NotFound {
+                entity: "match rule",
+                key: id.to_string(),
+            })
+    }
+
+    /// One rule.
+    pub async fn match_rule(&self, id: i64) -> Result<MatchRule, DbError> {
+        let program: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT program_id FROM match_rules WHERE id = $1").bind(id).fetch_optional(pool).await?
+        });
+        let not_found = || DbError::NotFound {
+            entity: "match rule",
+            key: id.to_string(),
+        };
+        let program = program.ok_or_else(not_found)?;
+        self.match_rules(ProgramId(program))
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(not_found)
+    }
+
+    /// Removes a rule.
+    pub async fn remove_match_rule(&self, actor: &Actor, id: i64) -> Result<(), DbError> {
+        let before = self.match_rule(id).await?;
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(id).execute(&mut *conn).await?.rows_affected()
+        });
+        tx.audit::<_, ()>(actor, Action::Delete, "match_rule", id, Some(&before), None)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Replaces what `person` ranks (best first) on the other side of the program.
+    pub async fn set_match_preferences(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        person: PersonId,
+        ranked: &[PersonId],
+    ) -> Result<(), DbError> {
+        if ranked.len() > 20 {
+            return Err(FieldError::new("ranked", "rank at most 20 people").into());
+        }
+        let mut seen = BTreeSet::new();
+        for (k, other) in ranked.iter().enumerate() {
+            if !seen.insert(*other) || *other == person {
+                return Err(FieldError::new(
+                    format!("ranked[{k}]"),
+                    format!("person {other} is listed twice or is the person themself"),
+                )
+                .into());
+            }
+        }
+        let before = self.match_preferences(program).await?;
+        let before: Vec<_> = before.into_iter().filter(|p| p.0 == person).collect();
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM match_preferences WHERE program_id = $1 AND person_id = $2")
+                .bind(program.0).bind(person.0).execute(&mut *conn).await?;
+            for (k, other) in ranked.iter().enumerate() {
+                sqlx::query("INSERT INTO match_preferences (program_id, person_id, preferred_id, rank) VALUES ($1, $2, $3, $4)")
+                    .bind(program.0).bind(person.0).bind(other.0).bind(k as i64 + 1)
+                    .execute(&mut *conn).await?;
+            }
+        });
+        tx.audit(
+            actor,
+            Action::Update,
+            "match_preferences",
+            format!("{program}/{person}"),
+            Some(&before),
+            Some(&ranked),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Every stated preference in the program: (who, whom, rank).
+    pub async fn match_preferences(
+        &self,
+        program: ProgramId,
+    ) -> Result<Vec<(PersonId, PersonId, u32)>, DbError> {
+        let rows: Vec<(i64, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT person_id, preferred_id, rank FROM match_preferences WHERE program_id = $1 ORDER BY person_id, rank")
+                .bind(program.0).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(a, b, r)| (PersonId(a), PersonId(b), r.clamp(1, 20) as u32))
+            .collect())
+    }
+
+    /// The program's people holding `role` (`mentee` or `mentor`), each once (at their first
+    /// membership's org unit), ordered by person id so indices are stable between runs.
+    pub async fn matching_people(
+        &self,
+        program: ProgramId,
+        role: &str,
+    ) -> Result<Vec<MatchPerson>, DbError> {
+        let rows: Vec<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT p.id, p.name, p.cadre, p.languages, p.time_zone, p.years_experience, o.latitude, o.longitude, o.name \
+                 FROM memberships m JOIN people p ON p.id = m.person_id JOIN org_units o ON o.id = m.org_unit_id \
+                 WHERE m.program_id = $1 AND m.role = $2 \
+                 AND m.id = (SELECT MIN(m2.id) FROM memberships m2 WHERE m2.program_id = m.program_id AND m2.person_id = m.person_id AND m2.role = m.role) \
+                 ORDER BY p.id",
+            )
+            .bind(program.0).bind(role).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, cadre, languages, time_zone, years, lat, lon, unit)| MatchPerson {
+                    id: PersonId(id),
+                    name,
+                    cadre: cadre.unwrap_or_default(),
+                    languages: languages
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    time_zone,
+                    years_experience: years,
+                    location: lat.zip(lon),
+                    org_unit_name: unit,
+                },
+            )
+            .collect())
+    }
+
+    /// The program's pairings, optionally only those with one status.
+    pub async fn pairings_of_program(
+        &self,
+        program: ProgramId,
+        status: Option<&str>,
+    ) -> Result<Vec<Pairing>, DbError> {
+        let rows: Vec<(i64, i64, i64, i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
+                 WHERE program_id = $1 AND ($2 = '' OR status = $2) ORDER BY id",
+            )
+            .bind(program.0).bind(status.unwrap_or_default()).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, program, mentor, mentee, status)| Pairing {
+                id: PairingId(id),
+                program: ProgramId(program),
+                mentor: PersonId(mentor),
+                mentee: PersonId(mentee),
+                status,
+            })
+            .collect())
+    }
+
+    /// Stores a draft proposal.
+    pub async fn insert_proposal(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        reason: &str,
+        objective: i64,
+        result: &serde_json::Value,
+    ) -> Result<StoredProposal, DbError> {
+        let json = result.to_string();
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO match_proposals (program_id, status, reason, objective, result_json, created_by, created_at) \
+                 VALUES ($1, 'draft', $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(program.0).bind(reason).bind(objective).bind(&json).bind(&actor.label).bind(crate::now())
+            .fetch_one(&mut *conn).await?
+        });
+        let record = serde_json::json!({"id": id, "program": program, "reason": reason, "objective": objective});
+        tx.audit::<(), _>(
+            actor,
+            Action::Create,
+            "match_proposal",
+            id,
+            None,
+            Some(&record),
+        )
+        .await?;
+        tx.commit().await?;
+        self.proposal(id).await
+    }
+
+    /// One proposal.
+    pub async fn proposal(&self, id: i64) -> Result<StoredProposal, DbError> {
+        let sql = format!("{PROPOSAL_SELECT} WHERE id = $1");
+        let row: Option<ProposalRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        });
+        proposal_from_row(row.ok_or_else(|| DbError::NotFound {
+            entity: "proposal",
+            key: id.to_string(),
+        })?)
+    }
+
+    /// The program's proposals, newest first.
+    pub async fn proposals_of_program(
+        &self,
+        program: ProgramId,
+        limit: i64,
+    ) -> Result<Vec<StoredProposal>, DbError> {
+        let sql = format!("{PROPOSAL_SELECT} WHERE program_id = $1 ORDER BY id DESC LIMIT $2");
+        let rows: Vec<ProposalRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).bind(limit).fetch_all(pool).await?
+        });
+        rows.into_iter().map(proposal_from_row).collect()
+    }
+
+    /// The newest approved proposal (the warm start for the next run), if any.
+    pub async fn latest_approved_proposal(
+        &self,
+        program: ProgramId,
+    ) -> Result<Option<StoredProposal>, DbError> {
+        let sql = format!(
+            "{PROPOSAL_SELECT} WHERE program_id = $1 AND status = 'approved' ORDER BY id DESC LIMIT 1"
+        );
+        let row: Option<ProposalRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).fetch_optional(pool).await?
+        });
+        row.map(proposal_from_row).transpose()
+    }
+
+    /// Approves a draft: in one transaction, keeps pairings the proposal repeats, creates the
+    /// new ones as `active`, ends the program's other active pairings, marks this proposal
+    /// approved and older drafts discarded. Every change is audited. Returns the pairings
+    /// created.
+    pub async fn approve_proposal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        pairs: &[(PersonId, PersonId)],
+    ) -> Result<Vec<Pairing>, DbError> {
+        let proposal = self.proposal(id).await?;
+        if proposal.status != "draft" {
+            return Err(FieldError::new(
+                "proposal",
+                format!(
+                    "proposal {id} is {} and cannot be approved; run a new one",
+                    proposal.status
+                ),
+            )
+            .into());
+        }
+        let program = proposal.program;
+        let active = self.pairings_of_program(program, Some("active")).await?;
+        let wanted: BTreeSet<(PersonId, PersonId)> = pairs.iter().copied().collect();
+        let kept: BTreeSet<(PersonId, PersonId)> = active
+            .iter()
+            .map(|p| (p.mentor, p.mentee))
+            .filter(|pair| wanted.contains(pair))
+            .collect();
+        let now = crate::now();
+        let mut created = Vec::new();
+        let mut tx = self.begin().await?;
+        for old in active
+            .iter()
+            .filter(|p| !wanted.contains(&(p.mentor, p.mentee)))
+        {
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(old.id.0).execute(&mut *conn).await?.rows_affected()
+            });
+            let after = Pairing {
+                status: "ended".into(),
+                ..old.clone()
+            };
+            tx.audit(
+                actor,
+                Action::Update,
+                "pairing",
+                old.id,
+                Some(old),
+                Some(&after),
+            )
+            .await?;
+        }
+        for &(mentor, mentee) in wanted.difference(&kept) {
+            let pairing_id: i64 = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar(
+                    "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, 'active', $4) RETURNING id",
+                )
+                .bind(program.0).bind(mentor.0).bind(mentee.0).bind(now)
+                .fetch_one(&mut *conn).await?
+            });
+            let pairing = Pairing {
+                id: PairingId(pairing_id),
+                program,
+                mentor,
+                mentee,
+                status: "active".into(),
+            };
+            tx.audit::<(), _>(
+                actor,
+                Action::Create,
+                "pairing",
+                pairing_id,
+                None,
+                Some(&pairing),
+            )
+            .await?;
+            created.push(pairing);
+        }
+        on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE match_proposals SET status = 'approved', decided_at = $2 WHERE id = $1")
+                .bind(id).bind(now).execute(&mut *conn).await?;
+            sqlx::query("UPDATE match_proposals SET status = 'discarded', decided_at = $3 WHERE program_id = $1 AND status = 'draft' AND id <> $2")
+                .bind(program.0).bind(id).bind(now).execute(&mut *conn).await?;
+        });
+        tx.audit(
+            actor,
+            Action::Update,
+            "match_proposal",
+            id,
+            Some(&serde_json::json!({"status": "draft"})),
+            Some(&serde_json::json!({"status": "approved", "created": created.len(), "kept": kept.len()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// A mentor leaves the program: in one transaction their capacity becomes 0, their
+    /// active pairings end and pins to them are removed (they could no longer be honoured).
+    /// Returns the mentees left without a mentor.
+    pub async fn mentor_leaves(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        mentor: PersonId,
+    ) -> Result<Vec<PersonId>, DbError> {
+        self.check_role(program, mentor, "mentor", "mentor").await?;
+        let active = self.pairings_of_program(program, Some("active")).await?;
+        let pins: Vec<MatchRule> = self
+            .match_rules(program)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
+            .collect();
+        let mut tx = self.begin().await?;
+        set_capacity_in(&mut tx, actor, program, mentor, 0).await?;
+        for pin in &pins {
+            on_tx!(&mut tx, conn => {
+                sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(pin.id).execute(&mut *conn).await?.rows_affected()
+            });
+            tx.audit::<_, ()>(actor, Action::Delete, "match_rule", pin.id, Some(pin), None)
+                .await?;
+        }
+        let mut orphans = Vec::new();
+        for old in active.iter().filter(|p| p.mentor == mentor) {
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(old.id.0).execute(&mut *conn).await?.rows_affected()
+            });
+            let after = Pairing {
+                status: "ended".into(),
+                ..old.clone()
+            };
+            tx.audit(
+                actor,
+                Action::Update,
+                "pairing",
+                old.id,
+                Some(old),
+                Some(&after),
+            )
+            .await?;
+            orphans.push(old.mentee);
+        }
+        tx.commit().await?;
+        Ok(orphans)
+    }
+}
+
+async fn set_capacity_in(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    program: ProgramId,
+    mentor: PersonId,
+    capacity: u32,
+) -> Result<(), DbError> {
+    let before: Option<i64> = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
+            .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
+    });
+    on_tx!(&mut *tx, conn => {
+        sqlx::query(
+            "INSERT INTO mentor_capacities (program_id, person_id, capacity) VALUES ($1, $2, $3) \
+             ON CONFLICT (program_id, person_id) DO UPDATE SET capacity = excluded.capacity",
+        )
+        .bind(program.0).bind(mentor.0).bind(i64::from(capacity))
+        .execute(&mut *conn).await?.rows_affected()
+    });
+    tx.audit(
+        actor,
+        Action::Update,
+        "mentor_capacity",
+        format!("{program}/{mentor}"),
+        before.as_ref(),
+        Some(&capacity),
+    )
+    .await
+}

@@ -1,0 +1,447 @@
+//! Matching pages (managers): settings, rules, proposals with their explanations, approval,
+//! and the re-match when a mentor leaves. The work itself is in [`crate::proposals`].
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::api::matching::managed_program;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{FormData, PathId};
+use crate::i18n::Tr;
+use crate::proposals::{self, ProposalResult};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::ids::{PersonId, ProgramId};
+use domain::programs::Program;
+use matching::UnassignedReason;
+use matching::criteria::{Settings, Weights};
+use serde::Deserialize;
+use store::matching::{MatchRule, RuleKind, StoredProposal};
+
+#[derive(Template)]
+#[template(path = "matching/program.html")]
+struct ProgramPage {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    settings: Settings,
+    cadre_pairs: String,
+    rules: Vec<MatchRule>,
+    proposals: Vec<StoredProposal>,
+    mentees: Vec<(i64, String)>,
+    mentors: Vec<(i64, String)>,
+    active_pairings: String,
+}
+
+async fn program_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    error: Option<String>,
+    settings: Option<Settings>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("matching-title", "program", &program.name);
+    let settings = match settings {
+        Some(s) => s,
+        None => state.db.matching_settings(program.id).await?,
+    };
+    let people = |role: &'static str| async move {
+        Ok::<_, AppError>(
+            state
+                .db
+                .matching_people(program.id, role)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.0, p.name))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mentees = people("mentee").await?;
+    let mentors = people("mentor").await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ProgramPage {
+        cadre_pairs: settings
+            .cadre_pairs
+            .iter()
+            .map(|(a, b)| format!("{a}:{b}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        settings,
+        rules: state.db.match_rules(program.id).await?,
+        proposals: state.db.proposals_of_program(program.id, 10).await?,
+        active_pairings: layout.t.count(
+            "matching-active-pairings",
+            "count",
+            state
+                .db
+                .pairings_of_program(program.id, Some("active"))
+                .await?
+                .len() as i64,
+        ),
+        mentees,
+        mentors,
+        layout,
+        program,
+        error,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /programs/{program}/matching`.
+pub async fn program(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    program_page(&state, &headers, &auth, program, None, None).await
+}
+
+/// The settings form; numbers arrive as text so a bad one is named, not a generic 400.
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    language: String,
+    working_hours: String,
+    distance: String,
+    experience: String,
+    preference: String,
+    continuity: String,
+    target_experience_gap: String,
+    unassigned_cost: String,
+    default_capacity: String,
+    #[serde(default)]
+    cadre_pairs: String,
+    #[serde(default)]
+    exclude_previous_pairings: Option<String>,
+}
+
+fn number<T: std::str::FromStr>(t: &Tr, field: &str, text: &str) -> Result<T, String> {
+    text.trim().parse().map_err(|_| {
+        t.with(
+            "matching-not-a-number",
+            "field",
+            t.get(&format!("matching-{field}")),
+        )
+    })
+}
+
+impl SettingsForm {
+    fn parse(&self, t: &Tr) -> Result<Settings, String> {
+        let mut cadre_pairs = Vec::new();
+        for item in self
+            .cadre_pairs
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let Some((a, b)) = item.split_once(':') else {
+                return Err(t.with("matching-bad-cadre-pair", "pair", item));
+            };
+            cadre_pairs.push((a.trim().to_owned(), b.trim().to_owned()));
+        }
+        let settings = Settings {
+            weights: Weights {
+                language: number(t, "language", &self.language)?,
+                working_hours: number(t, "working_hours", &self.working_hours)?,
+                distance: number(t, "distance", &self.distance)?,
+                experience: number(t, "experience", &self.experience)?,
+                preference: number(t, "preference", &self.preference)?,
+                continuity: number(t, "continuity", &self.continuity)?,
+            },
+            target_experience_gap: number(t, "target_experience_gap", &self.target_experience_gap)?,
+            unassigned_cost: number(t, "unassigned_cost", &self.unassigned_cost)?,
+            default_capacity: number(t, "default_capacity", &self.default_capacity)?,
+            cadre_pairs,
+            exclude_previous_pairings: self.exclude_previous_pairings.is_some(),
+        };
+        settings.validate().map_err(|(field, message)| {
+            let key = format!("matching-{}", field.trim_start_matches("weights."));
+            let label = t.get(&key);
+            format!("{}: {message}", if label == key { field } else { label })
+        })?;
+        Ok(settings)
+    }
+}
+
+/// `POST /programs/{program}/matching/settings`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<SettingsForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let t = super::translator(&state, &headers);
+    match form.parse(&t) {
+        Ok(settings) => {
+            state
+                .db
+                .set_matching_settings(&auth.actor(), program.id, &settings)
+                .await?;
+            Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response())
+        }
+        Err(message) => program_page(&state, &headers, &auth, program, Some(message), None).await,
+    }
+}
+
+/// The add-rule form (also posted by the pin and forbid buttons of a proposal).
+#[derive(Debug, Deserialize)]
+pub struct RuleForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    mentee: i64,
+    mentor: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /programs/{program}/matching/rules`.
+pub async fn add_rule(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<RuleForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let added = match RuleKind::parse(&form.kind) {
+        Ok(kind) => state
+            .db
+            .add_match_rule(
+                &auth.actor(),
+                program.id,
+                kind,
+                PersonId(form.mentee),
+                PersonId(form.mentor),
+                &form.reason,
+            )
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response()),
+        Err(AppError::Invalid(e)) => {
+            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A form with only the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /matching/rules/{rule}/delete`.
+pub async fn delete_rule(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let rule = state.db.match_rule(id).await?;
+    let program = managed_program(&state, &auth, rule.program).await?;
+    state.db.remove_match_rule(&auth.actor(), id).await?;
+    Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response())
+}
+
+/// `POST /programs/{program}/matching/proposals`: runs the solver, shows the draft.
+pub async fn run(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    match proposals::propose(
+        &state.db,
+        &auth.actor(),
+        program.id,
+        "requested by a manager",
+    )
+    .await
+    {
+        Ok(stored) => {
+            Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
+        }
+        Err(AppError::Invalid(e)) => {
+            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The mentor-left form.
+#[derive(Debug, Deserialize)]
+pub struct MentorLeftForm {
+    #[serde(default)]
+    csrf: String,
+    mentor: i64,
+}
+
+/// `POST /programs/{program}/matching/mentor-left`.
+pub async fn mentor_left(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<MentorLeftForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    match proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor))
+        .await
+    {
+        Ok(stored) => {
+            Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
+        }
+        Err(AppError::Invalid(e)) => {
+            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A pair as the proposal page shows it.
+struct PairLine {
+    mentee: i64,
+    mentee_name: String,
+    mentor: i64,
+    mentor_name: String,
+    cost: i64,
+    breakdown: Vec<(String, i64)>,
+    pinned: bool,
+    current: bool,
+    backup: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "matching/proposal.html")]
+struct ProposalPage {
+    layout: Layout,
+    program: Program,
+    proposal: StoredProposal,
+    status: String,
+    result: ProposalResult,
+    pairs: Vec<PairLine>,
+    unassigned: Vec<(i64, String, String)>,
+    solve_ms: String,
+    changes: String,
+    pairs_title: String,
+    unassigned_title: String,
+}
+
+fn reason_text(t: &Tr, reason: &UnassignedReason) -> String {
+    match reason {
+        UnassignedReason::NoEligibleMentor => t.get("matching-reason-no-eligible"),
+        UnassignedReason::ExcludedByRule { reasons } => {
+            t.with("matching-reason-excluded", "reasons", reasons.join("; "))
+        }
+        UnassignedReason::CapacityExhausted => t.get("matching-reason-capacity"),
+        UnassignedReason::CheaperUnassigned => t.get("matching-reason-too-costly"),
+    }
+}
+
+/// `GET /matching/proposals/{proposal}`.
+pub async fn proposal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let stored = state.db.proposal(id).await?;
+    let program = managed_program(&state, &auth, stored.program).await?;
+    let result = proposals::result_of(&stored)?;
+    let mut layout = Layout::new(&state, &headers, Some(&auth), "");
+    layout.title = layout.t.with("matching-proposal-title", "id", stored.id);
+    let t = layout.t.clone();
+    let pairs = result
+        .pairs
+        .iter()
+        .map(|p| PairLine {
+            mentee: p.mentee,
+            mentee_name: p.mentee_name.clone(),
+            mentor: p.mentor,
+            mentor_name: p.mentor_name.clone(),
+            cost: p.cost,
+            breakdown: p
+                .breakdown
+                .iter()
+                .filter(|c| c.cost != 0)
+                .map(|c| (t.get(&format!("matching-{}", c.criterion)), c.cost))
+                .collect(),
+            pinned: p.pinned,
+            current: p.current,
+            backup: p.backup.as_ref().map(|b| {
+                if b.has_room {
+                    b.mentor_name.clone()
+                } else {
+                    t.with("matching-backup-full", "name", &b.mentor_name)
+                }
+            }),
+        })
+        .collect();
+    let unassigned = result
+        .unassigned
+        .iter()
+        .map(|u| (u.mentee, u.mentee_name.clone(), reason_text(&t, &u.reason)))
+        .collect();
+    let status = t.get(&format!("matching-status-{}", stored.status));
+    let changes = t.count("matching-changes", "count", result.changes as i64);
+    let pairs_title = t.count("matching-pairs", "count", result.pairs.len() as i64);
+    let unassigned_title = t.count(
+        "matching-unassigned",
+        "count",
+        result.unassigned.len() as i64,
+    );
+    render(&ProposalPage {
+        changes,
+        pairs_title,
+        unassigned_title,
+        layout,
+        program,
+        status,
+        pairs,
+        unassigned,
+        solve_ms: format!("{:.1}", result.solve_ms),
+        result,
+        proposal: stored,
+    })
+}
+
+/// `POST /matching/proposals/{proposal}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let stored = state.db.proposal(id).await?;
+    managed_program(&state, &auth, stored.program).await?;
+    proposals::approve(&state.db, &auth.actor(), id).await?;
+    Ok(Redirect::to(&format!("/matching/proposals/{id}")).into_response())
+}

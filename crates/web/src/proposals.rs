@@ -1,0 +1,373 @@
+//! Matching proposals (C5), the workflow around `matching`: gather a program's mentees,
+//! mentors, settings and rules from the store, solve, keep the explained result as a draft,
+//! approve it into pairings, and re-match when a mentor leaves.
+//!
+//! Pages, the API and the CLI (`tandem match propose`) all go through here, so a proposal
+//! reads the same wherever it was made.
+
+use crate::error::AppError;
+use chrono::{Offset, TimeZone as _, Utc};
+use domain::ids::{PersonId, ProgramId};
+use matching::criteria::{self, Inputs, Profile, Ranking};
+use matching::{CostComponent, Exclusion, Rules, UnassignedReason, WarmStart};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use store::matching::{MatchPerson, RuleKind, StoredProposal};
+use store::memberships::Pairing;
+use store::{Actor, Db};
+
+/// A proposal as stored and shown: people by id and name, every cost explained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProposalResult {
+    /// Chosen pairs, by mentee name.
+    pub pairs: Vec<ProposedPair>,
+    /// Mentees left without a mentor, with the reason.
+    pub unassigned: Vec<UnassignedMentee>,
+    /// Total cost (pairs plus the penalty for each unassigned mentee).
+    pub objective: i64,
+    /// Pairs that differ from the active pairings.
+    pub changes: usize,
+    /// Whether the solve started from the last approved proposal.
+    pub warm_started: bool,
+    /// Solver time in milliseconds.
+    pub solve_ms: f64,
+    /// Mentee ids in solver order (for the next warm start).
+    pub mentee_ids: Vec<i64>,
+    /// Mentor ids in solver order.
+    pub mentor_ids: Vec<i64>,
+    /// Solver state for the next warm start.
+    #[schema(value_type = Object)]
+    pub warm_start: WarmStart,
+}
+
+/// One proposed pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProposedPair {
+    /// Mentee id.
+    pub mentee: i64,
+    /// Mentee name.
+    pub mentee_name: String,
+    /// Mentor id.
+    pub mentor: i64,
+    /// Mentor name.
+    pub mentor_name: String,
+    /// Total cost.
+    pub cost: i64,
+    /// Cost by criterion (language, working_hours, distance, experience, preference,
+    /// continuity).
+    #[schema(value_type = Vec<Object>)]
+    pub breakdown: Vec<CostComponent>,
+    /// Forced by a manager's pin.
+    pub pinned: bool,
+    /// Already an active pairing.
+    pub current: bool,
+    /// The best other mentor, should this one leave.
+    pub backup: Option<BackupMentor>,
+}
+
+/// A back-up mentor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BackupMentor {
+    /// Mentor id.
+    pub mentor: i64,
+    /// Name.
+    pub mentor_name: String,
+    /// Cost of that pair.
+    pub cost: i64,
+    /// Whether they have a free place in this proposal.
+    pub has_room: bool,
+}
+
+/// A mentee without a mentor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnassignedMentee {
+    /// Mentee id.
+    pub mentee: i64,
+    /// Name.
+    pub mentee_name: String,
+    /// Why.
+    #[schema(value_type = Object)]
+    pub reason: UnassignedReason,
+}
+
+/// Offset from UTC, in minutes, of an IANA zone now (unknown zones count as UTC: they cannot
+/// be stored, so this only guards against a corrupt row).
+fn utc_offset_minutes(zone: &str) -> i32 {
+    zone.parse::<chrono_tz::Tz>()
+        .map(|tz| {
+            tz.offset_from_utc_datetime(&Utc::now().naive_utc())
+                .fix()
+                .local_minus_utc()
+                / 60
+        })
+        .unwrap_or(0)
+}
+
+fn profile(person: &MatchPerson) -> Profile {
+    Profile {
+        cadre: person.cadre.clone(),
+        languages: person.languages.clone(),
+        utc_offset_minutes: utc_offset_minutes(&person.time_zone),
+        location: person.location,
+        years_experience: person.years_experience,
+    }
+}
+
+/// Where a solve starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// From the last approved proposal, when there is one (the default: fast after small
+    /// changes, same optimum).
+    Warm,
+    /// From scratch (to check a warm start, or after large changes).
+    Cold,
+}
+
+/// Runs the solver for a program, warm-started from the last approved proposal, and stores
+/// the result as a draft proposal.
+pub async fn propose(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    reason: &str,
+) -> Result<StoredProposal, AppError> {
+    propose_with(db, actor, program, reason, Start::Warm).await
+}
+
+/// [`propose`] with the choice of start.
+pub async fn propose_with(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    reason: &str,
+    start: Start,
+) -> Result<StoredProposal, AppError> {
+    db.program(program).await?;
+    let settings = db.matching_settings(program).await?;
+    let mentees = db.matching_people(program, "mentee").await?;
+    let mentors = db.matching_people(program, "mentor").await?;
+    let capacities = db.mentor_capacities(program).await?;
+    let rules = db.match_rules(program).await?;
+    let preferences = db.match_preferences(program).await?;
+    let pairings = db.pairings_of_program(program, None).await?;
+    let previous = match start {
+        Start::Warm => db.latest_approved_proposal(program).await?,
+        Start::Cold => None,
+    };
+
+    let mentee_index: HashMap<PersonId, usize> =
+        mentees.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let mentor_index: HashMap<PersonId, usize> =
+        mentors.iter().enumerate().map(|(j, p)| (p.id, j)).collect();
+    let pair_index = |mentee: PersonId, mentor: PersonId| {
+        Some((*mentee_index.get(&mentee)?, *mentor_index.get(&mentor)?))
+    };
+
+    let mut solver_rules = Rules {
+        cadre_pairs: settings.cadre_rule(),
+        ..Rules::default()
+    };
+    for rule in &rules {
+        let Some((i, j)) = pair_index(rule.mentee, rule.mentor) else {
+            continue; // the person has since left the program; the rule no longer applies
+        };
+        match rule.kind {
+            RuleKind::Pin => solver_rules.pins.push((i, j)),
+            RuleKind::Forbid => solver_rules.forbids.push((i, j)),
+            RuleKind::Conflict => solver_rules.exclusions.push(Exclusion {
+                mentee: i,
+                mentor: j,
+                reason: rule.reason.clone(),
+            }),
+        }
+    }
+    let current: Vec<(usize, usize)> = pairings
+        .iter()
+        .filter(|p| p.status == "active")
+        .filter_map(|p| pair_index(p.mentee, p.mentor))
+        .collect();
+    if settings.exclude_previous_pairings {
+        let ended: HashSet<(usize, usize)> = pairings
+            .iter()
+            .filter(|p| p.status == "ended")
+            .filter_map(|p| pair_index(p.mentee, p.mentor))
+            .collect();
+        for (i, j) in ended {
+            solver_rules.exclusions.push(Exclusion {
+                mentee: i,
+                mentor: j,
+                reason: "previous pairing".into(),
+            });
+        }
+    }
+    let mut mentee_rankings = Vec::new();
+    let mut mentor_rankings = Vec::new();
+    for (who, whom, rank) in &preferences {
+        if let Some((i, j)) = pair_index(*who, *whom) {
+            mentee_rankings.push(Ranking {
+                who: i,
+                whom: j,
+                rank: *rank,
+            });
+        } else if let Some((i, j)) = pair_index(*whom, *who) {
+            mentor_rankings.push(Ranking {
+                who: j,
+                whom: i,
+                rank: *rank,
+            });
+        }
+    }
+    let inputs = Inputs {
+        mentees: mentees.iter().map(profile).collect(),
+        mentors: mentors
+            .iter()
+            .map(|p| (profile(p), capacities.get(&p.id).copied()))
+            .collect(),
+        mentee_rankings,
+        mentor_rankings,
+        current: current.clone(),
+        pinned: solver_rules.pins.clone(),
+    };
+    let warm = previous.and_then(|p| {
+        serde_json::from_value::<ProposalResult>(p.result)
+            .ok()
+            .map(|r| {
+                remap_warm_start(
+                    &r,
+                    &mentee_index,
+                    &mentor_index,
+                    mentees.len(),
+                    mentors.len(),
+                )
+            })
+    });
+    let warm_started = warm.is_some();
+    // Solving is CPU work; keep it off the async workers.
+    let solved = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let problem = criteria::build_problem(&settings, &inputs);
+        let proposal = match &warm {
+            Some(w) => matching::repropose(&problem, &solver_rules, w),
+            None => matching::propose(&problem, &solver_rules),
+        };
+        proposal.map(|p| (p, started.elapsed().as_secs_f64() * 1000.0))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?;
+    let (proposal, solve_ms) = solved.map_err(|e| AppError::invalid("rules", e.to_string()))?;
+
+    let current: HashSet<(usize, usize)> = current.into_iter().collect();
+    let pairs: Vec<ProposedPair> = proposal
+        .pairs
+        .iter()
+        .map(|p| ProposedPair {
+            mentee: mentees[p.mentee].id.0,
+            mentee_name: mentees[p.mentee].name.clone(),
+            mentor: mentors[p.mentor].id.0,
+            mentor_name: mentors[p.mentor].name.clone(),
+            cost: p.cost,
+            breakdown: p.breakdown.clone(),
+            pinned: p.pinned,
+            current: current.contains(&(p.mentee, p.mentor)),
+            backup: p.backup.as_ref().map(|b| BackupMentor {
+                mentor: mentors[b.mentor].id.0,
+                mentor_name: mentors[b.mentor].name.clone(),
+                cost: b.cost,
+                has_room: b.has_room,
+            }),
+        })
+        .collect();
+    let changes = pairs.iter().filter(|p| !p.current).count()
+        + current
+            .len()
+            .saturating_sub(pairs.iter().filter(|p| p.current).count());
+    let result = ProposalResult {
+        unassigned: proposal
+            .unassigned
+            .iter()
+            .map(|u| UnassignedMentee {
+                mentee: mentees[u.mentee].id.0,
+                mentee_name: mentees[u.mentee].name.clone(),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        pairs,
+        objective: proposal.objective,
+        changes,
+        warm_started,
+        solve_ms,
+        mentee_ids: mentees.iter().map(|p| p.id.0).collect(),
+        mentor_ids: mentors.iter().map(|p| p.id.0).collect(),
+        warm_start: proposal.warm_start,
+    };
+    let json = serde_json::to_value(&result)
+        .map_err(|e| AppError::Internal(format!("proposal does not serialise: {e}")))?;
+    Ok(db
+        .insert_proposal(actor, program, reason, result.objective, &json)
+        .await?)
+}
+
+/// Carries a previous solution over to today's people: the same person keeps the same
+/// mentor and price wherever their index moved; newcomers start empty.
+fn remap_warm_start(
+    previous: &ProposalResult,
+    mentee_index: &HashMap<PersonId, usize>,
+    mentor_index: &HashMap<PersonId, usize>,
+    mentees: usize,
+    mentors: usize,
+) -> WarmStart {
+    let mut warm = WarmStart {
+        mentor_of: vec![None; mentees],
+        mentor_price: vec![0; mentors],
+    };
+    for (old_j, id) in previous.mentor_ids.iter().enumerate() {
+        if let (Some(&j), Some(&price)) = (
+            mentor_index.get(&PersonId(*id)),
+            previous.warm_start.mentor_price.get(old_j),
+        ) {
+            warm.mentor_price[j] = price;
+        }
+    }
+    for (old_i, id) in previous.mentee_ids.iter().enumerate() {
+        let Some(&i) = mentee_index.get(&PersonId(*id)) else {
+            continue;
+        };
+        let old_mentor = previous.warm_start.mentor_of.get(old_i).copied().flatten();
+        warm.mentor_of[i] = old_mentor
+            .and_then(|old_j| previous.mentor_ids.get(old_j as usize))
+            .and_then(|id| mentor_index.get(&PersonId(*id)))
+            .map(|&j| j as u32);
+    }
+    warm
+}
+
+/// The stored result of a proposal.
+pub fn result_of(proposal: &StoredProposal) -> Result<ProposalResult, AppError> {
+    serde_json::from_value(proposal.result.clone())
+        .map_err(|e| AppError::Internal(format!("proposal {} is unreadable: {e}", proposal.id)))
+}
+
+/// Approves a draft proposal into active pairings (see [`Db::approve_proposal`]).
+pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairing>, AppError> {
+    let stored = db.proposal(proposal).await?;
+    let result = result_of(&stored)?;
+    let pairs: Vec<(PersonId, PersonId)> = result
+        .pairs
+        .iter()
+        .map(|p| (PersonId(p.mentor), PersonId(p.mentee)))
+        .collect();
+    Ok(db.approve_proposal(actor, proposal, &pairs).await?)
+}
+
+/// A mentor leaves: their pairings end, their capacity becomes 0, and a warm-started
+/// proposal re-matches their mentees (each with a back-up mentor) for a manager to approve.
+pub async fn mentor_leaves(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    mentor: PersonId,
+) -> Result<StoredProposal, AppError> {
+    db.mentor_leaves(actor, program, mentor).await?;
+    let name = db.person(mentor).await?.profile.name.to_string();
+    propose(db, actor, program, &format!("{name} left the program")).await
+}

@@ -1,0 +1,545 @@
+//! The matching workflow through the real router: propose, read the explanations, pin and
+//! exclude, approve into pairings, re-match when a mentor leaves; and bad input.
+
+use super::support::{Persona, TestApp};
+use axum::http::{Method, StatusCode};
+use domain::access::Role;
+use domain::ids::PersonId;
+use domain::people::PersonInput;
+use serde_json::{Value, json};
+use store::Actor;
+
+struct People {
+    /// Surgeon mentor at F1 who speaks Amharic, in Addis Ababa's zone.
+    near: PersonId,
+    /// Surgeon mentor at F3 who speaks only English, in London.
+    far: PersonId,
+    /// Anesthetist mentor.
+    anesthetist: PersonId,
+    /// Surgeon mentees at F1.
+    surgeon_a: PersonId,
+    surgeon_b: PersonId,
+    /// Anesthetist mentee.
+    anesthesia: PersonId,
+    /// OR-nurse mentee: no mentor of that cadre.
+    nurse: PersonId,
+}
+
+async fn add(
+    app: &TestApp,
+    name: &str,
+    cadre: &str,
+    language: &str,
+    zone: &str,
+    years: i64,
+    (role, unit): (Role, &str),
+) -> PersonId {
+    let actor = Actor::system("test");
+    let input = PersonInput {
+        name: name.into(),
+        cadre: Some(cadre.into()),
+        languages: vec![language.into()],
+        time_zone: zone.into(),
+        years_experience: Some(years),
+        ..PersonInput::default()
+    };
+    let person = app
+        .db()
+        .create_person(&actor, &input.validate().expect("valid person"))
+        .await
+        .expect("person");
+    app.db()
+        .add_membership(
+            &actor,
+            app.fixture.program,
+            person.id,
+            role,
+            app.fixture.units[unit],
+        )
+        .await
+        .expect("membership");
+    person.id
+}
+
+async fn setup(app: &TestApp) -> People {
+    let addis = "Africa/Addis_Ababa";
+    People {
+        near: add(
+            app,
+            "Abebe Near",
+            "surgeon",
+            "am",
+            addis,
+            12,
+            (Role::Mentor, "F1"),
+        )
+        .await,
+        far: add(
+            app,
+            "Fiona Far",
+            "surgeon",
+            "en",
+            "Europe/London",
+            20,
+            (Role::Mentor, "F3"),
+        )
+        .await,
+        anesthetist: add(
+            app,
+            "Alem Anesthetist",
+            "anesthetist",
+            "am",
+            addis,
+            9,
+            (Role::Mentor, "F2"),
+        )
+        .await,
+        surgeon_a: add(
+            app,
+            "Sara Surgeon",
+            "surgeon",
+            "am",
+            addis,
+            2,
+            (Role::Mentee, "F1"),
+        )
+        .await,
+        surgeon_b: add(
+            app,
+            "Samuel Surgeon",
+            "surgeon",
+            "am",
+            addis,
+            3,
+            (Role::Mentee, "F1"),
+        )
+        .await,
+        anesthesia: add(
+            app,
+            "Tigist Anesthesia",
+            "anesthetist",
+            "am",
+            addis,
+            1,
+            (Role::Mentee, "F2"),
+        )
+        .await,
+        nurse: add(
+            app,
+            "Nardos Nurse",
+            "or_nurse",
+            "am",
+            addis,
+            4,
+            (Role::Mentee, "F1"),
+        )
+        .await,
+    }
+}
+
+fn url(app: &TestApp, tail: &str) -> String {
+    format!("/api/v1/programs/{}/matching/{tail}", app.fixture.program)
+}
+
+async fn propose(app: &TestApp) -> Value {
+    let reply = app
+        .json(
+            Method::POST,
+            &url(app, "proposals"),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()
+}
+
+fn pair_of(proposal: &Value, mentee: PersonId) -> Option<&Value> {
+    proposal["result"]["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .find(|p| p["mentee"] == mentee.0)
+}
+
+fn unassigned_reason(proposal: &Value, mentee: PersonId) -> Value {
+    proposal["result"]["unassigned"]
+        .as_array()
+        .expect("unassigned")
+        .iter()
+        .find(|u| u["mentee"] == mentee.0)
+        .map(|u| u["reason"].clone())
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    // The near mentor takes one mentee only.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0, "capacity": 1}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+
+    let first = propose(&app).await;
+    assert_eq!(first["status"], "draft");
+    // One surgeon mentee gets the near mentor, the other the far one (capacity 1).
+    let a = pair_of(&first, p.surgeon_a).expect("surgeon a paired");
+    let b = pair_of(&first, p.surgeon_b).expect("surgeon b paired");
+    let mut mentors = [a["mentor"].as_i64(), b["mentor"].as_i64()];
+    mentors.sort();
+    let mut want = [Some(p.near.0), Some(p.far.0)];
+    want.sort();
+    assert_eq!(mentors, want);
+    // Each cost is explained: the components add up to it, and the far mentor pays for the
+    // language and the hours of working day not shared with Addis Ababa.
+    for pair in [a, b] {
+        let parts: i64 = pair["breakdown"]
+            .as_array()
+            .expect("breakdown")
+            .iter()
+            .map(|c| c["cost"].as_i64().expect("cost"))
+            .sum();
+        assert_eq!(parts, pair["cost"].as_i64().expect("cost"));
+        assert!(pair["backup"].is_object(), "a back-up is proposed: {pair}");
+    }
+    let far_pair = if a["mentor"] == p.far.0 { a } else { b };
+    let component = |pair: &Value, name: &str| {
+        pair["breakdown"]
+            .as_array()
+            .expect("breakdown")
+            .iter()
+            .find(|c| c["criterion"] == name)
+            .and_then(|c| c["cost"].as_i64())
+            .expect("criterion present")
+    };
+    assert_eq!(component(far_pair, "language"), 300);
+    assert!(component(far_pair, "working_hours") > 0);
+    assert_eq!(
+        pair_of(&first, p.anesthesia).expect("paired")["mentor"],
+        p.anesthetist.0
+    );
+    assert_eq!(
+        unassigned_reason(&first, p.nurse),
+        json!({"kind": "no_eligible_mentor"})
+    );
+
+    // Pin surgeon B to the near mentor; exclude the anesthetist for their mentee by a named
+    // conflict; re-run.
+    for rule in [
+        json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0}),
+        json!({"kind": "conflict", "mentee": p.anesthesia.0, "mentor": p.anesthetist.0, "reason": "direct supervisor"}),
+    ] {
+        let reply = app
+            .json(Method::POST, &url(&app, "rules"), Persona::Manager, &rule)
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    let second = propose(&app).await;
+    let b = pair_of(&second, p.surgeon_b).expect("pinned pair");
+    assert_eq!(b["mentor"], p.near.0);
+    assert_eq!(b["pinned"], true);
+    assert_eq!(pair_of(&second, p.surgeon_a).expect("a")["mentor"], p.far.0);
+    assert_eq!(
+        unassigned_reason(&second, p.anesthesia),
+        json!({"kind": "excluded_by_rule", "reasons": ["direct supervisor"]})
+    );
+
+    // Approve: the pairings exist, are active and audited; the first draft is discarded.
+    let approve = format!("/api/v1/matching/proposals/{}/approve", second["id"]);
+    let reply = app
+        .json(Method::POST, &approve, Persona::Manager, &json!(null))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let active = app
+        .db()
+        .pairings_of_program(app.fixture.program, Some("active"))
+        .await
+        .expect("pairings");
+    assert!(
+        active
+            .iter()
+            .any(|x| x.mentor == p.near && x.mentee == p.surgeon_b)
+    );
+    assert!(
+        active
+            .iter()
+            .any(|x| x.mentor == p.far && x.mentee == p.surgeon_a)
+    );
+    let created = reply.json();
+    let created_id = created[0]["id"].as_i64().expect("pairing id").to_string();
+    assert_eq!(
+        app.db()
+            .audit_count(Some(("pairing", &created_id)))
+            .await
+            .expect("audit"),
+        1
+    );
+    let old = app
+        .db()
+        .proposal(first["id"].as_i64().expect("id"))
+        .await
+        .expect("first");
+    assert_eq!(old.status, "discarded");
+    // Approving twice is refused and names the proposal.
+    let again = app
+        .json(Method::POST, &approve, Persona::Manager, &json!(null))
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.json()["error"]["field"], "proposal");
+
+    // The near mentor leaves: their pairing ends and surgeon B is re-matched, warm-started.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "mentor-left"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let rematch = reply.json();
+    assert_eq!(rematch["result"]["warm_started"], true);
+    assert!(
+        rematch["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("Abebe Near")
+    );
+    let b = pair_of(&rematch, p.surgeon_b).expect("re-matched");
+    assert_eq!(b["mentor"], p.far.0);
+    assert!(
+        !app.db()
+            .pairings_of_program(app.fixture.program, Some("active"))
+            .await
+            .expect("pairings")
+            .iter()
+            .any(|x| x.mentor == p.near),
+        "the leaving mentor's pairings ended"
+    );
+}
+
+#[tokio::test]
+async fn warm_and_cold_solves_agree() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let first = propose(&app).await;
+    let approve = format!("/api/v1/matching/proposals/{}/approve", first["id"]);
+    let reply = app
+        .json(Method::POST, &approve, Persona::Manager, &json!(null))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let warm = app
+        .json(
+            Method::POST,
+            &url(&app, "mentor-left"),
+            Persona::Manager,
+            &json!({"mentor": p.far.0}),
+        )
+        .await
+        .json();
+    assert_eq!(warm["result"]["warm_started"], true);
+    // The same state solved from scratch.
+    let db = app.db();
+    let cold = web::proposals::propose_with(
+        db,
+        &Actor::system("test"),
+        app.fixture.program,
+        "cold",
+        web::proposals::Start::Cold,
+    )
+    .await
+    .expect("cold");
+    let cold = web::proposals::result_of(&cold).expect("result");
+    assert!(!cold.warm_started);
+    assert_eq!(
+        cold.objective,
+        warm["result"]["objective"].as_i64().expect("objective")
+    );
+    let pairs = |v: &Value| -> Vec<(i64, i64)> {
+        v.as_array()
+            .expect("pairs")
+            .iter()
+            .map(|p| {
+                (
+                    p["mentee"].as_i64().expect("mentee"),
+                    p["mentor"].as_i64().expect("mentor"),
+                )
+            })
+            .collect()
+    };
+    let cold_pairs: Vec<(i64, i64)> = cold.pairs.iter().map(|p| (p.mentee, p.mentor)).collect();
+    assert_eq!(cold_pairs, pairs(&warm["result"]["pairs"]));
+}
+
+#[tokio::test]
+async fn bad_matching_input_names_the_field_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let audit_before = app.db().audit_count(None).await.expect("count");
+    let cases = [
+        (
+            Method::PUT,
+            "settings",
+            json!({"weights": {"language": -1}}),
+            "weights.language",
+        ),
+        (
+            Method::PUT,
+            "settings",
+            json!({"unassigned_cost": 0}),
+            "unassigned_cost",
+        ),
+        (Method::PUT, "settings", json!({"weight": {}}), "weight"),
+        (
+            Method::POST,
+            "capacities",
+            json!({"mentor": p.near.0, "capacity": 5000}),
+            "capacity",
+        ),
+        (
+            Method::POST,
+            "capacities",
+            json!({"mentor": p.surgeon_a.0, "capacity": 2}),
+            "mentor",
+        ),
+        (
+            Method::POST,
+            "rules",
+            json!({"kind": "marry", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
+            "kind",
+        ),
+        (
+            Method::POST,
+            "rules",
+            json!({"kind": "pin", "mentee": p.near.0, "mentor": p.far.0}),
+            "mentee",
+        ),
+        (
+            Method::POST,
+            "rules",
+            json!({"kind": "pin", "mentee": p.surgeon_a.0, "mentor": 999_999}),
+            "mentor",
+        ),
+        (
+            Method::POST,
+            "rules",
+            json!({"kind": "conflict", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
+            "reason",
+        ),
+        (
+            Method::POST,
+            "preferences",
+            json!({"person": p.surgeon_a.0, "ranked": [p.near.0, p.near.0]}),
+            "ranked[1]",
+        ),
+        (
+            Method::POST,
+            "mentor-left",
+            json!({"mentor": p.surgeon_a.0}),
+            "mentor",
+        ),
+    ];
+    for (method, tail, body, field) in cases {
+        let reply = app
+            .json(method.clone(), &url(&app, tail), Persona::Manager, &body)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {tail} {body}: {}",
+            reply.text()
+        );
+        assert_eq!(
+            reply.json()["error"]["field"],
+            field,
+            "{method} {tail} {body}"
+        );
+    }
+    // A pin and a forbid of the same pair contradict each other.
+    let pin = json!({"kind": "pin", "mentee": p.surgeon_a.0, "mentor": p.near.0});
+    let forbid = json!({"kind": "forbid", "mentee": p.surgeon_a.0, "mentor": p.near.0});
+    assert_eq!(
+        app.json(Method::POST, &url(&app, "rules"), Persona::Manager, &pin)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let clash = app
+        .json(Method::POST, &url(&app, "rules"), Persona::Manager, &forbid)
+        .await;
+    assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(clash.json()["error"]["field"], "kind");
+    // Only the one valid rule was written.
+    assert_eq!(
+        app.db().audit_count(None).await.expect("count"),
+        audit_before + 1
+    );
+    assert_eq!(
+        app.db()
+            .match_rules(app.fixture.program)
+            .await
+            .expect("rules")
+            .len(),
+        2
+    );
+    // Unknown proposals are 404.
+    let missing = app
+        .get("/api/v1/matching/proposals/424242", Persona::Manager)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_proposal_page_explains_pairs_and_the_settings_form_names_bad_numbers() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let proposal = propose(&app).await;
+    let page = app
+        .get(
+            &format!("/matching/proposals/{}", proposal["id"]),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("Sara Surgeon") && html.contains("Nardos Nurse"));
+    assert!(html.contains("No mentor of an allowed cadre."), "{html}");
+    assert!(html.contains("Back-up:"));
+    assert!(html.contains("Approve and create the pairings"));
+    let _ = p;
+    let program_page = app
+        .get(
+            &format!("/programs/{}/matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(program_page.status, StatusCode::OK);
+    let bad = app
+        .form(
+            &format!("/programs/{}/matching/settings", app.fixture.program),
+            Persona::Manager,
+            "language=lots&working_hours=40&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=3&cadre_pairs=",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .contains("No shared language: enter a whole number"),
+        "{}",
+        bad.text()
+    );
+    assert_eq!(
+        app.db()
+            .matching_settings(app.fixture.program)
+            .await
+            .expect("settings"),
+        matching::criteria::Settings::default()
+    );
+}
