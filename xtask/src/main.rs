@@ -235,8 +235,13 @@ fn step(title: &str) {
 }
 
 fn workspace_root() -> PathBuf {
-    // CARGO_MANIFEST_DIR is xtask/; its parent is the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // CARGO_MANIFEST_DIR is xtask/; its parent is the workspace root. Read it at run time
+    // (`cargo run` sets it): the compile-time value would point at whichever checkout last
+    // built the shared target directory.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))

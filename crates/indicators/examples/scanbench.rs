@@ -17,6 +17,9 @@ fn main() {
             ts.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         ts.sort_by(f64::total_cmp);
-        println!("{name} threads {threads}: min {:.2} ms median {:.2} ms", ts[0], ts[15]);
+        println!(
+            "{name} threads {threads}: min {:.2} ms median {:.2} ms",
+            ts[0], ts[15]
+        );
     }
 }

@@ -466,8 +466,16 @@ fn fill(
 /// of whole lines, each sorted at once into a small segment), the next block is read into
 /// the other, so memory stays at the engine's five bytes a fact plus the buffers.
 pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, FacilityMap)> {
+    load_events_in_blocks(events, threads, 16 << 20)
+}
+
+/// [`load_events`] with a given block size (small in tests, so lines straddle blocks).
+fn load_events_in_blocks(
+    events: &Path,
+    threads: usize,
+    block_size: usize,
+) -> Result<(Engine, LoadTimes, FacilityMap)> {
     let t_all = Instant::now();
-    const BLOCK: usize = 16 << 20;
     const HEADER: &[u8] =
         b"facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score";
     let pool = rayon::ThreadPoolBuilder::new()
@@ -479,8 +487,8 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
             reason: "cannot start pool",
         })?;
     let mut file = std::fs::File::open(events).map_err(io(events))?;
-    let mut cur = vec![0u8; BLOCK];
-    let mut next = vec![0u8; BLOCK];
+    let mut cur = vec![0u8; block_size.max(1)];
+    let mut next = vec![0u8; block_size.max(1)];
     let t_read = Instant::now();
     let (mut filled, mut eof) = fill(&mut file, &mut cur, 0).map_err(io(events))?;
     let mut read_s = t_read.elapsed().as_secs_f64();
@@ -497,7 +505,7 @@ pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, 
                     return Err(Error::Parse {
                         path: events.to_owned(),
                         line: lines_before + 1,
-                        reason: "line longer than 16 MiB".to_owned(),
+                        reason: format!("line longer than the {block_size}-byte read block"),
                     });
                 }
             }
@@ -1001,4 +1009,141 @@ pub fn run_bench_with(
         },
         answers,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn word(s: &str) -> u64 {
+        let mut b = [b'x'; 8];
+        b[..s.len()].copy_from_slice(s.as_bytes());
+        u64::from_le_bytes(b)
+    }
+
+    #[test]
+    fn swar_reads_leading_digits() {
+        assert_eq!(swar_uint(word("0,")), (0, 1));
+        assert_eq!(swar_uint(word("7\n")), (7, 1));
+        assert_eq!(swar_uint(word("202401,")), (202_401, 6));
+        assert_eq!(swar_uint(word("1234567.")), (1_234_567, 7));
+        assert_eq!(swar_uint(word("12345678")).1, 8);
+        assert_eq!(swar_uint(word(",1")), (0, 0));
+        // Bytes just outside 0..9 are separators, not digits.
+        assert_eq!(swar_uint(word("1/")), (1, 1));
+        assert_eq!(swar_uint(word("1:")), (1, 1));
+    }
+
+    fn line_text(l: &Line, score: &str) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{score}\n",
+            l.fac, l.district, l.region, l.period, l.cadre, l.modality, l.minutes
+        )
+    }
+
+    proptest! {
+        /// The fast path, when it answers, answers as the careful parser does; whatever it
+        /// declines the careful parser reads.
+        #[test]
+        fn fast_and_careful_parsers_agree(
+            f in proptest::array::uniform7(prop_oneof![0u32..10, 0u32..100_000_000]),
+            int in 0u32..2000,
+            dec in proptest::option::of(0u32..100),
+            empty in any::<bool>(),
+        ) {
+            let l = Line { fac: f[0], district: f[1], region: f[2], period: f[3], cadre: f[4], modality: f[5], minutes: f[6], score: None };
+            let score = match (empty, dec) {
+                (true, _) => String::new(),
+                (false, None) => int.to_string(),
+                (false, Some(d)) if d < 10 => format!("{int}.{d}"),
+                (false, Some(d)) => format!("{int}.{d:02}"),
+            };
+            let mut text = line_text(&l, &score).into_bytes();
+            let len = text.len();
+            text.resize(len + 64, b'9');
+            let mut i = 0;
+            let careful = slow_line(&text[..len], &mut i).expect("careful");
+            prop_assert_eq!(i, len);
+            if let Some((fast, used)) = fast_line(&text) {
+                prop_assert_eq!(fast, careful);
+                prop_assert_eq!(used, len);
+            } else {
+                prop_assert!(f.iter().any(|&x| x >= 10_000_000) || dec.is_some_and(|d| d >= 10));
+            }
+        }
+    }
+
+    /// Lines in every shape the reader takes (CRLF, blank lines, no final newline, empty
+    /// and two-decimal scores, sparse facility ids, months out of order), read through
+    /// blocks far smaller than the file, on one and two threads: the same facts as one big
+    /// block, and the naive sums.
+    #[test]
+    fn small_blocks_read_the_same_facts() {
+        let dir = std::env::temp_dir().join(format!("indicators-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("events.csv");
+        let mut text = String::from(
+            "facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score\n",
+        );
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        let (mut visits, mut minutes, mut score_sum) = (0u64, 0u64, 0u64);
+        for i in 0..3000 {
+            let fac = next(40) * 3; // sparse ids
+            let district = fac % 7;
+            let period = 202_301 + 100 * next(3) + next(12);
+            let score_tenths = next(1001);
+            let score = match i % 5 {
+                0 => String::new(),
+                1 => format!("{}.{}0", score_tenths / 10, score_tenths % 10),
+                _ => format!("{}.{}", score_tenths / 10, score_tenths % 10),
+            };
+            let m = next(240);
+            visits += 1;
+            minutes += m;
+            if i % 5 != 0 {
+                score_sum += score_tenths;
+            }
+            let end = if i % 7 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!(
+                "{fac},{district},{},{period},{},{},{m},{score}{end}",
+                district % 3,
+                next(6),
+                next(3)
+            ));
+            if i % 500 == 0 {
+                text.push('\n');
+            }
+        }
+        text.pop(); // no final newline
+        std::fs::write(&path, text).expect("write");
+        let q = Query {
+            level: Some(3),
+            period_type: Some(PeriodType::Monthly),
+            by_cadre: true,
+            by_modality: true,
+            ..Query::default()
+        };
+        let (whole, _, _) = load_events_in_blocks(&path, 1, 1 << 20).expect("one block");
+        let rows = whole.group(&q).expect("group");
+        let all = whole.group(&Query::default()).expect("all");
+        assert_eq!(all[0].measures.visits, visits);
+        assert_eq!(all[0].measures.minutes, minutes);
+        assert_eq!(all[0].measures.score_sum_tenths, score_sum);
+        for (threads, block) in [(1, 700), (2, 4096)] {
+            let (e, _, _) = load_events_in_blocks(&path, threads, block).expect("blocks");
+            assert_eq!(
+                e.group(&q).expect("group"),
+                rows,
+                "{threads} threads, {block}-byte blocks"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -71,7 +71,8 @@ pub struct Settings {
     pub unassigned_cost: i64,
     /// Mentees per mentor unless a mentor's own capacity is set.
     pub default_capacity: u32,
-    /// Allowed (mentee cadre, mentor cadre) pairs; empty means "same cadre only".
+    /// Allowed (mentee cadre, mentor cadre) pairs; empty means "same cadre only"; `*` stands
+    /// for any cadre (`("*", "*")` lets anyone mentor anyone, as in a peer collaborative).
     pub cadre_pairs: Vec<(String, String)>,
     /// Never pair people again who were paired before (programs that rotate mentors).
     pub exclude_previous_pairings: bool,
@@ -155,7 +156,7 @@ impl Settings {
         } else {
             self.cadre_pairs
                 .iter()
-                .any(|(a, b)| a == mentee && b == mentor)
+                .any(|(a, b)| (a == "*" || a == mentee) && (b == "*" || b == mentor))
         }
     }
 }
@@ -437,6 +438,29 @@ mod tests {
             .map(|c| (c.mentee, c.mentor))
             .collect();
         assert_eq!(pairs, vec![(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn a_wildcard_cadre_pair_lets_anyone_mentor_anyone() {
+        let settings = Settings {
+            cadre_pairs: vec![("*".into(), "*".into())],
+            ..Settings::default()
+        };
+        let inputs = Inputs {
+            mentees: vec![person("paediatrician", &["en"], 0)],
+            mentors: vec![(person("surgeon", &["en"], 1), None)],
+            ..Inputs::default()
+        };
+        let problem = build_problem(&settings, &inputs);
+        let proposal = crate::propose(
+            &problem,
+            &crate::Rules {
+                cadre_pairs: settings.cadre_rule(),
+                ..crate::Rules::default()
+            },
+        )
+        .expect("valid");
+        assert_eq!(proposal.pairs.len(), 1);
     }
 
     #[test]

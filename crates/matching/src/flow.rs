@@ -151,7 +151,7 @@ pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
             want: format!("{}/{}", net.mentees(), net.mentors()),
         });
     }
-    let (state, free) = repair(net, warm);
+    let (mut state, free) = repair(net, warm);
     let labels = ComponentLabels::new(net);
     let cap = effective_capacity(net);
     // Group the mentees to re-route by component, then the components into at most a few
@@ -161,7 +161,11 @@ pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
     // sequential run would: the result does not depend on the thread count.
     let mut by_comp: Vec<Vec<u32>> = vec![Vec::new(); labels.count];
     for &i in &free {
-        by_comp[labels.of_mentee(net, i as usize) as usize].push(i);
+        match labels.of_mentee(net, i as usize) {
+            Some(c) => by_comp[c as usize].push(i),
+            // No candidate at all: unassigned, no search needed.
+            None => state.u[i as usize] = net.unassigned_cost,
+        }
     }
     let mut order: Vec<usize> = (0..labels.count)
         .filter(|&c| !by_comp[c].is_empty())
@@ -178,7 +182,7 @@ pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
     bins.retain(|b| !b.1.is_empty());
     let state = if bins.len() <= 1 {
         let mut s = Ssp::with_capacity(net, state, cap);
-        for i in free {
+        for &i in by_comp.iter().flatten() {
             s.augment(i as usize);
         }
         s.into_state()
@@ -207,7 +211,7 @@ pub fn resolve(net: &Network, warm: &WarmStart) -> Result<Solution, Error> {
         }
         let mut merged = state;
         for i in 0..net.mentees() {
-            if let Some(c) = labels.of_mentee_checked(net, i) {
+            if let Some(c) = labels.of_mentee(net, i) {
                 let b = owner[c as usize];
                 if b != NONE {
                     merged.arc[i] = results[b as usize].1.arc[i];
@@ -268,15 +272,9 @@ impl ComponentLabels {
     }
 
     /// Component of mentee `i`, `None` when it has no arcs.
-    fn of_mentee_checked(&self, net: &Network, i: usize) -> Option<u32> {
+    fn of_mentee(&self, net: &Network, i: usize) -> Option<u32> {
         let lo = net.row_start[i];
         (lo < net.row_start[i + 1]).then(|| self.mentor[net.head[lo] as usize])
-    }
-
-    /// Component of mentee `i`; a mentee without arcs goes with component 0 (its search ends
-    /// at once, unassigned, without touching any mentor).
-    fn of_mentee(&self, net: &Network, i: usize) -> u32 {
-        self.of_mentee_checked(net, i).unwrap_or(0)
     }
 }
 

@@ -72,7 +72,8 @@ pub struct Exclusion {
 /// Hard rules applied on top of the candidates.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
-    /// Allowed (mentee cadre, mentor cadre) pairs; `None` means "same cadre only".
+    /// Allowed (mentee cadre, mentor cadre) pairs; `None` means "same cadre only"; `*` on
+    /// either side matches any cadre.
     pub cadre_pairs: Option<Vec<(String, String)>>,
     /// Pairs excluded with a reason.
     pub exclusions: Vec<Exclusion>,
@@ -287,7 +288,9 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
         );
         let cadre_ok = match &allowed {
             None => mc == oc,
-            Some(set) => set.contains(&(mc.as_str(), oc.as_str())),
+            Some(set) => [(mc.as_str(), oc.as_str()), ("*", oc), (mc, "*"), ("*", "*")]
+                .iter()
+                .any(|pair| set.contains(pair)),
         };
         let s = if !cadre_ok {
             Status::CadreBlocked

@@ -16,8 +16,10 @@ use domain::org_units::OrgUnitInput;
 use domain::people::PersonInput;
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, Orcid, OrgUnitCode, Slug};
+use matching::criteria::Settings;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use store::matching::RuleKind;
 use store::{Actor, Db};
 
 /// A demo facility: (code, name, latitude, longitude).
@@ -378,13 +380,14 @@ impl Loader<'_> {
             self.member(program, id, role, m.residence).await?;
             ids.push(id);
         }
-        // Each peer leader mentors a mixed group, across continents.
-        for (i, mentee) in ids.iter().enumerate().skip(3) {
-            let leader = ids[i % 3];
-            self.db
-                .add_pairing(&self.actor, program, leader, *mentee, "active")
-                .await?;
-        }
+        // Peer leaders take any member whatever their specialty; the working-hours criterion
+        // groups members with a leader whose day they share.
+        let settings = Settings {
+            cadre_pairs: vec![("*".into(), "*".into())],
+            default_capacity: 5,
+            ..Settings::default()
+        };
+        self.match_and_approve(program, &settings, &[]).await?;
         // The first peer leader also runs the collaborative.
         self.member(program, ids[0], Role::ProgramManager, "NG")
             .await?;
@@ -392,6 +395,37 @@ impl Loader<'_> {
             .await?;
         self.account("peer.member@demo.tandem", Some(ids[3]), false)
             .await?;
+        Ok(())
+    }
+
+    /// Pairs a program the way a manager would: settings, rules, a proposal, approval.
+    async fn match_and_approve(
+        &self,
+        program: ProgramId,
+        settings: &Settings,
+        conflicts: &[(PersonId, PersonId)],
+    ) -> anyhow::Result<()> {
+        self.db
+            .set_matching_settings(&self.actor, program, settings)
+            .await?;
+        for (mentee, mentor) in conflicts {
+            self.db
+                .add_match_rule(
+                    &self.actor,
+                    program,
+                    RuleKind::Conflict,
+                    *mentee,
+                    *mentor,
+                    "direct supervisor",
+                )
+                .await?;
+        }
+        let proposal = web::proposals::propose(self.db, &self.actor, program, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        web::proposals::approve(self.db, &self.actor, proposal.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())
     }
 
@@ -505,6 +539,7 @@ impl Loader<'_> {
             "Yared Hailu",
         ];
         let viewer_names = ["Mulatu Ambaw", "Obsa Keneni", "Ermias Sorsa"];
+        let mut conflicts = Vec::new();
         for (r, (rcode, _, _, _, facilities)) in regions.iter().enumerate() {
             let viewer = self
                 .person(et_person(
@@ -567,10 +602,9 @@ impl Loader<'_> {
                         .person(et_person(&name, cadre, 1 + (k % 4) as i64, &email))
                         .await?;
                     self.member(program, mentee, Role::Mentee, fcode).await?;
-                    // Same-cadre pairing within the region: an anesthetist mentors anesthetists.
-                    self.db
-                        .add_pairing(&self.actor, program, mentors[c], mentee, "active")
-                        .await?;
+                    if r == 0 && f == 1 && c == 1 {
+                        conflicts.push((mentee, mentors[c]));
+                    }
                     if r == 0 && f == 0 && c == 0 {
                         self.account(
                             "mentee.surgeon.debremarkos@demo.tandem",
@@ -582,6 +616,14 @@ impl Loader<'_> {
                 }
             }
         }
+        // Same cadre (the default), four mentees per mentor, matched by distance and language;
+        // one named conflict shows how a manager's rule moves a mentee elsewhere.
+        let settings = Settings {
+            default_capacity: 4,
+            ..Settings::default()
+        };
+        self.match_and_approve(program, &settings, &conflicts)
+            .await?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod demo;
 mod import;
+mod proposals;
 mod serve;
 
 use anyhow::Context;
@@ -59,6 +60,8 @@ enum Command {
 enum MatchCommand {
     /// Solve an instance written by shared/bench/matching/gen.py; prints a JSON report.
     Solve(SolveArgs),
+    #[command(flatten)]
+    Program(proposals::ProposalCommand),
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +173,12 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
         }
         Command::Admin(command) => admin::run(&connect(url).await?, command).await,
         Command::Import(command) => import::run(&connect(url).await?, command).await,
-        Command::Match(_) | Command::Bench(_) => unreachable!("handled without a database"),
+        Command::Match(MatchCommand::Program(command)) => {
+            proposals::run(&connect(url).await?, command).await
+        }
+        // `run` answers these before any database is opened.
+        Command::Match(MatchCommand::Solve(_)) | Command::Bench(_) => {
+            unreachable!("handled without a database")
+        }
     }
 }

@@ -809,17 +809,31 @@ impl Engine {
         let plan = self.plan(q)?;
         let n_og = plan.org_groups.len();
         let n_pg = plan.periods.len();
-        // Dense kind ids: only the (cadre, modality) pairs ever seen get a cell.
+        // Cells per (org group, period group) are by "cell kind": the modality always (the
+        // measures count visits by modality), the cadre when the query groups or filters by
+        // it, or when the cells are few anyway: spreading facts over more cells shortens the
+        // chains of read-modify-writes on one cell, while collapsing cadres keeps the memory
+        // of fine-grained queries (every facility by month) small. Only kinds seen count.
+        let seen_kinds = self.kinds_seen.iter().filter(|&&k| k).count();
+        let keep_cadre = q.by_cadre
+            || q.cadre.is_some()
+            || n_og * n_pg * seen_kinds * std::mem::size_of::<(Cell, [u64; 2])>() <= 4 << 20;
         let mut kind_id = [0u8; 256];
-        let mut kinds = Vec::new();
+        let mut cell_kinds: Vec<u8> = Vec::new();
         for (k, seen) in self.kinds_seen.iter().enumerate() {
             if *seen {
-                kind_id[k] = kinds.len() as u8;
-                kinds.push(k as u8);
+                let ck = if keep_cadre { k as u8 } else { k as u8 & 7 };
+                let id = match cell_kinds.iter().position(|&c| c == ck) {
+                    Some(id) => id,
+                    None => {
+                        cell_kinds.push(ck);
+                        cell_kinds.len() - 1
+                    }
+                };
+                kind_id[k] = id as u8;
             }
         }
-        let nk = kinds.len().max(1);
-        let cells = n_og * n_pg * nk;
+        let nk = cell_kinds.len().max(1);
         let standard = self.config.standard_tenths;
         let seg = &self.main;
         // Per base-period index of the segment: period group (NONE = skip).
@@ -829,13 +843,28 @@ impl Engine {
                 plan.per_group.get(i as usize).copied().unwrap_or(NONE)
             })
             .collect();
+        let mut acc = vec![Cell::default(); n_og * n_pg * nk];
         let parts = self.period_parts(self.config.threads * 4);
-        let scan = |range: std::ops::Range<u32>| -> Vec<Cell> {
-            let mut acc = vec![Cell::default(); cells];
+        // Each part scans a range of periods, so it only needs cells for the period groups
+        // those periods fall in (dense period groups follow period order): the window
+        // `pg0..pg0 + span`.
+        let scan = |range: std::ops::Range<u32>| -> (usize, usize, Vec<Cell>) {
+            let groups = || {
+                range
+                    .clone()
+                    .map(|p| seg_pg[p as usize])
+                    .filter(|&g| g != NONE)
+            };
+            let (Some(pg0), Some(pg1)) = (groups().min(), groups().max()) else {
+                return (0, 0, Vec::new());
+            };
+            let (pg0, span) = (pg0 as usize, (pg1 - pg0) as usize + 1);
+            let cells = n_og * span * nk;
+            let mut part = vec![Cell::default(); cells];
             // The hot loop adds into two packed words per cell instead of five counters:
             // [visits | scored << 21 | meeting << 42] and [minutes | score << 32]. That halves
             // the dependent read-modify-writes when consecutive facts share a kind. The packed
-            // fields are flushed into `acc` before they can overflow: the 32-bit sums after
+            // fields are flushed into `part` before they can overflow: the 32-bit sums after
             // at most 65,535 facts of ≤ 65,535 each.
             let mut packed = vec![[0u64; 2]; cells];
             let mut since_flush = 0usize;
@@ -844,6 +873,7 @@ impl Engine {
                 if pg == NONE {
                     continue;
                 }
+                let pg = pg as usize - pg0;
                 // Facilities added since the last compaction have facts in the delta only.
                 for f in 0..seg.n_fac {
                     let og = plan.fac_group[f as usize];
@@ -851,7 +881,7 @@ impl Engine {
                         continue;
                     }
                     let slot = seg.slot(f, p);
-                    let base = (og as usize * n_pg + pg as usize) * nk;
+                    let base = (og as usize * span + pg) * nk;
                     let mut start = slot.start;
                     while start < slot.end {
                         let end = slot.end.min(start + (PACK_LIMIT - since_flush));
@@ -869,28 +899,29 @@ impl Engine {
                         since_flush += end - start;
                         start = end;
                         if since_flush == PACK_LIMIT {
-                            flush_packed(&mut packed, &mut acc);
+                            flush_packed(&mut packed, &mut part);
                             since_flush = 0;
                         }
                     }
                 }
             }
-            flush_packed(&mut packed, &mut acc);
-            acc
+            flush_packed(&mut packed, &mut part);
+            (pg0, span, part)
         };
-        let mut acc = if cells == 0 {
-            Vec::new()
-        } else {
-            self.pool.install(|| {
-                parts.into_par_iter().map(scan).reduce(
-                    || vec![Cell::default(); cells],
-                    |mut a, b| {
-                        a.iter_mut().zip(&b).for_each(|(x, y)| x.merge(y));
-                        a
-                    },
-                )
-            })
-        };
+        if !acc.is_empty() {
+            let scanned: Vec<_> = self
+                .pool
+                .install(|| parts.into_par_iter().map(scan).collect());
+            for (pg0, span, part) in scanned {
+                for og in 0..n_og {
+                    for pg in 0..span {
+                        let from = &part[(og * span + pg) * nk..][..nk];
+                        let to = &mut acc[(og * n_pg + pg0 + pg) * nk..][..nk];
+                        to.iter_mut().zip(from).for_each(|(x, y)| x.merge(y));
+                    }
+                }
+            }
+        }
         for d in &self.delta {
             let og = plan
                 .fac_group
@@ -902,17 +933,17 @@ impl Engine {
                 .get((d.period - plan.origin) as usize)
                 .copied()
                 .unwrap_or(NONE);
-            if og != NONE && pg != NONE && cells > 0 {
+            if og != NONE && pg != NONE && !acc.is_empty() {
                 acc[(og as usize * n_pg + pg as usize) * nk
                     + usize::from(kind_id[usize::from(d.kind)])]
                 .apply(d, standard);
             }
         }
-        // Fold kinds into the wanted keys.
+        // Fold cell kinds into the wanted keys.
         let mut out: BTreeMap<GroupKey, Measures> = BTreeMap::new();
         for og in 0..n_og {
             for pg in 0..n_pg {
-                for (ki, &k) in kinds.iter().enumerate() {
+                for (ki, &k) in cell_kinds.iter().enumerate() {
                     let c = &acc[(og * n_pg + pg) * nk + ki];
                     if c.n == 0 {
                         continue;

@@ -97,8 +97,6 @@ fn run_sparse(
         let w = w.map_err(|e| e.to_string())?;
         warm_all.push(t);
         warm_obj = w.objective();
-        let changed_n = w.mentor_of().iter().zip(sol.mentor_of()).filter(|(a, b)| a != b).count();
-        eprintln!("TMP changed mentees {changed_n}");
         warm_ok &= is_optimal(&changed, &w);
     }
     let solve_s = median(solve_all.clone());

@@ -63,6 +63,17 @@ fn check_solution(net: &Network, sol: &matching::Solution) {
     assert_eq!(obj, sol.objective());
 }
 
+/// One single-threaded pool for all cases (building a pool per case would dominate the test).
+fn single_thread() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("thread pool")
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
@@ -121,9 +132,13 @@ proptest! {
         prop_assert_eq!(warm.objective(), mcf_bellman_ford(n, changed.capacities(), &arcs2, u));
     }
 
-    /// Several disjoint blocks (components) solve to the sum of their optima.
+    /// Several disjoint blocks (components) solve to the sum of their optima, cold and warm
+    /// (the warm re-solve runs components in parallel), with the same result on 1 and 2 threads.
     #[test]
-    fn components_add_up(blocks in proptest::collection::vec(instance(8, 3), 1..5)) {
+    fn components_add_up(
+        blocks in proptest::collection::vec(instance(8, 3), 1..5),
+        leave in proptest::collection::vec(any::<bool>(), 12),
+    ) {
         let mut arcs = Vec::new();
         let mut caps = Vec::new();
         let mut n = 0u32;
@@ -138,10 +153,18 @@ proptest! {
             total += brute_force(*bn, bcaps, barcs, u);
             n += *bn as u32;
         }
-        let net = Network::new(n as usize, caps, &arcs, u).expect("valid");
+        let net = Network::new(n as usize, caps.clone(), &arcs, u).expect("valid");
         let sol = solve(&net);
         check_solution(&net, &sol);
         prop_assert_eq!(sol.objective(), total);
+        // Some mentors leave; every block re-solves from the previous solution.
+        let caps2: Vec<u32> = caps.iter().enumerate().map(|(j, &c)| if leave[j % 12] { 0 } else { c }).collect();
+        let changed = Network::new(n as usize, caps2.clone(), &arcs, u).expect("valid");
+        let warm = resolve(&changed, &sol.warm_start()).expect("shape ok");
+        check_solution(&changed, &warm);
+        prop_assert_eq!(warm.objective(), mcf_bellman_ford(n as usize, &caps2, &arcs, u));
+        let warm1 = single_thread().install(|| resolve(&changed, &sol.warm_start())).expect("shape ok");
+        prop_assert_eq!(warm1, warm);
     }
 
     /// Dense LAPJV equals brute force over permutations, also for rectangular matrices.

@@ -320,3 +320,61 @@ fn bad_flags_and_urls_are_named() {
         "{err}"
     );
 }
+
+#[test]
+fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
+    let cli = Cli::new("matching");
+    ok(&cli.run(&["demo", "--no-serve"]));
+    // The demo's pairings came from an approved proposal; a new run changes nothing.
+    let out = ok(&cli.run(&["match", "propose", "--program", "safe_surgery_et"]));
+    let proposal: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(proposal["status"], "draft");
+    assert_eq!(proposal["changes"], 0, "{out}");
+    assert_eq!(proposal["warm_started"], true);
+    assert_eq!(proposal["pairs"].as_array().expect("pairs").len(), 27);
+    // The named conflict in the demo keeps that anesthetist away from their supervisor.
+    let cold = ok(&cli.run(&["match", "propose", "--program", "safe_surgery_et", "--cold"]));
+    let cold: serde_json::Value = serde_json::from_str(&cold).expect("JSON");
+    assert_eq!(
+        cold["objective"], proposal["objective"],
+        "warm and cold agree"
+    );
+    assert_eq!(cold["warm_started"], false);
+
+    // The Amhara surgeon mentor leaves: their mentees get other surgeons, each with a back-up.
+    let out = ok(&cli.run(&[
+        "match",
+        "mentor-left",
+        "--program",
+        "safe_surgery_et",
+        "--mentor",
+        "yohannes.alemu@demo.example.et",
+    ]));
+    let rematch: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let pairs = rematch["pairs"].as_array().expect("pairs");
+    assert!(rematch["changes"].as_u64().expect("changes") > 0, "{out}");
+    assert!(
+        pairs.iter().all(|p| p["mentor_name"] != "Yohannes Alemu"),
+        "{out}"
+    );
+    let id = rematch["id"].to_string();
+    let approved = ok(&cli.run(&["match", "approve", "--proposal", &id]));
+    assert!(approved.contains("\"created\""), "{approved}");
+    let err = fails(&cli.run(&["match", "approve", "--proposal", &id]));
+    assert!(
+        err.contains("--proposal") && err.contains("approved"),
+        "{err}"
+    );
+
+    let err = fails(&cli.run(&["match", "propose", "--program", "no_such_program"]));
+    assert!(err.contains("--program"), "{err}");
+    let err = fails(&cli.run(&[
+        "match",
+        "mentor-left",
+        "--program",
+        "safe_surgery_et",
+        "--mentor",
+        "not-an-email",
+    ]));
+    assert!(err.contains("--mentor"), "{err}");
+}

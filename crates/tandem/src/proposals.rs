@@ -1,0 +1,130 @@
+//! `tandem match propose | approve | mentor-left`: the matching workflow from the command line,
+//! through the same code as the web pages and the API (`web::proposals`).
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use domain::ids::{PersonId, ProgramId};
+use domain::values::{Email, Slug};
+use serde_json::json;
+use store::{Actor, Db};
+use web::proposals::{self, Start};
+
+/// Matching commands that work on a program in the database.
+#[derive(Debug, Subcommand)]
+pub enum ProposalCommand {
+    /// Run a matching proposal for a program and print it as JSON (a draft until approved).
+    Propose {
+        /// Program code, e.g. `safe-surgery`.
+        #[arg(long)]
+        program: String,
+        /// Approve it at once, creating the pairings.
+        #[arg(long)]
+        approve: bool,
+        /// Solve from scratch instead of warm-starting from the last approved proposal.
+        #[arg(long)]
+        cold: bool,
+    },
+    /// Approve a draft proposal: its pairings become active, the ones it replaces end.
+    Approve {
+        /// Proposal id (printed by `propose`).
+        #[arg(long)]
+        proposal: i64,
+    },
+    /// Record that a mentor left: their pairings end and their mentees are re-matched.
+    MentorLeft {
+        /// Program code.
+        #[arg(long)]
+        program: String,
+        /// The mentor's email address or person id.
+        #[arg(long)]
+        mentor: String,
+    },
+}
+
+async fn program_id(db: &Db, code: &str) -> anyhow::Result<ProgramId> {
+    let slug = Slug::parse(code).map_err(|e| anyhow::anyhow!("--program: {e}"))?;
+    Ok(db
+        .program_by_code(&slug)
+        .await
+        .with_context(|| format!("--program: no program has code {code:?}"))?
+        .id)
+}
+
+async fn person_id(db: &Db, text: &str) -> anyhow::Result<PersonId> {
+    if let Ok(id) = text.parse::<i64>() {
+        db.person(PersonId(id))
+            .await
+            .with_context(|| format!("--mentor: no person has id {id}"))?;
+        return Ok(PersonId(id));
+    }
+    let email = Email::parse(text).map_err(|e| anyhow::anyhow!("--mentor: {e}"))?;
+    match db.person_by_email(&email).await? {
+        Some(person) => Ok(person.id),
+        None => bail!("--mentor: no person has email {text}"),
+    }
+}
+
+fn summary(stored: &store::matching::StoredProposal) -> anyhow::Result<serde_json::Value> {
+    let result = proposals::result_of(stored).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(json!({
+        "id": stored.id,
+        "status": stored.status,
+        "reason": stored.reason,
+        "objective": result.objective,
+        "changes": result.changes,
+        "warm_started": result.warm_started,
+        "solve_ms": result.solve_ms,
+        "pairs": result.pairs,
+        "unassigned": result.unassigned,
+    }))
+}
+
+/// Runs one command, printing JSON on standard output.
+pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
+    let actor = Actor::system("cli");
+    let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
+    match command {
+        ProposalCommand::Propose {
+            program,
+            approve,
+            cold,
+        } => {
+            let program = program_id(db, &program).await?;
+            let start = if cold { Start::Cold } else { Start::Warm };
+            let mut stored = proposals::propose_with(
+                db,
+                &actor,
+                program,
+                "requested from the command line",
+                start,
+            )
+            .await
+            .map_err(web_error)?;
+            if approve {
+                proposals::approve(db, &actor, stored.id)
+                    .await
+                    .map_err(web_error)?;
+                stored = db.proposal(stored.id).await?;
+            }
+            println!("{}", serde_json::to_string_pretty(&summary(&stored)?)?);
+        }
+        ProposalCommand::Approve { proposal } => {
+            let created = proposals::approve(db, &actor, proposal)
+                .await
+                .map_err(|e| anyhow::anyhow!("--proposal: {e}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({"proposal": proposal, "created": created}))?
+            );
+        }
+        ProposalCommand::MentorLeft { program, mentor } => {
+            let program = program_id(db, &program).await?;
+            let mentor = person_id(db, &mentor).await?;
+            let stored = proposals::mentor_leaves(db, &actor, program, mentor)
+                .await
+                .map_err(|e| anyhow::anyhow!("--mentor: {e}"))?;
+            println!("{}", serde_json::to_string_pretty(&summary(&stored)?)?);
+        }
+    }
+    Ok(())
+}
