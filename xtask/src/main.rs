@@ -77,7 +77,23 @@ fn postgres_suites() -> Result {
         ]),
     )?;
     if !drops.trim().is_empty() {
-        run(Command::new("psql").args([&url, "-q", "-c", &drops]))?;
+        // Fed on standard input, each DROP commits on its own; one `-c` string would be one
+        // transaction and run out of lock slots after a few hundred test schemas.
+        let mut psql = Command::new("psql")
+            .args([&url, "-q", "-v", "ON_ERROR_STOP=1"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("could not start psql: {e}"))?;
+        if let Some(mut stdin) = psql.stdin.take() {
+            stdin
+                .write_all(drops.as_bytes())
+                .map_err(|e| format!("writing to psql: {e}"))?;
+        }
+        let status = psql.wait().map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("dropping old test schemas failed: psql {status}"));
+        }
     }
     cargo(
         &["test", "-p", "store", "-p", "web", "-p", "tandem"],
