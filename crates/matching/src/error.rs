@@ -83,12 +83,16 @@ pub enum Error {
         want: String,
     },
     /// A file could not be read.
-    #[error("{}: {source}", file.display())]
+    ///
+    /// The cause is part of the message and deliberately not the error's `source()`: callers
+    /// that print the whole chain (anyhow's `{:#}`) would otherwise repeat it, as in
+    /// "f.csv: No such file or directory (os error 2): No such file or directory (os error 2)".
+    #[error("{}: {cause}", file.display())]
     Io {
         /// The file.
         file: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A file holds no data rows (or nothing at all).
     #[error("{}: the file is empty", file.display())]

@@ -101,9 +101,9 @@ pub fn peak_rss_mb() -> Option<f64> {
 }
 
 fn io_err(file: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
+    move |cause| Error::Io {
         file: file.to_path_buf(),
-        source,
+        cause,
     }
 }
 

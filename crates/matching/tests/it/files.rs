@@ -211,6 +211,17 @@ fn missing_file_is_an_io_error_naming_it() {
     let err = read_sparse(&e, &m, 100).expect_err("missing");
     assert!(matches!(err, Error::Io { .. }));
     assert!(err.to_string().contains("nope.edges.csv"));
+    // The whole chain, as anyhow's `{:#}` prints it, names the cause once.
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    let cause = std::io::Error::from(std::io::ErrorKind::NotFound).to_string();
+    let os_cause = "No such file or directory";
+    let once = |needle: &str| chain.matches(needle).count() <= 1;
+    assert!(once(&cause) && once(os_cause), "repeated cause: {chain}");
 }
 
 fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {

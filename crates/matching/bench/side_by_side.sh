@@ -1,0 +1,76 @@
+#!/bin/bash
+# Side-by-side timing of tandem's matching solver against the peers in shared/bench/matching,
+# interleaved in one sitting: every round runs each solver once on each instance, and the
+# summary takes the median over rounds. See docs/bench-matching.md.
+#
+# usage: side_by_side.sh WORKDIR [ROUNDS]
+#   WORKDIR holds inst/ (from gen.py) and lemon_bench (built from lemon_bench.cpp).
+#   MB = path of the match-bench binary (default: $CARGO_TARGET_DIR/release/match-bench).
+#   PEERS = folder with gen.py, bench_match.py (default: /work/shared/bench/matching).
+set -u
+W=$1; ROUNDS=${2:-3}
+MB=$(realpath -m "${MB:-${CARGO_TARGET_DIR:-target}/release/match-bench}")  # absolute: we cd below
+PEERS=${PEERS:-/work/shared/bench/matching}
+P=${PYTHON:-python3}
+cd "$W" || exit 1
+OUT=results_side_by_side.jsonl
+: > "$OUT"
+S5=inst/sparse_5000x500_k50_c10_s1
+S50=inst/sparse_50000x5000_k50_c10_s1
+D2=inst/dense_n2000_s1
+tag() { # round label: prefix a JSON line with the round and the load average
+  local r=$1 l; l=$(cut -d' ' -f1 /proc/loadavg)
+  while read -r line; do
+    case "$line" in "{"*) echo "{\"round\": $r, \"load1\": $l, ${line#\{}" >> "$OUT" ;; esac
+  done
+}
+for r in $(seq "$ROUNDS"); do
+  echo "round $r  $(uptime)" >&2
+  "$MB" --reps 1 --leave 1 "$S5" | tag "$r"
+  ./lemon_bench ns "$S5.min" 1 | tag "$r"
+  "$P" "$PEERS/bench_match.py" s_ortools_mcf "$S5" 1 | tag "$r"
+  "$MB" --reps 1 --leave 1 "$S50" | tag "$r"
+  "$MB" --reps 1 --leave 0 "$S50" | sed 's/"solver":"tandem_ssp"/"solver":"tandem_ssp_mem"/' | tag "$r"
+  ./lemon_bench ns "$S50.min" 1 | tag "$r"
+  "$P" "$PEERS/bench_match.py" s_ortools_mcf "$S50" 1 | tag "$r"
+  "$MB" --reps 1 "$D2.npy" | tag "$r"
+  "$P" "$PEERS/bench_match.py" d_lap_lapjv "$D2" 1 | tag "$r"
+  "$P" "$PEERS/bench_match.py" d_lapjv_lapjv "$D2" 1 | tag "$r"
+done
+"$P" - "$OUT" <<'PY'
+import json, sys, statistics as st
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def key(d):
+    inst = d["inst"].split("/")[-1]
+    for suf in (".min", ".npy", ".txt"):
+        inst = inst.removesuffix(suf)
+    return d["solver"], inst
+med = {}
+for d in rows:
+    med.setdefault(key(d), []).append(d)
+def m(solver, inst, field="solve_s"):
+    v = [d[field] for d in med.get((solver, inst), []) if d.get(field) is not None]
+    return st.median(v) if v else None
+def obj(solver, inst):
+    o = med[(solver, inst)][0]["obj"]
+    return o[0] if isinstance(o, list) else o
+S5, S50, D2 = "sparse_5000x500_k50_c10_s1", "sparse_50000x5000_k50_c10_s1", "dense_n2000_s1"
+rep = {"rounds": max(d["round"] for d in rows), "load1": [d["load1"] for d in rows]}
+for inst in (S5, S50):
+    t, l, o = m("tandem_ssp", inst), m("lemon_ns", inst), m("s_ortools_mcf", inst)
+    rep[inst] = {"tandem_s": t, "lemon_ns_s": l, "ortools_s": o,
+                 "tandem_over_lemon": round(t / l, 3), "tandem_over_ortools": round(t / o, 3),
+                 "obj": {s: obj(s, inst) for s in ("tandem_ssp", "lemon_ns", "s_ortools_mcf")},
+                 "rematch_warm_s": m("tandem_ssp", inst, "rematch_warm_s"),
+                 "rematch_cold_s": m("tandem_ssp", inst, "rematch_cold_s"),
+                 "warm_over_full_solve": m("tandem_ssp", inst, "warm_over_full_solve"),
+                 "warm_over_cold_rematch": m("tandem_ssp", inst, "warm_over_cold_rematch")}
+rep[S50]["tandem_rss_peak_mb"] = m("tandem_ssp_mem", S50, "rss_peak_mb")
+rep[S50]["lemon_rss_peak_mb"] = m("lemon_ns", S50, "rss_peak_mb")
+rep[S50]["ortools_rss_peak_mb"] = m("s_ortools_mcf", S50, "rss_peak_mb")
+t, a, b = m("tandem_lapjv", D2), m("d_lap_lapjv", D2), m("d_lapjv_lapjv", D2)
+rep[D2] = {"tandem_s": t, "lap_lapjv_s": a, "lapjv_lapjv_s": b,
+           "tandem_over_lap_lapjv": round(t / a, 3), "tandem_over_lapjv_lapjv": round(t / b, 3),
+           "obj": {s: obj(s, D2) for s in ("tandem_lapjv", "d_lap_lapjv", "d_lapjv_lapjv")}}
+print(json.dumps(rep, indent=1))
+PY
