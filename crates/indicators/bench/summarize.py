@@ -30,7 +30,7 @@ def peer(rs):
     }
 duck, lite = peer(dk), peer(sq)
 fmt = lambda x: "—" if x is None else (f"{x:.4g}")
-ratio = lambda a, b: "—" if a is None or b is None or b == 0 else f"{a / b:.3f}"
+ratio = lambda a, b: "—" if a is None or b is None or b == 0 else f"{a / b:.3g}"
 print(f"rounds: tandem {len(t)}, DuckDB {len(dk)}, SQLite {len(sq)}; medians\n")
 print("| measure | tandem | DuckDB 2 threads | SQLite | tandem/DuckDB | tandem/SQLite |")
 print("|---|---|---|---|---|---|")
@@ -39,3 +39,9 @@ for k in tandem:
 if t:
     print(f"\ntandem engine heap: {med([r['heap_bytes_per_row'] for r in t]):.2f} bytes/row; "
           f"RSS growth over the rebuild: {med([r['resident_bytes_per_row'] for r in t]):.2f} bytes/row")
+# Rounds ran tandem, then DuckDB, then SQLite: ratios within each round show the spread.
+for i, (a, b) in enumerate(zip(t, dk), 1):
+    print(f"round {i}: tandem/DuckDB rebuild {a['rebuild_s'] / b['ingest_s']:.3g}, "
+          f"Q1 {a['q1']['median_s'] / b['Q1']['median_s']:.3g}, "
+          f"Q2 {a['q2']['median_s'] / b['Q2']['median_s']:.3g}, "
+          f"Q3 {a['q3']['median_s'] / b['Q3']['median_s']:.3g}")

@@ -4,12 +4,18 @@
 //!
 //! Events file format: CSV with a header line
 //! `facility_id,district,region,period,cadre,modality,duration_minutes,checklist_score`,
-//! integer codes (period as `yyyymm`), the score as a decimal with at most one significant
-//! decimal (an empty score means no checklist). This is what DuckDB writes with
-//! `COPY (SELECT * FROM read_parquet('events.parquet')) TO 'events.csv' (HEADER)`.
-//! The org-unit tree (country > region > district > facility) is taken from the file's
-//! facility, district and region columns. Targets, if given, are the CSV export of
-//! `targets.parquet`: `region,year,quarter,cadre,target_visits`.
+//! one visit a line, unsigned integer codes (facility ids below 100,000, period as `yyyymm`),
+//! the score as a decimal (kept to one decimal; empty = no checklist), `\n` or `\r\n` line
+//! ends. This is what DuckDB writes with
+//! `COPY (SELECT * FROM read_parquet('events.parquet')) TO 'events.csv' (HEADER)`, which
+//! `crates/indicators/bench/to_csv.py` runs. The org-unit tree (country > region > district >
+//! facility) is taken from the file's facility, district and region columns. Targets, if
+//! given, are the CSV export of `targets.parquet`: `region,year,quarter,cadre,target_visits`.
+//!
+//! The reader is the engine's rebuild path at full speed: lines in the common shape are
+//! parsed eight bytes at a time without a branch per digit, any other line by a careful
+//! parser that names the bad field; each piece of the file is sorted into a small segment as
+//! soon as it is parsed, and the pieces are merged at the end (see `engine::store`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,13 +43,17 @@ pub struct BenchReport {
     pub rebuild_s: f64,
     /// Where the rebuild time went.
     pub load: LoadTimes,
-    /// Engine heap bytes per fact (columns, offsets, tree).
+    /// Engine heap bytes per fact (fact columns, offsets, the cube of sums, the tree).
     pub heap_bytes_per_row: f64,
     /// Process resident set growth over the rebuild, per fact (from /proc/self/status;
-    /// `None` where unavailable).
+    /// `None` where unavailable). Above the heap figure by what the allocator keeps of the
+    /// freed per-piece segments.
     pub resident_bytes_per_row: Option<f64>,
-    /// Peak resident set of the process, MiB (VmHWM).
+    /// Peak resident set of the process, MiB (VmHWM): the rebuild's high-water mark, when
+    /// the pieces and the merged segment are both alive.
     pub peak_rss_mb: Option<f64>,
+    /// `peak_rss_mb` in bytes per fact: the figure held against the 12 bytes a row target.
+    pub peak_rss_bytes_per_row: Option<f64>,
     /// Q1: region × quarter × cadre with ratio indicators.
     pub q1: QueryTiming,
     /// Q2: Q1 against targets (only with a targets file).
@@ -464,7 +474,8 @@ fn fill(
 ///
 /// The file streams through two 16 MiB buffers: while the pool parses one block (in pieces
 /// of whole lines, each sorted at once into a small segment), the next block is read into
-/// the other, so memory stays at the engine's five bytes a fact plus the buffers.
+/// the other, so memory stays near the engine's own (facts and their sorted pieces) plus the
+/// buffers.
 pub fn load_events(events: &Path, threads: usize) -> Result<(Engine, LoadTimes, FacilityMap)> {
     load_events_in_blocks(events, threads, 16 << 20)
 }
@@ -657,11 +668,11 @@ fn load_events_in_blocks(
 /// Where a rebuild's time goes.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct LoadTimes {
-    /// Reading the file (system calls), seconds.
+    /// Time spent in file reads, seconds; all but the first block's overlap the parsing.
     pub read_s: f64,
-    /// Reading and parsing into columns, seconds (includes `read_s`).
+    /// Reading, parsing and sorting each piece into a small segment, seconds (wall clock).
     pub parse_s: f64,
-    /// Building the tree and the sorted segment, seconds.
+    /// Building the tree and merging the pieces into the engine's segment, seconds.
     pub build_s: f64,
 }
 
@@ -1002,6 +1013,7 @@ pub fn run_bench_with(
             heap_bytes_per_row: per_row(engine.heap_bytes() as f64),
             resident_bytes_per_row: rss0.zip(rss1).map(|(a, b)| per_row(b - a)),
             peak_rss_mb: proc_status_bytes("VmHWM:").map(|b| b / 1048576.0),
+            peak_rss_bytes_per_row: proc_status_bytes("VmHWM:").map(per_row),
             q1: q1t,
             q2: q2t,
             q3: q3t,

@@ -2,12 +2,12 @@
 //! periods, indicator definitions with validation rules, and a compact columnar in-memory
 //! engine that serves every dashboard roll-up so that no page ever scans the row store.
 //!
-//! The library is pure: no I/O, except [`bench`], which reads the benchmark events file.
+//! The library is pure: no I/O, except [`bench`](mod@bench), which reads the benchmark events file.
 //!
 //! - [`periods`]: period identifiers (`202401`, `2024Q1`, `2024July`, `ETHFY2017`…).
 //! - [`definitions`]: data elements, indicators (numerator/denominator/factor), validation.
 //! - [`engine`]: the fact store, org-unit tree, roll-ups, lookups and completeness.
-//! - [`bench`]: the 10-million-row benchmark against DuckDB and SQLite.
+//! - [`bench`](mod@bench): the 10-million-row benchmark against DuckDB and SQLite.
 
 pub mod bench;
 pub mod definitions;

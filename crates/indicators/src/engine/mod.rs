@@ -1,10 +1,21 @@
 //! The in-memory indicator engine: recorded activity in a compact columnar form, data element
 //! values, the org-unit tree, and the roll-ups dashboards ask for.
 //!
-//! Facts (one per visit or session) live in a sorted [`store`] segment of five bytes a fact
-//! plus a small unsorted-by-arrival "delta" that takes each new write; the delta is merged into
-//! the segment when it reaches [`DELTA_LIMIT`] facts or on [`Engine::compact`]. Queries read
-//! both, so an append is visible at once. Scans run on the engine's own rayon pool.
+//! Facts (one per visit or session) live in a sorted [`store`] segment of five bytes a fact,
+//! with their sums by (facility, month, kind) — the cube, what roll-ups scan, a fifth of the
+//! work of scanning facts for about 3.3 bytes a fact more — plus a small "delta", sorted by facility and period, that takes each write: a new fact
+//! ([`Engine::append`]), a retraction ([`Engine::remove`]) or both ([`Engine::update`]). The
+//! delta is merged into the segment when it reaches [`DELTA_LIMIT`] entries or on
+//! [`Engine::compact`]. Queries read both, so a write is visible at once. Scans run on the
+//! engine's own rayon pool.
+//!
+//! How the app uses it: at start, [`Engine::new`] with the org-unit tree and the catalog,
+//! then [`Engine::rebuild`] with every visit from the store (or [`Engine::rebuild_columns`]
+//! with column batches filled in parallel); on each write to the store, the matching
+//! `append`/`remove`/`update`; for a dashboard, [`Engine::group`], [`Engine::rollup`] or
+//! [`Engine::evaluate_many`] with a [`Query`] (`within` an org unit's subtree, `from`/`to`
+//! periods, grouped by level, period type, cadre, modality), and
+//! [`Engine::facility_period`] for one facility-month.
 
 pub mod org;
 pub mod store;
@@ -22,8 +33,8 @@ use crate::definitions::{
 use crate::error::{Error, Result};
 use crate::periods::{Period, PeriodType};
 pub use org::{FacilityIdx, OrgIdx, OrgTree};
+use store::{Cube, NO_SCORE, Segment, check_codes, kind};
 pub use store::{FactColumns, MAX_CADRES, MAX_MODALITIES};
-use store::{NO_SCORE, Segment, check_codes, kind};
 pub use values::DataValue;
 use values::DataValues;
 
@@ -200,25 +211,6 @@ impl Cell {
         self.score_sum += o.score_sum;
         self.scored += o.scored;
         self.meeting += o.meeting;
-    }
-}
-
-/// Facts added into packed words before they are flushed (see `Engine::group`).
-const PACK_LIMIT: usize = 65_535;
-
-/// Adds packed per-cell words into wide cells and clears them.
-fn flush_packed(packed: &mut [[u64; 2]], acc: &mut [Cell]) {
-    const M21: u64 = (1 << 21) - 1;
-    for (w, c) in packed.iter_mut().zip(acc.iter_mut()) {
-        if w[0] == 0 {
-            continue;
-        }
-        c.n += w[0] & M21;
-        c.scored += (w[0] >> 21) & M21;
-        c.meeting += w[0] >> 42;
-        c.minutes += w[1] & 0xFFFF_FFFF;
-        c.score_sum += w[1] >> 32;
-        *w = [0, 0];
     }
 }
 
@@ -618,19 +610,20 @@ impl Engine {
         let old =
             trimmed.unwrap_or_else(|| std::mem::replace(&mut self.main, Segment::empty(n_fac)));
         // The old segment goes first so that each slot keeps its facts in arrival order.
-        let parts = [old, new];
+        let parts = vec![old, new];
         match self
             .pool
-            .install(|| Segment::merge(&parts, n_fac, None, threads))
+            .install(|| Segment::merge(parts, n_fac, None, threads))
         {
-            Ok(seg) => {
+            Ok(mut seg) => {
+                let standard = self.config.standard_tenths;
+                seg.cube = self.pool.install(|| Cube::build(&seg, standard, threads));
                 self.main = seg;
                 self.delta = Vec::new();
                 Ok(())
             }
-            Err(e) => {
-                if lent {
-                    let [old, _] = parts;
+            Err((e, parts)) => {
+                if lent && let Some(old) = parts.into_iter().next() {
                     self.main = old;
                 }
                 Err(e)
@@ -682,10 +675,14 @@ impl Engine {
     ) -> Result<()> {
         let n_fac = self.tree.facility_count() as u32;
         let threads = self.config.threads;
-        let seg = self
-            .pool
-            .install(|| Segment::merge(&parts, n_fac, source, threads))?;
-        drop(parts);
+        let standard = self.config.standard_tenths;
+        let seg = self.pool.install(|| {
+            Segment::merge(parts, n_fac, source, threads).map(|mut seg| {
+                seg.cube = Cube::build(&seg, standard, threads);
+                seg
+            })
+        });
+        let seg = seg.map_err(|(e, _)| e)?;
         self.kinds_seen = seg.kinds;
         self.main = seg;
         self.delta = Vec::new();
@@ -804,14 +801,15 @@ impl Engine {
     }
 
     /// Sums recorded activity by the query's groups. Never touches the row store: one
-    /// parallel pass over the columns, then a fold of per-kind cells into the wanted keys.
+    /// parallel pass over the cube's (facility, month, kind) sums, plus the delta, then a
+    /// fold of per-kind cells into the wanted keys.
     pub fn group(&self, q: &Query) -> Result<Vec<Row>> {
         let plan = self.plan(q)?;
         let n_og = plan.org_groups.len();
         let n_pg = plan.periods.len();
         // Cells per (org group, period group) are by "cell kind": the modality always (the
         // measures count visits by modality), the cadre when the query groups or filters by
-        // it, or when the cells are few anyway: spreading facts over more cells shortens the
+        // it, or when the cells are few anyway: spreading sums over more cells shortens the
         // chains of read-modify-writes on one cell, while collapsing cadres keeps the memory
         // of fine-grained queries (every facility by month) small. Only kinds seen count.
         let seen_kinds = self.kinds_seen.iter().filter(|&&k| k).count();
@@ -844,7 +842,8 @@ impl Engine {
             })
             .collect();
         let mut acc = vec![Cell::default(); n_og * n_pg * nk];
-        let parts = self.period_parts(self.config.threads * 4);
+        let parts = seg.period_parts(self.config.threads * 4);
+        let cube = &seg.cube;
         // Each part scans a range of periods, so it only needs cells for the period groups
         // those periods fall in (dense period groups follow period order): the window
         // `pg0..pg0 + span`.
@@ -859,15 +858,8 @@ impl Engine {
                 return (0, 0, Vec::new());
             };
             let (pg0, span) = (pg0 as usize, (pg1 - pg0) as usize + 1);
-            let cells = n_og * span * nk;
-            let mut part = vec![Cell::default(); cells];
-            // The hot loop adds into two packed words per cell instead of five counters:
-            // [visits | scored << 21 | meeting << 42] and [minutes | score << 32]. That halves
-            // the dependent read-modify-writes when consecutive facts share a kind. The packed
-            // fields are flushed into `part` before they can overflow: the 32-bit sums after
-            // at most 65,535 facts of ≤ 65,535 each.
-            let mut packed = vec![[0u64; 2]; cells];
-            let mut since_flush = 0usize;
+            let mut part = vec![Cell::default(); n_og * span * nk];
+            let nf = seg.n_fac as usize;
             for p in range {
                 let pg = seg_pg[p as usize];
                 if pg == NONE {
@@ -875,37 +867,23 @@ impl Engine {
                 }
                 let pg = pg as usize - pg0;
                 // Facilities added since the last compaction have facts in the delta only.
-                for f in 0..seg.n_fac {
-                    let og = plan.fac_group[f as usize];
+                for f in 0..nf {
+                    let og = plan.fac_group[f];
                     if og == NONE {
                         continue;
                     }
-                    let slot = seg.slot(f, p);
-                    let base = (og as usize * span + pg) * nk;
-                    let mut start = slot.start;
-                    while start < slot.end {
-                        let end = slot.end.min(start + (PACK_LIMIT - since_flush));
-                        let block = &mut packed[base..base + nk];
-                        let r = start..end;
-                        let (k, m, s) =
-                            (&seg.kind[r.clone()], &seg.minutes[r.clone()], &seg.score[r]);
-                        for ((&k, &m), &s) in k.iter().zip(m).zip(s) {
-                            let valid = u64::from(s != NO_SCORE);
-                            let meets = valid & u64::from(s >= standard);
-                            let w = &mut block[usize::from(kind_id[usize::from(k)])];
-                            w[0] += 1 | (valid << 21) | (meets << 42);
-                            w[1] += u64::from(m) | ((u64::from(s) * valid) << 32);
-                        }
-                        since_flush += end - start;
-                        start = end;
-                        if since_flush == PACK_LIMIT {
-                            flush_packed(&mut packed, &mut part);
-                            since_flush = 0;
-                        }
+                    let block = &mut part[(og as usize * span + pg) * nk..][..nk];
+                    // The cube's (slot, kind) sums, not the facts: a fifth of the work.
+                    for c in cube.cells(p as usize * nf + f) {
+                        let cell = &mut block[usize::from(kind_id[usize::from(cube.kind[c])])];
+                        cell.n += u64::from(cube.n[c]);
+                        cell.scored += u64::from(cube.scored[c]);
+                        cell.meeting += u64::from(cube.meeting[c]);
+                        cell.minutes += u64::from(cube.minutes[c]);
+                        cell.score_sum += u64::from(cube.score_sum[c]);
                     }
                 }
             }
-            flush_packed(&mut packed, &mut part);
             (pg0, span, part)
         };
         if !acc.is_empty() {
@@ -970,31 +948,6 @@ impl Engine {
             .into_iter()
             .map(|(key, measures)| Row { key, measures })
             .collect())
-    }
-
-    /// Splits the segment's periods into about `n` ranges of similar fact counts.
-    fn period_parts(&self, n: usize) -> Vec<std::ops::Range<u32>> {
-        let seg = &self.main;
-        let nf = seg.n_fac as usize;
-        let total = seg.len();
-        let n = n.max(1);
-        let mut out = Vec::with_capacity(n);
-        let mut start = 0u32;
-        for t in 1..=n {
-            let target = total * t / n;
-            let mut end = start;
-            while end < seg.n_per && (seg.offsets[(end as usize + 1) * nf] as usize) <= target {
-                end += 1;
-            }
-            if t == n {
-                end = seg.n_per;
-            }
-            if end > start {
-                out.push(start..end);
-                start = end;
-            }
-        }
-        out
     }
 
     /// Roll-up over the tree: the query grouped at each of `levels` (e.g. district, region,

@@ -736,3 +736,82 @@ fn huge_slot_does_not_overflow() {
         .expect("lookup");
     assert_eq!(look.minutes, n * 65_535);
 }
+
+/// Every facility by month on a country-sized tree (cells collapse cadres there): equal to
+/// naive sums, and to the same query filtered to one district's subtree.
+#[test]
+fn fine_grained_groups_equal_naive_sums() {
+    use std::collections::BTreeMap;
+    let mut t = OrgTree::new(["country", "region", "district", "facility"]).expect("levels");
+    t.add("C", None).expect("C");
+    for r in 0..10 {
+        t.add(&format!("R{r}"), Some("C")).expect("R");
+    }
+    for d in 0..100 {
+        t.add(&format!("D{d}"), Some(&format!("R{}", d / 10)))
+            .expect("D");
+    }
+    for f in 0..5000 {
+        t.add(&format!("F{f}"), Some(&format!("D{}", f % 100)))
+            .expect("F");
+    }
+    let mut state = 3u64;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) % n
+    };
+    let facts: Vec<Fact> = (0..3000)
+        .map(|_| {
+            let m = next(36) as u16;
+            Fact {
+                facility: FacilityIdx(next(5000) as u32),
+                period: Period::new(PeriodType::Monthly, 2023 + i32::from(m / 12), m % 12 + 1)
+                    .expect("month"),
+                cadre: next(6) as u8,
+                modality: next(3) as u8,
+                minutes: next(240) as u16,
+                score: Some(next(1000) as f64 / 10.0),
+            }
+        })
+        .collect();
+    let mut e = Engine::new(EngineConfig::default(), t, Catalog::new()).expect("engine");
+    e.rebuild(facts.clone()).expect("rebuild");
+    let q = Query {
+        level: Some(3),
+        period_type: Some(PeriodType::Monthly),
+        ..Query::default()
+    };
+    let mut naive: BTreeMap<(u32, Period), (u64, u64, u64)> = BTreeMap::new();
+    for f in &facts {
+        let s = naive.entry((f.facility.0, f.period)).or_default();
+        s.0 += 1;
+        s.1 += u64::from(f.minutes);
+        s.2 += u64::from(f.modality == 0);
+    }
+    let got: BTreeMap<(u32, Period), (u64, u64, u64)> = e
+        .group(&q)
+        .expect("group")
+        .into_iter()
+        .map(|r| {
+            let org = r.key.org.expect("org");
+            let f = e.tree().facility(e.tree().code(org)).expect("facility").0;
+            let m = r.measures;
+            (
+                (f, r.key.period.expect("period")),
+                (m.visits, m.minutes, m.by_modality[0]),
+            )
+        })
+        .collect();
+    assert_eq!(got, naive);
+    let d7 = e.tree().find("D7").expect("D7");
+    let within = e
+        .group(&Query {
+            within: Some(d7),
+            ..q.clone()
+        })
+        .expect("within");
+    let expected = naive.keys().filter(|(f, _)| f % 100 == 7).count();
+    assert_eq!(within.len(), expected);
+}
