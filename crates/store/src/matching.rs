@@ -513,16 +513,7 @@ impl Db {
             )
             .bind(program.0).bind(status.unwrap_or_default()).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(id, program, mentor, mentee, status)| Pairing {
-                id: PairingId(id),
-                program: ProgramId(program),
-                mentor: PersonId(mentor),
-                mentee: PersonId(mentee),
-                status,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Pairing::from_row).collect())
     }
 
     /// Stores a draft proposal.
@@ -633,22 +624,7 @@ impl Db {
             .iter()
             .filter(|p| !wanted.contains(&(p.mentor, p.mentee)))
         {
-            on_tx!(&mut tx, conn => {
-                sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(old.id.0).execute(&mut *conn).await?.rows_affected()
-            });
-            let after = Pairing {
-                status: "ended".into(),
-                ..old.clone()
-            };
-            tx.audit(
-                actor,
-                Action::Update,
-                "pairing",
-                old.id,
-                Some(old),
-                Some(&after),
-            )
-            .await?;
+            old.end_in(&mut tx, actor).await?;
         }
         for &(mentor, mentee) in wanted.difference(&kept) {
             let pairing_id: i64 = on_tx!(&mut tx, conn => {
@@ -723,22 +699,7 @@ impl Db {
         }
         let mut orphans = Vec::new();
         for old in active.iter().filter(|p| p.mentor == mentor) {
-            on_tx!(&mut tx, conn => {
-                sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(old.id.0).execute(&mut *conn).await?.rows_affected()
-            });
-            let after = Pairing {
-                status: "ended".into(),
-                ..old.clone()
-            };
-            tx.audit(
-                actor,
-                Action::Update,
-                "pairing",
-                old.id,
-                Some(old),
-                Some(&after),
-            )
-            .await?;
+            old.end_in(&mut tx, actor).await?;
             orphans.push(old.mentee);
         }
         tx.commit().await?;

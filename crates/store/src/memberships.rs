@@ -224,15 +224,41 @@ impl Db {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(id, program, mentor, mentee, status)| Pairing {
-                id: PairingId(id),
-                program: ProgramId(program),
-                mentor: PersonId(mentor),
-                mentee: PersonId(mentee),
-                status,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Pairing::from_row).collect())
+    }
+}
+
+impl Pairing {
+    /// From `(id, program_id, mentor_id, mentee_id, status)`.
+    pub(crate) fn from_row(
+        (id, program, mentor, mentee, status): (i64, i64, i64, i64, String),
+    ) -> Self {
+        Pairing {
+            id: PairingId(id),
+            program: ProgramId(program),
+            mentor: PersonId(mentor),
+            mentee: PersonId(mentee),
+            status,
+        }
+    }
+
+    /// Ends this pairing inside `tx`, with its audit row.
+    pub(crate) async fn end_in(&self, tx: &mut crate::Tx, actor: &Actor) -> Result<(), DbError> {
+        on_tx!(&mut *tx, conn => {
+            sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(self.id.0).execute(&mut *conn).await?.rows_affected()
+        });
+        let after = Pairing {
+            status: "ended".into(),
+            ..self.clone()
+        };
+        tx.audit(
+            actor,
+            Action::Update,
+            "pairing",
+            self.id,
+            Some(self),
+            Some(&after),
+        )
+        .await
     }
 }
