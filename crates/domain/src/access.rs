@@ -142,6 +142,16 @@ impl Viewer {
                 .any(|g| g.role == Role::ProgramManager)
     }
 
+    /// Whether the viewer takes part in the program's own work — research projects, outputs,
+    /// group sessions — as a manager, mentor or mentee (in a peer collaborative everyone is
+    /// one of these). Facility leaders and regional viewers read but do not contribute.
+    pub fn can_contribute(&self, program: ProgramId) -> bool {
+        self.is_admin
+            || self
+                .grants_in(program)
+                .any(|g| matches!(g.role, Role::ProgramManager | Role::Mentor | Role::Mentee))
+    }
+
     /// Whether the viewer manages any program (may then create people and org units).
     pub fn manages_any_program(&self) -> bool {
         self.is_admin || self.grants.iter().any(|g| g.role == Role::ProgramManager)

@@ -16,6 +16,8 @@ pub mod memberships;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod research;
+pub mod scheduling;
 pub mod testing;
 
 pub use error::DbError;

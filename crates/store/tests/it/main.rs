@@ -11,6 +11,8 @@ use store::people::PeopleFilter;
 use store::testing::fresh_db;
 use store::{Actor, Db, DbError};
 
+mod research;
+
 fn unit(parent: Option<&str>, level: &str, code: &str, name: &str) -> NewOrgUnit {
     OrgUnitInput {
         parent_code: parent.map(str::to_owned),
