@@ -1,0 +1,3 @@
+//! Integration tests for the scheduling crate.
+
+mod explore;
