@@ -32,7 +32,8 @@
 //! Each occurrence's candidates are reduced to their distinct efficient out-of-hours sets
 //! (keeping the best-ranked slot of each). A greedy pass picks, occurrence by occurrence, the set that
 //! minimises the objective; then single-occurrence changes are applied while they improve it.
-//! The objective is *leximax*: the members' cumulative burdens sorted from largest down,
+//! The same improvement also runs from the naive plan and the better result is kept, so the
+//! rotation is never worse than the naive plan. The objective is *leximax*: the members' cumulative burdens sorted from largest down,
 //! compared lexicographically (first make the heaviest load as light as possible, then the
 //! next heaviest, and so on), then the total, then the slots' rank. Leximax is what "nobody
 //! carries more than their share" asks for; it may choose a slot with a few more people out of
@@ -209,10 +210,9 @@ impl SeriesCandidates {
     /// The fair rotation (module docs).
     pub fn plan_rotating(&self) -> SeriesPlan {
         let options = self.options();
-        let n = self.members;
-        let mut burden = vec![0u32; n];
-        let mut choice: Vec<usize> = Vec::with_capacity(options.len());
         // Greedy, occurrence by occurrence.
+        let mut burden = vec![0u32; self.members];
+        let mut greedy: Vec<usize> = Vec::with_capacity(options.len());
         for week in &options {
             let best = (0..week.len())
                 .min_by_key(|&o| {
@@ -224,39 +224,17 @@ impl SeriesCandidates {
             if let Some(option) = week.get(best) {
                 add(&mut burden, &option.out_of_hours, 1);
             }
-            choice.push(best);
+            greedy.push(best);
         }
-        // Improve by changing one occurrence at a time while that helps; each accepted change
-        // lowers the objective strictly, so this ends.
-        let mut improved = true;
-        let mut rounds = 0;
-        while improved && rounds < 100 {
-            improved = false;
-            rounds += 1;
-            for (k, week) in options.iter().enumerate() {
-                let Some(current) = week.get(choice[k]) else {
-                    continue;
-                };
-                let mut without = burden.clone();
-                add(&mut without, &current.out_of_hours, -1);
-                let current_key = (objective(&burden), choice[k]);
-                let mut best = (current_key, choice[k]);
-                for (o, option) in week.iter().enumerate() {
-                    let mut after = without.clone();
-                    add(&mut after, &option.out_of_hours, 1);
-                    let key = (objective(&after), o);
-                    if key < best.0 {
-                        best = (key, o);
-                    }
-                }
-                if best.1 != choice[k] {
-                    choice[k] = best.1;
-                    burden = without;
-                    add(&mut burden, &week[best.1].out_of_hours, 1);
-                    improved = true;
-                }
-            }
-        }
+        // Improve the greedy plan, and also the naive one (option 0 each week, since options
+        // keep rank order), and keep the better: the rotation is never worse than naive.
+        let from_greedy = improve(&options, greedy, self.members);
+        let from_naive = improve(&options, vec![0; options.len()], self.members);
+        let (choice, _) = if from_naive.1 < from_greedy.1 {
+            from_naive
+        } else {
+            from_greedy
+        };
         let slots: Vec<usize> = choice
             .iter()
             .zip(&options)
@@ -320,6 +298,51 @@ impl SeriesCandidates {
 struct Choice {
     slot: usize,
     out_of_hours: Vec<bool>,
+}
+
+/// Changes one occurrence at a time while that lowers the objective; each accepted change
+/// lowers it strictly, so this ends (the round cap only bounds the time).
+fn improve(
+    options: &[Vec<Choice>],
+    mut choice: Vec<usize>,
+    members: usize,
+) -> (Vec<usize>, (Vec<u32>, u32)) {
+    let mut burden = vec![0u32; members];
+    for (week, &o) in options.iter().zip(&choice) {
+        if let Some(option) = week.get(o) {
+            add(&mut burden, &option.out_of_hours, 1);
+        }
+    }
+    let mut improved = true;
+    let mut rounds = 0;
+    while improved && rounds < 100 {
+        improved = false;
+        rounds += 1;
+        for (k, week) in options.iter().enumerate() {
+            let Some(current) = week.get(choice[k]) else {
+                continue;
+            };
+            let mut without = burden.clone();
+            add(&mut without, &current.out_of_hours, -1);
+            let mut best = (objective(&burden), choice[k]);
+            for (o, option) in week.iter().enumerate() {
+                let mut after = without.clone();
+                add(&mut after, &option.out_of_hours, 1);
+                let key = (objective(&after), o);
+                if key.0 < best.0 {
+                    best = key;
+                }
+            }
+            if best.1 != choice[k] {
+                choice[k] = best.1;
+                burden = without;
+                add(&mut burden, &week[best.1].out_of_hours, 1);
+                improved = true;
+            }
+        }
+    }
+    let key = objective(&burden);
+    (choice, key)
 }
 
 fn is_strict_subset(a: &[bool], b: &[bool]) -> bool {
