@@ -39,6 +39,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The most tokens (numbers, names, operators…) one expression may have.
+pub const MAX_TOKENS: usize = 500;
+
 /// A parsed expression with the text it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expression {
@@ -52,6 +55,14 @@ impl Expression {
     /// Parses `source`; the error says what is wrong and where in the text.
     pub fn parse(source: &str) -> Result<Self, String> {
         let tokens = tokenize(source)?;
+        // The parser and evaluator recurse once per nesting level; capping the token count
+        // caps that depth, so a hostile cell cannot overflow the stack.
+        if tokens.len() > MAX_TOKENS {
+            return Err(format!(
+                "the expression is too long ({} parts; at most {MAX_TOKENS})",
+                tokens.len()
+            ));
+        }
         let mut parser = Parser { tokens, pos: 0 };
         let ast = parser.or()?;
         if let Some(token) = parser.tokens.get(parser.pos) {
@@ -763,5 +774,7 @@ mod tests {
         assert!(Expression::parse("(1 + 2").is_err());
         assert!(Expression::parse("1 +").is_err());
         assert!(Expression::parse("'abc").is_err());
+        let deep = format!("{}1{}", "(".repeat(400), ")".repeat(400));
+        assert!(Expression::parse(&deep).unwrap_err().contains("too long"));
     }
 }

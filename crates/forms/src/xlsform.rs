@@ -757,6 +757,25 @@ fn read_survey(
 
         match row_type {
             RowType::Begin(kind) => {
+                let behaviour = [
+                    ("required", required),
+                    ("constraint", constraint.is_some()),
+                    ("calculation", calculation.is_some()),
+                    (
+                        "weight",
+                        weight.is_some() || score_min.is_some() || score_max.is_some(),
+                    ),
+                ];
+                for (what, set) in behaviour {
+                    if set {
+                        problems.cell(
+                            sheet,
+                            row,
+                            col_name(type_col),
+                            format!("`{what}` on a {} is not supported", kind_word(kind)),
+                        );
+                    }
+                }
                 let in_repeat = stack.iter().any(|o| o.group.kind == GroupKind::Repeat);
                 if in_repeat && kind == GroupKind::Repeat {
                     problems.cell(
