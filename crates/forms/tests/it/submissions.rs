@@ -337,3 +337,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn behaviour_on_a_group_row_is_refused_not_dropped() {
+    let survey = vec![
+        row(&["type", "name", "label", "required", "constraint"]),
+        row(&["begin group", "g", "G", "yes", ". > 1"]),
+        row(&["text", "t", "T", "", ""]),
+        row(&["end group", "", "", "", ""]),
+    ];
+    let errors = import(&[("survey", survey)]).unwrap_err();
+    let got: Vec<(usize, String)> = locations(&errors)
+        .into_iter()
+        .map(|(_, r, _, m)| (r, m))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "`required` on a group is not supported".into()),
+            (2, "`constraint` on a group is not supported".into()),
+        ]
+    );
+}
