@@ -1,0 +1,99 @@
+//! Archives that must be refused before calamine unpacks them.
+
+use forms::{Form, FormError, Limits};
+
+use crate::build::xlsx;
+use crate::fixtures::read;
+
+#[test]
+fn a_zip_bomb_is_refused_from_its_declared_size() {
+    let errors =
+        Form::from_xlsx_bytes("bomb.xlsx", &read("zip_bomb.xlsx"), &Limits::default()).unwrap_err();
+    assert!(
+        matches!(errors[0], FormError::TooLarge { .. }),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].to_string().contains("declares 50000000 bytes"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_bomb_with_lying_headers_is_caught_while_inflating_with_a_cap() {
+    let errors = Form::from_xlsx_bytes("lying.xlsx", &read("lying_bomb.xlsx"), &Limits::default())
+        .unwrap_err();
+    // The zip reader notices the entry outgrowing its declared size; were it not to, the
+    // capped inflation in forms::archive would stop at the limit.
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].to_string().starts_with("lying.xlsx: "),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].message().contains("xl/worksheets/sheet1.xml"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn the_real_inflated_total_is_capped() {
+    // An honest, ordinary workbook refused by a tight inflated limit: its entries are small
+    // enough one by one, but not together.
+    let bytes = xlsx(&[("survey", vec![vec!["type", "name"], vec!["text", "a"]])]);
+    let limits = Limits {
+        max_uncompressed_bytes: 2_000,
+        ..Limits::default()
+    };
+    let errors = Form::from_xlsx_bytes("small.xlsx", &bytes, &limits).unwrap_err();
+    assert!(
+        matches!(errors[0], FormError::TooLarge { .. }),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn oversized_uploads_and_too_many_entries_are_refused() {
+    let bytes = xlsx(&[("survey", vec![vec!["type", "name"], vec!["text", "a"]])]);
+    let tight = Limits {
+        max_compressed_bytes: 100,
+        ..Limits::default()
+    };
+    let errors = Form::from_xlsx_bytes("big.xlsx", &bytes, &tight).unwrap_err();
+    assert!(
+        errors[0].message().contains("the limit is 100"),
+        "{}",
+        errors[0]
+    );
+    let few = Limits {
+        max_entries: 2,
+        ..Limits::default()
+    };
+    let errors = Form::from_xlsx_bytes("many.xlsx", &bytes, &few).unwrap_err();
+    assert!(errors[0].message().contains("entries"), "{}", errors[0]);
+}
+
+#[test]
+fn not_a_zip_and_truncated_files_name_the_file() {
+    let errors = Form::from_xlsx_bytes("notes.xlsx", &read("not_a_zip.xlsx"), &Limits::default())
+        .unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "notes.xlsx: not a readable XLSX workbook: it is not a zip archive \
+         (invalid Zip archive: Could not find EOCD)"
+    );
+    let bytes = xlsx(&[("survey", vec![vec!["type", "name"], vec!["text", "a"]])]);
+    let truncated = &bytes[..bytes.len() / 2];
+    let errors = Form::from_xlsx_bytes("cut.xlsx", truncated, &Limits::default()).unwrap_err();
+    assert!(
+        matches!(errors[0], FormError::Unreadable { .. }),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].to_string().starts_with("cut.xlsx: "));
+}
