@@ -46,6 +46,8 @@ pub struct ProjectRole {
     pub role: String,
     /// `lead`, `equal`, `supporting` or empty.
     pub degree: String,
+    /// When it was given.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A task or milestone.
@@ -250,6 +252,21 @@ type OutputRow = (
 );
 const OUTPUT_SELECT: &str = "SELECT id, program_id, project_id, kind, title, venue, place, happened_on, doi, volume, issue, pages, participants FROM research_outputs";
 
+/// id, project, kind, title, owner, owner name, due, done.
+type TaskRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+);
+
+/// person, name, role, project, output, held on.
+type FirstRow = (i64, String, String, Option<i64>, Option<i64>, String);
+
 type AuthorRow = (i64, Option<i64>, String, String, Option<String>, String);
 
 impl Db {
@@ -379,21 +396,24 @@ impl Db {
 
     async fn roles_where(&self, filter: &str, key: i64) -> Result<Vec<ProjectRole>, DbError> {
         let sql = format!(
-            "SELECT r.project_id, r.person_id, p.name, r.role, r.degree FROM project_roles r \
+            "SELECT r.project_id, r.person_id, p.name, r.role, r.degree, r.created_at FROM project_roles r \
              JOIN people p ON p.id = r.person_id WHERE {filter} ORDER BY r.project_id, p.name, r.person_id, r.role"
         );
-        let rows: Vec<(i64, i64, String, String, String)> = on_pool!(self, pool => {
+        let rows: Vec<(i64, i64, String, String, String, DateTime<Utc>)> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
-            .map(|(project, person, name, role, degree)| ProjectRole {
-                project,
-                person: PersonId(person),
-                name,
-                role,
-                degree,
-            })
+            .map(
+                |(project, person, name, role, degree, created_at)| ProjectRole {
+                    project,
+                    person: PersonId(person),
+                    name,
+                    role,
+                    degree,
+                    created_at,
+                },
+            )
             .collect())
     }
 
@@ -580,16 +600,7 @@ impl Db {
             "SELECT t.id, t.project_id, t.kind, t.title, t.owner_id, p.name, t.due_on, t.done_on FROM project_tasks t \
              JOIN people p ON p.id = t.owner_id WHERE {filter} ORDER BY t.due_on, t.id"
         );
-        let rows: Vec<(
-            i64,
-            i64,
-            String,
-            String,
-            i64,
-            String,
-            String,
-            Option<String>,
-        )> = on_pool!(self, pool => {
+        let rows: Vec<TaskRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(key).fetch_all(pool).await?
         });
         rows.into_iter()
@@ -817,7 +828,7 @@ impl Db {
 
     /// The stretch firsts of a program's members, oldest first.
     pub async fn stretch_firsts(&self, program: ProgramId) -> Result<Vec<StretchFirst>, DbError> {
-        let rows: Vec<(i64, String, String, Option<i64>, Option<i64>, String)> = on_pool!(self, pool => {
+        let rows: Vec<FirstRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT f.person_id, p.name, f.role, f.project_id, f.output_id, f.held_on FROM stretch_firsts f \
                  JOIN people p ON p.id = f.person_id \

@@ -197,6 +197,16 @@ type SessionRow = (
     DateTime<Utc>,
 );
 
+/// id, person, name, reason, created, sent.
+type NudgeRow = (
+    i64,
+    i64,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
 const SESSION_SELECT: &str = "SELECT s.id, s.program_id, s.project_id, s.series_key, s.title, s.starts_at, s.duration_minutes, \
      s.organiser_zone, s.organiser_id, s.video_url, s.status, s.sequence, s.updated_at FROM group_sessions s";
 
@@ -649,14 +659,7 @@ impl Db {
 
     /// A program's nudges, newest first.
     pub async fn nudges(&self, program: ProgramId) -> Result<Vec<Nudge>, DbError> {
-        let rows: Vec<(
-            i64,
-            i64,
-            String,
-            String,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-        )> = on_pool!(self, pool => {
+        let rows: Vec<NudgeRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT n.id, n.person_id, p.name, n.reason, n.created_at, n.sent_at FROM nudges n \
                  JOIN people p ON p.id = n.person_id WHERE n.program_id = $1 ORDER BY n.created_at DESC, n.id DESC",

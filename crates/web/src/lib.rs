@@ -9,7 +9,9 @@ pub mod extract;
 pub mod i18n;
 pub mod pages;
 pub mod proposals;
+pub mod research;
 pub mod router;
+pub mod scheduling;
 pub mod scope;
 
 use std::sync::Arc;

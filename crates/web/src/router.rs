@@ -163,6 +163,87 @@ fn routes() -> Routes {
         "/api/v1/programs/{program}/matching/mentor-left",
         api::matching::mentor_left,
     )
+    // Research projects and outputs (C11)
+    .get(
+        "/api/v1/programs/{program}/projects",
+        api::research::list_projects,
+    )
+    .post(
+        "/api/v1/programs/{program}/projects",
+        api::research::create_project,
+    )
+    .get("/api/v1/projects/{project}", api::research::get_project)
+    .post(
+        "/api/v1/projects/{project}/stage",
+        api::research::move_project,
+    )
+    .post("/api/v1/projects/{project}/roles", api::research::add_roles)
+    .post("/api/v1/projects/{project}/tasks", api::research::add_task)
+    .post("/api/v1/tasks/{task}/done", api::research::set_task_done)
+    .get(
+        "/api/v1/programs/{program}/outputs",
+        api::research::list_outputs,
+    )
+    .post(
+        "/api/v1/programs/{program}/outputs",
+        api::research::create_output,
+    )
+    .get(
+        "/api/v1/programs/{program}/outputs.bib",
+        api::research::export_bibtex,
+    )
+    .get(
+        "/api/v1/programs/{program}/outputs.csl.json",
+        api::research::export_csl_json,
+    )
+    // Scheduling and participation (C7, C12)
+    .get(
+        "/api/v1/people/{person}/availability",
+        api::scheduling::get_availability,
+    )
+    .put(
+        "/api/v1/people/{person}/availability",
+        api::scheduling::put_availability,
+    )
+    .post(
+        "/api/v1/programs/{program}/scheduling/slots",
+        api::scheduling::find_slots,
+    )
+    .post(
+        "/api/v1/programs/{program}/scheduling/series",
+        api::scheduling::plan_series,
+    )
+    .get(
+        "/api/v1/programs/{program}/sessions",
+        api::scheduling::list_sessions,
+    )
+    .post(
+        "/api/v1/programs/{program}/sessions",
+        api::scheduling::create_sessions,
+    )
+    .post(
+        "/api/v1/sessions/{session}/attendance",
+        api::scheduling::record_attendance,
+    )
+    .post(
+        "/api/v1/sessions/{session}/reschedule",
+        api::scheduling::reschedule,
+    )
+    .post("/api/v1/sessions/{session}/cancel", api::scheduling::cancel)
+    .get(
+        "/api/v1/sessions/{session}/invite.ics",
+        api::scheduling::invite,
+    )
+    .post("/api/v1/me/calendar-feed", api::scheduling::new_feed)
+    .get("/calendar/{token}/feed.ics", api::scheduling::feed)
+    .get(
+        "/api/v1/programs/{program}/participation",
+        api::scheduling::participation,
+    )
+    .post(
+        "/api/v1/programs/{program}/participation/nudges",
+        api::scheduling::queue_nudges,
+    )
 }
 
 /// The application: routes, error rendering, compression.

@@ -26,19 +26,19 @@ async fn group() -> Group {
         .create_program(
             &actor(),
             &NewProgram {
-                code: Slug::parse("collab").unwrap(),
-                name: Name::parse("Research collaborative").unwrap(),
+                code: Slug::parse("collab").expect("fixture"),
+                name: Name::parse("Research collaborative").expect("fixture"),
                 kind: ProgramKind::PeerResearch,
                 description: String::new(),
                 root_org_unit: None,
             },
         )
         .await
-        .unwrap();
+        .expect("fixture");
     let place = db
-        .org_unit_by_code(&OrgUnitCode::parse("ET").unwrap())
+        .org_unit_by_code(&OrgUnitCode::parse("ET").expect("fixture"))
         .await
-        .unwrap();
+        .expect("fixture");
     let mut members = Vec::new();
     for (name, email) in [
         ("Ada Obi", "ada@example.org"),
@@ -47,16 +47,16 @@ async fn group() -> Group {
         let p = db
             .create_person(&actor(), &person(name, email))
             .await
-            .unwrap();
+            .expect("fixture");
         db.add_membership(&actor(), program.id, p.id, Role::Mentee, place.id)
             .await
-            .unwrap();
+            .expect("fixture");
         members.push(p.id);
     }
     let outsider = db
         .create_person(&actor(), &person("Out Sider", "out@example.org"))
         .await
-        .unwrap()
+        .expect("fixture")
         .id;
     Group {
         db,

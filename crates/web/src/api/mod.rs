@@ -12,6 +12,8 @@ pub mod memberships;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod research;
+pub mod scheduling;
 
 use crate::error::AppError;
 use axum::Json;
@@ -21,7 +23,7 @@ use utoipa::OpenApi;
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships, matching."),
+    info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships, matching, research projects and outputs, scheduling and participation."),
     paths(
         me::me,
         programs::list, programs::create, programs::get,
@@ -34,6 +36,15 @@ use utoipa::OpenApi;
         matching::set_preferences,
         matching::list_proposals, matching::create_proposal, matching::get_proposal,
         matching::approve_proposal, matching::mentor_left,
+        research::list_projects, research::create_project, research::get_project,
+        research::move_project, research::add_roles, research::add_task, research::set_task_done,
+        research::list_outputs, research::create_output, research::export_bibtex,
+        research::export_csl_json,
+        scheduling::get_availability, scheduling::put_availability, scheduling::find_slots,
+        scheduling::plan_series, scheduling::list_sessions, scheduling::create_sessions,
+        scheduling::record_attendance, scheduling::reschedule, scheduling::cancel,
+        scheduling::invite, scheduling::new_feed, scheduling::participation,
+        scheduling::queue_nudges,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

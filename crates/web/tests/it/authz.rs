@@ -49,6 +49,9 @@ const SEE_PERSON: [&str; 8] = [
 const EDIT_PERSON: [&str; 8] = [
     "NNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YYYY", "YYYY",
 ];
+const CONTRIBUTORS: [&str; 8] = [
+    "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "NNNN", "YYYY", "YYYY",
+];
 const SEE_UNIT: [&str; 8] = [
     "NNNN", "NNNN", "YYNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
 ];
@@ -214,6 +217,118 @@ const TABLE: &[Row] = &[
         r#"{"mentor":{mentor}}"#,
         MANAGERS,
     ),
+    // Research (C11)
+    ("GET", "/api/v1/programs/{program}/projects", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/projects",
+        r#"{"title":"A study"}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/projects/{project}", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/projects/{project}/stage",
+        r#"{"stage":"protocol"}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/projects/{project}/roles",
+        r#"{"person":{mentor},"roles":[{"role":"investigation"}]}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/projects/{project}/tasks",
+        r#"{"title":"Draft","owner":{mentor},"due_on":"2027-01-15"}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{task}/done",
+        r#"{"done_on":"2026-11-20"}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/programs/{program}/outputs", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/outputs",
+        r#"{"kind":"training","title":"Bootcamp","venue":"Residents","happened_on":"2026-05-01","authors":[{"family":"Obi"}]}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/programs/{program}/outputs.bib", "", MEMBERS),
+    (
+        "GET",
+        "/api/v1/programs/{program}/outputs.csl.json",
+        "",
+        MEMBERS,
+    ),
+    // Scheduling and participation (C7, C12)
+    (
+        "GET",
+        "/api/v1/people/{person}/availability",
+        "",
+        EDIT_PERSON,
+    ),
+    (
+        "PUT",
+        "/api/v1/people/{person}/availability",
+        r#"[{"weekday":2,"start":"18:00","end":"21:00","kind":"preferred"}]"#,
+        EDIT_PERSON,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/scheduling/slots",
+        r#"{"week":"2026-11-23","duration_minutes":60}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/scheduling/series",
+        r#"{"first_week":"2026-11-23","sessions":4,"duration_minutes":60}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/programs/{program}/sessions", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/sessions",
+        r#"{"title":"Weekly","duration_minutes":60,"starts":["2026-12-01T18:00:00Z"]}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/{session}/attendance",
+        r#"[{"person":{mentor},"status":"attended"}]"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/{session}/reschedule",
+        r#"{"starts_at":"2026-12-02T18:00:00Z"}"#,
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/sessions/{session}/cancel",
+        "",
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/sessions/{session}/invite.ics", "", MEMBERS),
+    ("POST", "/api/v1/me/calendar-feed", "", SIGNED_IN),
+    ("GET", "/calendar/{token}/feed.ics", "", ALL),
+    (
+        "GET",
+        "/api/v1/programs/{program}/participation",
+        "",
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/participation/nudges",
+        "",
+        MANAGERS,
+    ),
 ];
 
 fn target_person(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
@@ -261,6 +376,10 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
         .replace("{mentor}", &f.person_of[&Persona::Mentor].to_string())
         .replace("{rule}", &f.rule.to_string())
         .replace("{proposal}", &f.proposal.to_string())
+        .replace("{project}", &f.project.to_string())
+        .replace("{task}", &f.task.to_string())
+        .replace("{session}", &f.session.to_string())
+        .replace("{token}", "no-such-feed")
         .replace("{n}", &n.to_string())
 }
 

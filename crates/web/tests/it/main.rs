@@ -5,6 +5,7 @@ mod api;
 mod authz;
 mod matching;
 mod pages;
+mod research;
 mod sessions;
 mod support;
 mod tidy;

@@ -82,6 +82,11 @@ pub struct Fixture {
     /// A conflict rule (peer_f1 with the mentor persona) and a draft matching proposal.
     pub rule: i64,
     pub proposal: i64,
+    /// A research project (created by the manager), a task on it owned by the mentor, and a
+    /// group session inviting the mentee and mentor personas.
+    pub project: i64,
+    pub task: i64,
+    pub session: i64,
 }
 
 pub struct TestApp {
@@ -370,6 +375,42 @@ async fn build_fixture(db: &Db) -> Fixture {
         .expect("proposal")
         .id;
 
+    let project = db
+        .create_project(&actor, program, "Fixture study", "", "idea")
+        .await
+        .expect("project")
+        .id;
+    let task = db
+        .add_task(
+            &actor,
+            project,
+            "task",
+            "Draft the protocol",
+            person_of[&Persona::Mentor],
+            "2027-01-15",
+        )
+        .await
+        .expect("task")
+        .id;
+    let session = db
+        .create_series(
+            &actor,
+            &store::scheduling::NewSeries {
+                program,
+                project: Some(project),
+                title: "Fixture session".into(),
+                organiser: Some(person_of[&Persona::Mentor]),
+                organiser_zone: domain::values::TimeZone::parse("Africa/Lagos").expect("zone"),
+                video_url: String::new(),
+                duration_minutes: 60,
+                starts: vec![chrono::Utc::now() + chrono::Duration::days(7)],
+                invitees: vec![person_of[&Persona::Mentee], person_of[&Persona::Mentor]],
+            },
+        )
+        .await
+        .expect("session")[0]
+        .id;
+
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
@@ -405,6 +446,9 @@ async fn build_fixture(db: &Db) -> Fixture {
         tokens,
         rule,
         proposal,
+        project,
+        task,
+        session,
     }
 }
 

@@ -1,0 +1,342 @@
+//! The research collaborative through the real router: projects, CRediT roles, outputs and
+//! their BibTeX/CSL-JSON exports; availability, fair slots, sessions, calendar files and the
+//! private feed; participation and nudges; and bad input on each path.
+
+use super::support::{Persona, TestApp};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn field(reply: &Value) -> String {
+    reply["error"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentor = f.person_of[&Persona::Mentor].0;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let created = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/projects", f.program),
+            Persona::Mentee,
+            &json!({"title": "Surgical training across borders", "summary": "Mixed methods"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let project = created.json()["id"].as_i64().unwrap();
+
+    let skip = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/stage"),
+            Persona::Mentee,
+            &json!({"stage": "analysis"}),
+        )
+        .await;
+    assert_eq!(skip.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&skip.json()), "stage");
+
+    let roles = json!({"person": mentee, "roles": [
+        {"role": "conceptualization", "degree": "lead"},
+        {"role": "Formal analysis", "degree": "lead"},
+        {"role": "CONCEPTUALIZATION"}
+    ]});
+    let dup = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/roles"),
+            Persona::Mentee,
+            &roles,
+        )
+        .await;
+    assert_eq!(
+        dup.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        dup.text()
+    );
+    assert_eq!(field(&dup.json()), "roles[2]");
+    let detail = app
+        .get(&format!("/api/v1/projects/{project}"), Persona::Mentor)
+        .await
+        .json();
+    assert_eq!(
+        detail["roles"].as_array().unwrap().len(),
+        0,
+        "nothing half-written"
+    );
+
+    let roles = json!({"person": mentee, "roles": [
+        {"role": "conceptualization", "degree": "lead"},
+        {"role": "formal_analysis", "degree": "lead"}
+    ]});
+    let ok = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/roles"),
+            Persona::Mentee,
+            &roles,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+
+    let task = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/tasks"),
+            Persona::Mentor,
+            &json!({"kind": "milestone", "title": "Ethics approval", "owner": mentor, "due_on": "2027-02-30"}),
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&task.json()), "due_on");
+
+    let publication = json!({
+        "project": project,
+        "kind": "publication",
+        "title": "Mentoring surgeons across borders: a mixed-methods study",
+        "venue": "BMC Medical Education",
+        "happened_on": "2026-03-02",
+        "doi": "https://doi.org/10.5555/BME.2026.042",
+        "volume": "26",
+        "pages": "101-109",
+        "authors": [
+            {"person": mentee, "family": "Person", "given": "Mentee", "orcid": "0000-0002-1825-0097", "affiliation_country": "NG"},
+            {"person": mentor, "family": "Person", "given": "Mentor", "affiliation_country": "GB"},
+            {"family": "O'Neill", "given": "Siobhán & Co"}
+        ]
+    });
+    let bad_doi = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/outputs", f.program),
+            Persona::Mentee,
+            &json!({"kind": "publication", "title": "T", "venue": "J", "happened_on": "2026-01-01", "doi": "10.55/x", "authors": [{"family": "A"}]}),
+        )
+        .await;
+    assert_eq!(bad_doi.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&bad_doi.json()), "doi");
+    let bad_orcid = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/outputs", f.program),
+            Persona::Mentee,
+            &json!({"kind": "publication", "title": "T", "venue": "J", "happened_on": "2026-01-01", "authors": [{"family": "A", "orcid": "0000-0002-1825-0098"}]}),
+        )
+        .await;
+    assert_eq!(field(&bad_orcid.json()), "authors[0].orcid");
+    let added = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/outputs", f.program),
+            Persona::Mentee,
+            &publication,
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
+    assert_eq!(added.json()["doi"], "10.5555/bme.2026.042");
+
+    let bib = app
+        .get(
+            &format!("/api/v1/programs/{}/outputs.bib", f.program),
+            Persona::Leader,
+        )
+        .await;
+    assert_eq!(bib.status, StatusCode::OK);
+    let bib = bib.text();
+    assert!(bib.contains("@article{"), "{bib}");
+    assert!(bib.contains("doi = {10.5555/bme.2026.042}"), "{bib}");
+    assert!(
+        bib.contains(r"Siobhán \& Co"),
+        "LaTeX specials escaped: {bib}"
+    );
+    let csl = app
+        .get(
+            &format!("/api/v1/programs/{}/outputs.csl.json", f.program),
+            Persona::Mentor,
+        )
+        .await;
+    let items = csl.json();
+    let item = &items.as_array().unwrap()[0];
+    assert_eq!(item["type"], "article-journal");
+    assert_eq!(item["DOI"], "10.5555/bme.2026.042");
+    assert_eq!(item["author"][0]["family"], "Person");
+    assert_eq!(item["issued"]["date-parts"][0][0], 2026);
+}
+
+#[tokio::test]
+async fn slots_sessions_invites_feeds_and_participation() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let mentor = f.person_of[&Persona::Mentor].0;
+
+    let backwards = app
+        .json(
+            Method::PUT,
+            &format!("/api/v1/people/{mentee}/availability"),
+            Persona::Mentee,
+            &json!([{"weekday": 2, "start": "18:00", "end": "21:00", "kind": "preferred"},
+                    {"weekday": 3, "start": "21:00", "end": "19:00", "kind": "possible"}]),
+        )
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&backwards.json()), "availability[1].end");
+    for person in [mentee, mentor] {
+        let ok = app
+            .json(
+                Method::PUT,
+                &format!("/api/v1/people/{person}/availability"),
+                if person == mentee {
+                    Persona::Mentee
+                } else {
+                    Persona::Mentor
+                },
+                &json!([{"weekday": 2, "start": "18:00", "end": "21:00", "kind": "preferred"},
+                        {"weekday": 3, "start": "20:00", "end": "23:00", "kind": "possible"}]),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    }
+
+    // Addis Ababa is UTC+3 all year: Tuesday 18:00 there is 15:00 UTC.
+    let slots = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/scheduling/slots", f.program),
+            Persona::Mentor,
+            &json!({"week": "2026-11-25", "duration_minutes": 60, "top": 3}),
+        )
+        .await;
+    assert_eq!(slots.status, StatusCode::OK, "{}", slots.text());
+    let best = &slots.json()[0];
+    assert_eq!(best["start"], "2026-11-24T15:00:00Z");
+    let local: Vec<&str> = best["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["person"] == mentee)
+        .map(|m| m["local"].as_str().unwrap())
+        .collect();
+    assert_eq!(local, ["Tue 18:00"]);
+
+    let zone = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/sessions", f.program),
+            Persona::Mentor,
+            &json!({"title": "Journal club", "duration_minutes": 60, "starts": ["2026-11-24T15:00:00Z"], "zone": "Mars/Olympus"}),
+        )
+        .await;
+    assert_eq!(zone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&zone.json()), "zone");
+    let created = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/sessions", f.program),
+            Persona::Mentor,
+            &json!({"title": "Journal club", "duration_minutes": 60,
+                    "starts": ["2026-11-24T15:00:00Z"], "invitees": [mentee, mentor],
+                    "video_url": "https://meet.example.org/club"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let session = created.json()[0]["id"].as_i64().unwrap();
+
+    let ics = app
+        .get(
+            &format!("/api/v1/sessions/{session}/invite.ics"),
+            Persona::Mentee,
+        )
+        .await;
+    assert_eq!(ics.status, StatusCode::OK);
+    let text = ics.text();
+    assert!(text.contains("METHOD:REQUEST\r\n"), "{text}");
+    assert!(
+        text.contains(&format!("UID:session-{session}@tandem\r\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("DTSTART;TZID=Africa/Addis_Ababa:20261124T180000\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("BEGIN:VTIMEZONE\r\nTZID:Africa/Addis_Ababa\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("SEQUENCE:0\r\n"), "{text}");
+
+    let cancelled = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/sessions/{session}/cancel"),
+            Persona::Mentee,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(cancelled.json()["sequence"], 1);
+    let text = app
+        .get(
+            &format!("/api/v1/sessions/{session}/invite.ics"),
+            Persona::Mentee,
+        )
+        .await
+        .text();
+    assert!(text.contains("METHOD:CANCEL\r\n"), "{text}");
+    assert!(text.contains("STATUS:CANCELLED\r\n"), "{text}");
+    assert!(text.contains("SEQUENCE:1\r\n"), "{text}");
+
+    let feed = app
+        .json(
+            Method::POST,
+            "/api/v1/me/calendar-feed",
+            Persona::Mentee,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(feed.status, StatusCode::CREATED, "{}", feed.text());
+    let path = feed.json()["path"].as_str().unwrap().to_owned();
+    let body = app.get(&path, Persona::Anonymous).await;
+    assert_eq!(body.status, StatusCode::OK);
+    let text = body.text();
+    assert!(!text.contains("METHOD:"), "a feed is not an iTIP message");
+    assert_eq!(
+        text.matches("BEGIN:VEVENT").count(),
+        2,
+        "fixture session and this one: {text}"
+    );
+    assert!(
+        !text.contains("ATTENDEE"),
+        "feeds list nobody else's address"
+    );
+    let wrong = app
+        .get("/calendar/not-the-token/feed.ics", Persona::Anonymous)
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    // Attendance: the fixture session (next week) is in the future, so only past sessions
+    // count; mark this one (cancelled) refused, then the report lists everyone.
+    let refused = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Persona::Mentor,
+            &json!([{"person": mentee, "status": "attended"}]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let report = app
+        .get(
+            &format!("/api/v1/programs/{}/participation", f.program),
+            Persona::Mentee,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    let members = report.json()["members"].as_array().unwrap().len();
+    assert!(members >= 6, "every member has a line: {members}");
+}
