@@ -325,3 +325,105 @@ fn warning_reason(warning: &research::participation::DisengagementWarning) -> St
     text.strip_prefix(&prefix)
         .map_or(text.clone(), str::to_owned)
 }
+
+/// A member suggested for a stretch role on a project.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StretchSuggestion {
+    /// Person.
+    #[schema(value_type = i64)]
+    pub person: PersonId,
+    /// Name.
+    pub name: String,
+    /// `first_author`, `lead_analysis` or `lead_presenter`.
+    pub role: String,
+    /// Why them.
+    pub reason: String,
+}
+
+/// For each stretch role, up to two of the project's members who have never held it, least
+/// experienced first (the `research` crate's rule), from the program's recorded firsts.
+pub async fn stretch_suggestions(
+    db: &Db,
+    project: &store::research::ResearchProject,
+) -> Result<Vec<StretchSuggestion>, AppError> {
+    use research::projects::ProjectMember;
+    use research::stretch::{RoleRecord, StretchRole, suggest};
+    let roles = db.project_roles(project.id).await?;
+    let mut people: Vec<(PersonId, String)> =
+        roles.iter().map(|r| (r.person, r.name.clone())).collect();
+    people.sort();
+    people.dedup();
+    let firsts = db.stretch_firsts(project.program).await?;
+    for first in &firsts {
+        if !people.iter().any(|(p, _)| *p == first.person) {
+            people.push((first.person, first.name.clone()));
+        }
+    }
+    let ids: BTreeMap<PersonId, MemberId> = people
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (*p, MemberId(i as u32)))
+        .collect();
+    let home = CountryCode::parse(DEFAULT_HOME)
+        .map_err(|e| AppError::Internal(format!("default home country: {e}")))?;
+    let mut members = Vec::new();
+    for (person, member) in &ids {
+        let profile = db.person(*person).await?.profile;
+        members.push(Member {
+            id: *member,
+            joined_on: project.created_at.date_naive(),
+            years_qualified: profile.years_experience.map_or(0, |y| u32::from(y.get())),
+            residence: profile.country_of_residence.unwrap_or(home),
+            home: profile.home_country.unwrap_or(home),
+        });
+    }
+    let history: Vec<RoleRecord> = firsts
+        .iter()
+        .filter_map(|f| {
+            let role = match f.role.as_str() {
+                "first_author" => StretchRole::FirstAuthor,
+                "lead_analysis" => StretchRole::LeadAnalysis,
+                "lead_presenter" => StretchRole::LeadPresenter,
+                _ => return None,
+            };
+            Some(RoleRecord {
+                on: f.held_on,
+                member: *ids.get(&f.person)?,
+                role,
+                on_what: String::new(),
+            })
+        })
+        .collect();
+    let mut model = research::Project::new(&project.title, project.created_at.date_naive())
+        .map_err(|e| AppError::Internal(format!("stored project: {e}")))?;
+    let on_project: Vec<PersonId> = roles.iter().map(|r| r.person).collect();
+    model.members = ids
+        .iter()
+        .filter(|(p, _)| on_project.contains(p))
+        .map(|(_, m)| ProjectMember {
+            member: *m,
+            roles: Vec::new(),
+        })
+        .collect();
+    let by_member: BTreeMap<MemberId, &(PersonId, String)> =
+        people.iter().map(|entry| (ids[&entry.0], entry)).collect();
+    let mut out = Vec::new();
+    for role in StretchRole::ALL {
+        for s in suggest(&members, &history, &model, role, 2) {
+            if let Some((person, name)) = by_member.get(&s.member) {
+                out.push(StretchSuggestion {
+                    person: *person,
+                    name: name.clone(),
+                    role: match role {
+                        StretchRole::FirstAuthor => "first_author",
+                        StretchRole::LeadAnalysis => "lead_analysis",
+                        StretchRole::LeadPresenter => "lead_presenter",
+                    }
+                    .to_owned(),
+                    reason: s.reason,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

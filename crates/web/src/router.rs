@@ -163,6 +163,50 @@ fn routes() -> Routes {
         "/api/v1/programs/{program}/matching/mentor-left",
         api::matching::mentor_left,
     )
+    // Research collaborative pages (C7, C11, C12)
+    .get("/programs/{program}/research", pages::research::board)
+    .post(
+        "/programs/{program}/research/projects",
+        pages::research::create_project,
+    )
+    .get("/research/projects/{project}", pages::research::project)
+    .post(
+        "/research/projects/{project}/stage",
+        pages::research::move_stage,
+    )
+    .post(
+        "/research/projects/{project}/roles",
+        pages::research::add_role,
+    )
+    .post(
+        "/research/projects/{project}/tasks",
+        pages::research::add_task,
+    )
+    .post("/research/tasks/{task}/done", pages::research::task_done)
+    .get(
+        "/programs/{program}/participation",
+        pages::research::participation,
+    )
+    .post(
+        "/programs/{program}/participation/nudges",
+        pages::research::queue_nudges,
+    )
+    .get(
+        "/programs/{program}/scheduling",
+        pages::research::scheduling,
+    )
+    .post(
+        "/programs/{program}/scheduling/availability",
+        pages::research::save_availability,
+    )
+    .post(
+        "/programs/{program}/scheduling/sessions",
+        pages::research::schedule,
+    )
+    .post(
+        "/programs/{program}/scheduling/feed",
+        pages::research::new_feed,
+    )
     // Research projects and outputs (C11)
     .get(
         "/api/v1/programs/{program}/projects",

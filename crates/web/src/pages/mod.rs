@@ -7,6 +7,7 @@ pub mod memberships;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod research;
 pub mod session;
 
 use crate::AppState;

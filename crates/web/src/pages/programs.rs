@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::access::Role;
 use domain::ids::ProgramId;
-use domain::programs::Program;
+use domain::programs::{Program, ProgramKind};
 use std::collections::BTreeMap;
 
 /// A program card on the home page.
@@ -72,6 +72,8 @@ struct OverviewPage {
     kind: String,
     counts: Vec<(String, i64)>,
     can_manage: bool,
+    can_contribute: bool,
+    is_research: bool,
 }
 
 /// `GET /programs/{program}`: what the program is and who is in it (within the viewer's scope).
@@ -95,11 +97,15 @@ pub async fn overview(
         .collect();
     let kind = kind_label(&layout.t, program.kind);
     let can_manage = auth.viewer.can_manage_program(program.id);
+    let can_contribute = auth.viewer.can_contribute(program.id);
+    let is_research = program.kind == ProgramKind::PeerResearch;
     render(&OverviewPage {
         layout,
         program,
         kind,
         counts,
         can_manage,
+        can_contribute,
+        is_research,
     })
 }

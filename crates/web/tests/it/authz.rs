@@ -217,6 +217,60 @@ const TABLE: &[Row] = &[
         r#"{"mentor":{mentor}}"#,
         MANAGERS,
     ),
+    // Research collaborative pages (C7, C11, C12)
+    ("GET", "/programs/{program}/research", "", MEMBERS),
+    (
+        "POST",
+        "/programs/{program}/research/projects",
+        "title=A+study",
+        CONTRIBUTORS,
+    ),
+    ("GET", "/research/projects/{project}", "", MEMBERS),
+    (
+        "POST",
+        "/research/projects/{project}/stage",
+        "stage=protocol",
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/research/projects/{project}/roles",
+        "person={mentor}&role=investigation",
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/research/projects/{project}/tasks",
+        "kind=task&title=Draft&owner={mentor}&due_on=2027-01-15",
+        CONTRIBUTORS,
+    ),
+    ("POST", "/research/tasks/{task}/done", "", CONTRIBUTORS),
+    ("GET", "/programs/{program}/participation", "", CONTRIBUTORS),
+    (
+        "POST",
+        "/programs/{program}/participation/nudges",
+        "",
+        MANAGERS,
+    ),
+    ("GET", "/programs/{program}/scheduling", "", CONTRIBUTORS),
+    (
+        "POST",
+        "/programs/{program}/scheduling/availability",
+        "availability=Tue+18%3A00-21%3A00+preferred",
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/scheduling/sessions",
+        "title=Weekly&duration=60&starts=2026-12-01T18%3A00%3A00Z",
+        CONTRIBUTORS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/scheduling/feed",
+        "",
+        CONTRIBUTORS,
+    ),
     // Research (C11)
     ("GET", "/api/v1/programs/{program}/projects", "", MEMBERS),
     (

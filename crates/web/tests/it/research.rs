@@ -340,3 +340,127 @@ async fn slots_sessions_invites_feeds_and_participation() {
     let members = report.json()["members"].as_array().unwrap().len();
     assert!(members >= 6, "every member has a line: {members}");
 }
+
+#[tokio::test]
+async fn the_pages_show_the_board_the_project_and_name_bad_input() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let board = app
+        .get(
+            &format!("/programs/{}/research", f.program),
+            Persona::Leader,
+        )
+        .await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(board.text().contains("Fixture study"), "{}", board.text());
+    assert!(
+        !board.text().contains("Start the project"),
+        "leaders read only"
+    );
+
+    let created = app
+        .form(
+            &format!("/programs/{}/research/projects", f.program),
+            Persona::Mentee,
+            "title=Brain+drain+to+brain+gain&summary=Mixed+methods",
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    let page_path = created.location();
+    let project = app.get(&page_path, Persona::Mentee).await;
+    assert!(
+        project.text().contains("Move to Protocol"),
+        "{}",
+        project.text()
+    );
+
+    let mentor = f.person_of[&Persona::Mentor].0;
+    let id = page_path.rsplit('/').next().unwrap();
+    let ok = app
+        .form(
+            &format!("/research/projects/{id}/roles"),
+            Persona::Mentee,
+            &format!("person={mentor}&role=formal_analysis&degree=lead"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let again = app
+        .form(
+            &format!("/research/projects/{id}/roles"),
+            Persona::Mentee,
+            &format!("person={mentor}&role=Formal+analysis"),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.text().contains("Formal analysis is already given"),
+        "{}",
+        again.text()
+    );
+
+    let empty = app
+        .get(
+            &format!("/programs/{}/scheduling?week=2026-11-23", f.program),
+            Persona::Mentor,
+        )
+        .await;
+    assert!(
+        empty.text().contains("No slot suits anyone yet"),
+        "{}",
+        empty.text()
+    );
+    let saved = app
+        .form(
+            &format!("/programs/{}/scheduling/availability", f.program),
+            Persona::Mentor,
+            "availability=Tue+18%3A00-21%3A00+preferred%0AWed+20%3A00-23%3A00+possible",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    assert!(saved.text().contains("Your availability is saved"));
+    let schedule = app
+        .get(
+            &format!(
+                "/programs/{}/scheduling?week=2026-11-23&duration=60&sessions=4",
+                f.program
+            ),
+            Persona::Mentor,
+        )
+        .await;
+    assert_eq!(schedule.status, StatusCode::OK, "{}", schedule.text());
+    assert!(
+        schedule.text().contains("Africa/Addis_Ababa"),
+        "local zones shown"
+    );
+    assert!(schedule.text().contains("Tue 18:00"), "{}", schedule.text());
+    let bad = app
+        .form(
+            &format!("/programs/{}/scheduling/availability", f.program),
+            Persona::Mentor,
+            "availability=Tue+18%3A00-21%3A00+preferred%0A%0AWed+21%3A00-19%3A00+possible",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("availability line 3"), "{}", bad.text());
+    let bad_week = app
+        .get(
+            &format!("/programs/{}/scheduling?week=next+week", f.program),
+            Persona::Mentor,
+        )
+        .await;
+    assert_eq!(bad_week.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_week.text().contains("week"), "{}", bad_week.text());
+
+    let participation = app
+        .get(
+            &format!("/programs/{}/participation", f.program),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(participation.status, StatusCode::OK);
+    assert!(
+        participation.text().contains("<svg class=\"chart\""),
+        "{}",
+        participation.text()
+    );
+}

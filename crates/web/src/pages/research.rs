@@ -1,0 +1,900 @@
+//! The research collaborative's pages: the project board, a project's page, the
+//! participation dashboard and the scheduling page. Members read; managers, mentors and
+//! mentees (in a peer collaborative: everyone) change. The figures come from
+//! [`crate::research`] and [`crate::scheduling`].
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::api::research::{contributable_program, contributable_project, readable_program};
+use crate::api::scheduling::parse_windows;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{FormData, Params, PathId};
+use crate::research::{ParticipationReport, StretchSuggestion, participation_report};
+use crate::scheduling::{self as plan, ProposedSlot, SeriesProposal};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use domain::ids::{PersonId, ProgramId};
+use domain::programs::Program;
+use research::{CreditRole, Stage};
+use serde::Deserialize;
+use store::research::{ProjectRole, ProjectTask, ResearchOutput, ResearchProject};
+use store::scheduling::{GroupSession, Nudge};
+
+fn stage_label(t: &crate::i18n::Tr, stage: &str) -> String {
+    t.get(&format!("research-stage-{stage}"))
+}
+
+/// A board column: a stage and its projects.
+struct Column {
+    label: String,
+    projects: Vec<ResearchProject>,
+}
+
+#[derive(Template)]
+#[template(path = "research/board.html")]
+struct BoardPage {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    columns: Vec<Column>,
+    outputs: Vec<ResearchOutput>,
+    can_contribute: bool,
+}
+
+async fn board_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("research-title", "program", &program.name);
+    let projects = state.db.projects(program.id).await?;
+    let columns = Stage::ALL
+        .iter()
+        .map(|stage| Column {
+            label: stage_label(&layout.t, stage.id()),
+            projects: projects
+                .iter()
+                .filter(|p| p.stage == stage.id())
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = BoardPage {
+        columns,
+        outputs: state.db.outputs(program.id).await?,
+        can_contribute: auth.viewer.can_contribute(program.id),
+        layout,
+        program,
+        error,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /programs/{program}/research`: projects by stage, and outputs with their exports.
+pub async fn board(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    board_page(&state, &headers, &auth, program, None).await
+}
+
+/// A new project from the board.
+#[derive(Debug, Deserialize)]
+pub struct ProjectForm {
+    #[serde(default)]
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+}
+
+/// `POST /programs/{program}/research/projects`.
+pub async fn create_project(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<ProjectForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    match state
+        .db
+        .create_project(
+            &auth.actor(),
+            program.id,
+            &form.title,
+            &form.summary,
+            "idea",
+        )
+        .await
+    {
+        Ok(project) => {
+            Ok(Redirect::to(&format!("/research/projects/{}", project.id)).into_response())
+        }
+        Err(store::DbError::Invalid(e)) => {
+            board_page(&state, &headers, &auth, program, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "research/project.html")]
+struct ProjectPage {
+    layout: Layout,
+    program: Program,
+    project: ResearchProject,
+    stage: String,
+    error: Option<String>,
+    next_stage: Option<(String, String)>,
+    earlier_stages: Vec<(String, String)>,
+    roles: Vec<(String, ProjectRole)>,
+    tasks: Vec<ProjectTask>,
+    outputs: Vec<ResearchOutput>,
+    members: Vec<(i64, String)>,
+    credit_roles: Vec<(&'static str, &'static str)>,
+    suggestions: Vec<(String, StretchSuggestion)>,
+    can_contribute: bool,
+    today: chrono::NaiveDate,
+}
+
+async fn project_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    project: ResearchProject,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let program = readable_program(state, auth, project.program).await?;
+    let layout = Layout::new(state, headers, Some(auth), project.title.clone());
+    let stage = Stage::parse(&project.stage).map_err(|e| AppError::Internal(e.to_string()))?;
+    let detail = crate::api::research::project_detail(state, project.clone()).await?;
+    let mut members: Vec<(i64, String)> = state
+        .db
+        .memberships_of_program(program.id, "")
+        .await?
+        .into_iter()
+        .map(|m| (m.person.0, m.person_name))
+        .collect();
+    members.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    members.dedup();
+    let role_name = |slug: &str| {
+        CreditRole::parse(slug).map_or_else(|_| slug.to_owned(), |r| r.name().to_owned())
+    };
+    let suggestions = crate::research::stretch_suggestions(&state.db, &project)
+        .await?
+        .into_iter()
+        .map(|s| (layout.t.get(&format!("research-stretch-{}", s.role)), s))
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ProjectPage {
+        stage: stage_label(&layout.t, stage.id()),
+        next_stage: stage
+            .next()
+            .map(|s| (s.id().to_owned(), stage_label(&layout.t, s.id()))),
+        earlier_stages: Stage::ALL
+            .iter()
+            .filter(|s| s.position() < stage.position())
+            .map(|s| (s.id().to_owned(), stage_label(&layout.t, s.id())))
+            .collect(),
+        roles: detail
+            .roles
+            .into_iter()
+            .map(|r| (role_name(&r.role), r))
+            .collect(),
+        tasks: detail.tasks,
+        outputs: detail.outputs,
+        members,
+        credit_roles: CreditRole::ALL
+            .iter()
+            .map(|r| (r.slug(), r.name()))
+            .collect(),
+        suggestions,
+        can_contribute: auth.viewer.can_contribute(program.id),
+        today: store::now().date_naive(),
+        layout,
+        program,
+        project,
+        error,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /research/projects/{project}`.
+pub async fn project(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let project = crate::api::research::readable_project(&state, &auth, id).await?;
+    project_page(&state, &headers, &auth, project, None).await
+}
+
+/// Runs a change from the project page: success goes back to the page, a field error
+/// re-renders it with the message (422), anything else is an error page.
+async fn after_change<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    project: i64,
+    result: Result<T, store::DbError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/research/projects/{project}")).into_response()),
+        Err(store::DbError::Invalid(e)) => {
+            let record = state.db.project(project).await?;
+            project_page(state, headers, auth, record, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A stage move.
+#[derive(Debug, Deserialize)]
+pub struct StageForm {
+    #[serde(default)]
+    csrf: String,
+    stage: String,
+}
+
+/// `POST /research/projects/{project}/stage`.
+pub async fn move_stage(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<StageForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    contributable_project(&state, &auth, id).await?;
+    let result = state.db.move_project(&auth.actor(), id, &form.stage).await;
+    after_change(&state, &headers, &auth, id, result).await
+}
+
+/// A role for a member.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    person: String,
+    role: String,
+    #[serde(default)]
+    degree: String,
+}
+
+/// `POST /research/projects/{project}/roles`.
+pub async fn add_role(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<RoleForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    contributable_project(&state, &auth, id).await?;
+    let person: i64 = form
+        .person
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("person", "choose a member"))?;
+    let result = state
+        .db
+        .add_project_roles(
+            &auth.actor(),
+            id,
+            PersonId(person),
+            &[(form.role, form.degree)],
+        )
+        .await;
+    after_change(&state, &headers, &auth, id, result).await
+}
+
+/// A task or milestone.
+#[derive(Debug, Deserialize)]
+pub struct TaskForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    title: String,
+    owner: String,
+    due_on: String,
+}
+
+/// `POST /research/projects/{project}/tasks`.
+pub async fn add_task(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<TaskForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    contributable_project(&state, &auth, id).await?;
+    let owner: i64 = form
+        .owner
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("owner", "choose a member"))?;
+    let result = state
+        .db
+        .add_task(
+            &auth.actor(),
+            id,
+            &form.kind,
+            &form.title,
+            PersonId(owner),
+            &form.due_on,
+        )
+        .await;
+    after_change(&state, &headers, &auth, id, result).await
+}
+
+/// Only the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /research/tasks/{task}/done`: done today.
+pub async fn task_done(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let task = state.db.task(id).await?;
+    contributable_project(&state, &auth, task.project).await?;
+    let result = state
+        .db
+        .set_task_done(&auth.actor(), id, Some(store::now().date_naive()))
+        .await;
+    after_change(&state, &headers, &auth, task.project, result).await
+}
+
+#[derive(Template)]
+#[template(path = "research/participation.html")]
+struct ParticipationPage {
+    layout: Layout,
+    program: Program,
+    report: ParticipationReport,
+    gini_overall: String,
+    chart: String,
+    nudges: Vec<Nudge>,
+    firsts: Vec<(String, store::research::StretchFirst)>,
+    can_manage: bool,
+    notice: Option<String>,
+}
+
+/// `GET /programs/{program}/participation`: who takes part, how evenly, and who is drifting.
+pub async fn participation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    participation_page(&state, &headers, &auth, program, false).await
+}
+
+/// `POST /programs/{program}/participation/nudges` (managers): queue nudges for the warned.
+pub async fn queue_nudges(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = crate::api::matching::managed_program(&state, &auth, ProgramId(id)).await?;
+    participation_page(&state, &headers, &auth, program, true).await
+}
+
+async fn participation_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    queue: bool,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout
+        .t
+        .with("participation-title", "program", &program.name);
+    let today = store::now().date_naive();
+    let report = participation_report(&state.db, &auth.actor(), program.id, today, queue).await?;
+    let chart = crate::charts::line_chart(
+        &layout.t.get("participation-gini-chart"),
+        &report.gini_by_month,
+        1.0,
+    );
+    let notice = queue.then(|| {
+        layout.t.count(
+            "participation-nudges-queued",
+            "count",
+            report.nudges_queued as i64,
+        )
+    });
+    let firsts = state
+        .db
+        .stretch_firsts(program.id)
+        .await?
+        .into_iter()
+        .map(|f| (layout.t.get(&format!("research-stretch-{}", f.role)), f))
+        .collect();
+    let page = ParticipationPage {
+        gini_overall: format!("{:.2}", report.gini_overall),
+        chart,
+        nudges: state.db.nudges(program.id).await?,
+        firsts,
+        can_manage: auth.viewer.can_manage_program(program.id),
+        notice,
+        report,
+        layout,
+        program,
+    };
+    render(&page)
+}
+
+/// Which week and length the scheduling page plans for.
+#[derive(Debug, Deserialize)]
+pub struct PlanParams {
+    /// Any day of the week (`YYYY-MM-DD`); default: next week.
+    #[serde(default)]
+    week: Option<String>,
+    /// Minutes; default 60.
+    #[serde(default)]
+    duration: Option<String>,
+    /// Sessions in the series; default 12.
+    #[serde(default)]
+    sessions: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "research/scheduling.html")]
+struct SchedulingPage {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    notice: Option<String>,
+    week: String,
+    duration: u32,
+    sessions_wanted: u32,
+    slots: Vec<ProposedSlot>,
+    series: Option<SeriesProposal>,
+    series_starts: String,
+    sessions: Vec<GroupSession>,
+    my_availability: String,
+    has_person: bool,
+}
+
+fn number(
+    text: Option<&str>,
+    field: &str,
+    default: u32,
+    range: (u32, u32),
+) -> Result<u32, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(default),
+        Some(t) => t
+            .parse()
+            .ok()
+            .filter(|n| (range.0..=range.1).contains(n))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    field,
+                    format!("must be a whole number from {} to {}", range.0, range.1),
+                )
+            }),
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Availability as editable lines: `Tue 18:00-21:00 preferred`.
+fn availability_lines(windows: &[store::scheduling::Window]) -> String {
+    windows
+        .iter()
+        .map(|w| {
+            format!(
+                "{} {}-{} {}",
+                WEEKDAYS[usize::from(w.weekday.clamp(1, 7) - 1)],
+                store::scheduling::clock(w.start_minute),
+                store::scheduling::clock(w.end_minute),
+                w.kind.as_str()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parses availability lines; errors name the line (`availability line 3`).
+fn parse_availability_lines(
+    text: &str,
+) -> Result<Vec<store::scheduling::Window>, domain::FieldError> {
+    let mut inputs = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let field = format!("availability line {}", index + 1);
+        let bad = || {
+            domain::FieldError::new(
+                &field,
+                format!("{line:?} is not like \"Tue 18:00-21:00 preferred\""),
+            )
+        };
+        let mut parts = line.split_whitespace();
+        let (Some(day), Some(range)) = (parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let kind = parts.next().unwrap_or("preferred").to_lowercase();
+        let weekday = WEEKDAYS
+            .iter()
+            .position(|d| day.to_lowercase().starts_with(&d.to_lowercase()))
+            .ok_or_else(bad)?;
+        let (start, end) = range.split_once('-').ok_or_else(bad)?;
+        inputs.push(crate::api::scheduling::WindowInput {
+            weekday: weekday as u8 + 1,
+            start: start.to_owned(),
+            end: end.to_owned(),
+            kind,
+        });
+    }
+    parse_windows(&inputs).map_err(|e| {
+        // Name the line the user typed rather than the API's index.
+        let line = e
+            .field
+            .trim_start_matches("availability[")
+            .split(']')
+            .next()
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| {
+                text.lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                    .nth(i)
+                    .map(|(n, _)| n + 1)
+            });
+        match line {
+            Some(n) => domain::FieldError::new(format!("availability line {n}"), e.message),
+            None => e,
+        }
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn scheduling_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    params: &PlanParams,
+    error: Option<String>,
+    notice: Option<String>,
+    typed_availability: Option<String>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("scheduling-title", "program", &program.name);
+    let default_week = plan::monday_of(store::now().date_naive()) + chrono::Duration::days(7);
+    let week = match params
+        .week
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        Some(text) => store::research::parse_date(text, "week")?,
+        None => default_week,
+    };
+    let week = plan::monday_of(week);
+    let duration = number(params.duration.as_deref(), "duration", 60, (15, 240))?;
+    let sessions_wanted = number(params.sessions.as_deref(), "sessions", 12, (1, 52))?;
+    let group = plan::program_group(&state.db, program.id).await?;
+    let slots = plan::best_slots(&group, week, duration, 5)?;
+    let series = plan::plan_series(&group, week, sessions_wanted, duration).ok();
+    let series_starts = series
+        .as_ref()
+        .map(|s| {
+            s.sessions
+                .iter()
+                .map(|slot| slot.start.to_rfc3339())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let my_availability = match (typed_availability, auth.viewer.person) {
+        (Some(text), _) => text,
+        (None, Some(person)) => availability_lines(&state.db.availability(person).await?),
+        (None, None) => String::new(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let now = store::now();
+    let page = SchedulingPage {
+        week: week.to_string(),
+        duration,
+        sessions_wanted,
+        slots,
+        series,
+        series_starts,
+        sessions: state
+            .db
+            .group_sessions(program.id)
+            .await?
+            .into_iter()
+            .filter(|s| s.starts_at >= now - chrono::Duration::days(7))
+            .take(20)
+            .collect(),
+        my_availability,
+        has_person: auth.viewer.person.is_some(),
+        layout,
+        program,
+        error,
+        notice,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /programs/{program}/scheduling`: best slots in each member's local time, a fair
+/// series plan, upcoming sessions with their invites, my availability, my calendar feed.
+pub async fn scheduling(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<PlanParams>,
+) -> Result<Response, AppError> {
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    scheduling_page(&state, &headers, &auth, program, &params, None, None, None).await
+}
+
+/// My availability, as lines.
+#[derive(Debug, Deserialize)]
+pub struct AvailabilityForm {
+    #[serde(default)]
+    csrf: String,
+    availability: String,
+}
+
+/// `POST /programs/{program}/scheduling/availability`: replaces my weekly availability.
+pub async fn save_availability(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<AvailabilityForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    let person = auth
+        .viewer
+        .person
+        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
+    let params = PlanParams {
+        week: None,
+        duration: None,
+        sessions: None,
+    };
+    let saved = match parse_availability_lines(&form.availability) {
+        Ok(windows) => {
+            state
+                .db
+                .set_availability(&auth.actor(), person, &windows)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match saved {
+        Ok(()) => {
+            let notice = Layout::new(&state, &headers, Some(&auth), "")
+                .t
+                .get("scheduling-availability-saved");
+            scheduling_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                &params,
+                None,
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(store::DbError::Invalid(e)) => {
+            scheduling_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                &params,
+                Some(e.to_string()),
+                None,
+                Some(form.availability),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A planned series to schedule.
+#[derive(Debug, Deserialize)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    csrf: String,
+    title: String,
+    duration: String,
+    /// Comma-separated RFC 3339 starts, from the plan shown.
+    starts: String,
+    #[serde(default)]
+    video_url: String,
+}
+
+/// `POST /programs/{program}/scheduling/sessions`: schedules the planned series and invites
+/// every member.
+pub async fn schedule(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<ScheduleForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    let duration = number(Some(&form.duration), "duration", 60, (5, 600))?;
+    let mut starts = Vec::new();
+    for (i, text) in form
+        .starts
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .enumerate()
+    {
+        let start = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            AppError::invalid(
+                format!("starts[{i}]"),
+                format!("{text:?} is not a date and time"),
+            )
+        })?;
+        starts.push(start.with_timezone(&Utc));
+    }
+    let zone = match auth.viewer.person {
+        Some(person) => state.db.person(person).await?.profile.time_zone,
+        None => {
+            domain::values::TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?
+        }
+    };
+    let group = plan::program_group(&state.db, program.id).await?;
+    let result = state
+        .db
+        .create_series(
+            &auth.actor(),
+            &store::scheduling::NewSeries {
+                program: program.id,
+                project: None,
+                title: form.title.clone(),
+                organiser: auth.viewer.person,
+                organiser_zone: zone,
+                video_url: form.video_url.trim().to_owned(),
+                duration_minutes: duration,
+                starts,
+                invitees: group.people,
+            },
+        )
+        .await;
+    let params = PlanParams {
+        week: None,
+        duration: Some(duration.to_string()),
+        sessions: None,
+    };
+    match result {
+        Ok(created) => {
+            let notice = Layout::new(&state, &headers, Some(&auth), "").t.count(
+                "scheduling-scheduled",
+                "count",
+                created.len() as i64,
+            );
+            scheduling_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                &params,
+                None,
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(store::DbError::Invalid(e)) => {
+            scheduling_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                &params,
+                Some(e.to_string()),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /programs/{program}/scheduling/feed`: a new private feed address for me.
+pub async fn new_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    let person = auth
+        .viewer
+        .person
+        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
+    let token = crate::auth::random_token()?;
+    state
+        .db
+        .set_calendar_feed(&auth.actor(), person, &crate::auth::token_hash(&token))
+        .await?;
+    let layout = Layout::new(&state, &headers, Some(&auth), "");
+    let notice = layout.t.with(
+        "scheduling-feed-created",
+        "path",
+        format!("/calendar/{token}/feed.ics"),
+    );
+    let params = PlanParams {
+        week: None,
+        duration: None,
+        sessions: None,
+    };
+    scheduling_page(
+        &state,
+        &headers,
+        &auth,
+        program,
+        &params,
+        None,
+        Some(notice),
+        None,
+    )
+    .await
+}
