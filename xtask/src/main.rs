@@ -1,7 +1,8 @@
 //! tandem's project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
 //! - `ci`: everything CI checks, in order: the README's test command on SQLite, the database
-//!   suites again on PostgreSQL, clippy, rustfmt, and the browser tests in headless Chromium.
+//!   suites again on PostgreSQL, clippy, rustfmt, the calendar and citation files through
+//!   independent parsers (Python), and the browser tests in headless Chromium.
 //! - `openapi`: rewrite the committed OpenAPI snapshot (`docs/openapi.json`) from the router.
 //! - `tidy`: the fast repository checks (formatting, lints, snapshots, translation parity).
 //!
@@ -14,10 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: cargo xtask <ci | ci-postgres | ci-browser | openapi | tidy>
+const USAGE: &str =
+    "usage: cargo xtask <ci | ci-postgres | ci-formats | ci-browser | openapi | tidy>
 
   ci           the whole CI run (what .ci/run calls)
   ci-postgres  only the database suites on PostgreSQL
+  ci-formats   only the .ics, BibTeX and CSL-JSON checks with Python's own parsers
   ci-browser   only the browser tests (demo server + headless Chromium)
   openapi      rewrite docs/openapi.json from the router
   tidy         clippy, rustfmt and the tidy tests";
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     let outcome = match task.as_str() {
         "ci" => ci(),
         "ci-postgres" => postgres_suites(),
+        "ci-formats" => format_checks(),
         "ci-browser" => browser_tests(),
         "openapi" => openapi(),
         "tidy" => tidy(),
@@ -59,7 +63,84 @@ fn ci() -> Result {
     cargo(&["test", "--workspace"], &[])?;
     postgres_suites()?;
     tidy()?;
+    format_checks()?;
     browser_tests()
+}
+
+/// Writes the calendar files (the scheduling crate's fixtures and what the app serves) and
+/// the citation exports, then parses them with independent Python parsers: `icalendar`,
+/// `bibtexparser` and `citeproc-py`, installed in a virtual environment beside the build.
+fn format_checks() -> Result {
+    step("calendar and citation files through independent parsers (Python)");
+    let venv = target_dir().join("ci-python");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    run(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "icalendar>=7,<8",
+        "bibtexparser>=2,<3",
+        "citeproc-py>=0.6,<1",
+        "jsonschema>=4,<5",
+    ]))?;
+    let out = target_dir().join("format-checks");
+    let _ = std::fs::remove_dir_all(&out);
+    let root = workspace_root();
+    let path = |p: &Path| p.display().to_string();
+    let ics = out.join("ics");
+    let app_ics = out.join("app-ics");
+    let exports = out.join("research");
+    cargo(
+        &[
+            "test",
+            "-p",
+            "scheduling",
+            "--test",
+            "it",
+            "writes_ics_fixtures",
+        ],
+        &[("SCHEDULING_ICS_OUT", &path(&ics))],
+    )?;
+    cargo(
+        &[
+            "test",
+            "-p",
+            "web",
+            "--test",
+            "it",
+            "writes_app_calendar_files",
+        ],
+        &[("TANDEM_ICS_OUT", &path(&app_ics))],
+    )?;
+    cargo(
+        &[
+            "test",
+            "-p",
+            "research",
+            "--test",
+            "it",
+            "writes_export_fixtures",
+        ],
+        &[("RESEARCH_EXPORT_OUT", &path(&exports))],
+    )?;
+    let check_ics = root.join("crates/scheduling/tests/ics/check_ics.py");
+    for dir in [&ics, &app_ics] {
+        if !dir.join("expectations.json").exists() {
+            return Err(format!("{} was not written", dir.display()));
+        }
+        run(Command::new(&python).arg(&check_ics).arg(dir))?;
+    }
+    if !exports.join("demo.bib").exists() {
+        return Err(format!("{} was not written", exports.display()));
+    }
+    run(Command::new(&python)
+        .arg(root.join("crates/research/tests/formats/check_exports.py"))
+        .arg(&exports))
 }
 
 /// The store, web and CLI suites again, each test in its own PostgreSQL schema.

@@ -464,3 +464,100 @@ async fn the_pages_show_the_board_the_project_and_name_bad_input() {
         participation.text()
     );
 }
+
+/// Writes the calendar files the app serves (invites, a cancellation, a feed) for sessions
+/// organised in London across the October 2026 clock change, with hand-worked local times,
+/// to `TANDEM_ICS_OUT` when set; CI parses them with Python's `icalendar`
+/// (`crates/scheduling/tests/ics/check_ics.py`).
+#[tokio::test]
+async fn writes_app_calendar_files() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let manager = f.person_of[&Persona::Manager].0;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let created = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/sessions", f.program),
+            Persona::Manager,
+            &json!({"title": "Writing group, London time", "duration_minutes": 90,
+                    "starts": ["2026-10-20T18:00:00Z", "2026-10-27T19:00:00Z"],
+                    "invitees": [manager, mentee], "zone": "Europe/London",
+                    "video_url": "https://meet.example.org/writing"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let ids: Vec<i64> = created
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    let first = app
+        .get(
+            &format!("/api/v1/sessions/{}/invite.ics", ids[0]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    app.json(
+        Method::POST,
+        &format!("/api/v1/sessions/{}/cancel", ids[1]),
+        Persona::Manager,
+        &json!(null),
+    )
+    .await;
+    let cancel = app
+        .get(
+            &format!("/api/v1/sessions/{}/invite.ics", ids[1]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    let feed_path = app
+        .json(
+            Method::POST,
+            "/api/v1/me/calendar-feed",
+            Persona::Manager,
+            &json!(null),
+        )
+        .await
+        .json()["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let feed = app.get(&feed_path, Persona::Anonymous).await.text();
+    for text in [&first, &cancel, &feed] {
+        assert!(
+            text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"),
+            "{text}"
+        );
+    }
+    // 18:00 UTC on 20 Oct is 19:00 BST in London and 14:00 EDT in Toronto; 19:00 UTC on
+    // 27 Oct, after London's change but before Toronto's, is 19:00 GMT and 15:00 EDT.
+    let first_uid = format!("session-{}@tandem", ids[0]);
+    let second_uid = format!("session-{}@tandem", ids[1]);
+    let first_starts =
+        json!([{"Europe/London": "2026-10-20T19:00", "America/Toronto": "2026-10-20T14:00"}]);
+    let second_starts =
+        json!([{"Europe/London": "2026-10-27T19:00", "America/Toronto": "2026-10-27T15:00"}]);
+    let expectations = json!({
+        "app-invite.ics": {"method": "REQUEST", "feed": false, "events": {
+            first_uid.clone(): {"sequence": 0, "status": "CONFIRMED", "starts": first_starts}}},
+        "app-cancel.ics": {"method": "CANCEL", "feed": false, "events": {
+            second_uid.clone(): {"sequence": 1, "status": "CANCELLED", "starts": second_starts}}},
+        "app-feed.ics": {"method": null, "feed": true, "events": {
+            first_uid: {"sequence": 0, "status": "CONFIRMED", "starts": first_starts},
+            second_uid: {"sequence": 1, "status": "CANCELLED", "starts": second_starts}}}
+    });
+    let Some(dir) = std::env::var_os("TANDEM_ICS_OUT") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("app-invite.ics"), first).unwrap();
+    std::fs::write(dir.join("app-cancel.ics"), cancel).unwrap();
+    std::fs::write(dir.join("app-feed.ics"), feed).unwrap();
+    std::fs::write(dir.join("expectations.json"), expectations.to_string()).unwrap();
+}
