@@ -21,6 +21,12 @@ pub enum ImportCommand {
         /// The file.
         file: PathBuf,
     },
+    /// A checklist or assessment form from an XLSForm workbook (.xlsx). Every unsupported
+    /// feature is reported with its sheet, row and column, and nothing is imported.
+    Form {
+        /// The workbook.
+        file: PathBuf,
+    },
 }
 
 /// Org-unit file formats.
@@ -69,6 +75,47 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
             println!(
                 "{name}: {} created, {} updated, {} unchanged",
                 counts.created, counts.updated, counts.unchanged
+            );
+            Ok(())
+        }
+        ImportCommand::Form { file } => {
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let bytes = read(&file)?;
+            let form = match forms::Form::from_xlsx_bytes(&name, &bytes, &forms::Limits::default())
+            {
+                Ok(form) => form,
+                Err(errors) => {
+                    let mut message =
+                        format!("{name}: {} problem(s); nothing was imported", errors.len());
+                    for error in &errors {
+                        message.push_str(&format!("\n  {error}"));
+                    }
+                    bail!(message);
+                }
+            };
+            let questions = form.questions();
+            let groups: std::collections::BTreeSet<&str> = questions
+                .iter()
+                .filter_map(|(path, _)| path.first().map(|g| g.name.as_str()))
+                .collect();
+            println!(
+                "{name}: form {} “{}”{}: {} questions in {} groups; languages: {}",
+                form.id,
+                form.title,
+                form.version
+                    .as_deref()
+                    .map(|v| format!(" version {v}"))
+                    .unwrap_or_default(),
+                questions.len(),
+                groups.len(),
+                if form.languages.is_empty() {
+                    "one (untagged)".to_owned()
+                } else {
+                    form.languages.join(", ")
+                }
             );
             Ok(())
         }

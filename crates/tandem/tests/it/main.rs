@@ -1,6 +1,8 @@
 //! The `tandem` command line, run as a user runs it: the built binary, a fresh database each
 //! time (SQLite file, or a PostgreSQL schema when `TANDEM_TEST_DATABASE_URL` is set).
 
+mod forms;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
