@@ -89,3 +89,34 @@ test('a mentee sees only themself and their mentor, and can switch to French', a
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/mentee-fr.png`, fullPage: true });
   await page.context().close();
 });
+
+test('a peer member finds the project board, a time that suits the group in their own time, and the participation chart', async () => {
+  const page = await phone();
+  await signIn(page, 'peer.member@demo.tandem');
+  await page.getByRole('link', { name: 'UNIBEN Class of 2008 Research Collaborative' }).click();
+  await page.getByRole('link', { name: 'Research projects' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Published' }).waitFor());
+  await assert.doesNotReject(page.getByRole('link', { name: /^Research capacity and mentorship/ }).first().waitFor());
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/research-board.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Scheduling' }).first().click();
+  // The best slot lists every member with their own local time and zone.
+  await assert.doesNotReject(page.getByText('Africa/Lagos').first().waitFor());
+  await assert.doesNotReject(page.getByText('America/Los_Angeles').first().waitFor());
+  const fairShare = page.getByRole('columnheader', { name: 'Fair share' });
+  await assert.doesNotReject(fairShare.waitFor());
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/scheduling.png`, fullPage: true });
+
+  // A window that ends before it starts is refused, naming the line typed.
+  await page.getByRole('textbox', { name: 'My weekly availability' }).fill('Tue 18:00-21:00 preferred\nWed 22:00-20:00 possible');
+  await page.getByRole('button', { name: 'Save my availability' }).click();
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'availability line 2' }).waitFor());
+
+  await page.goto(page.url().replace(/scheduling.*$/, 'participation'));
+  await assert.doesNotReject(page.locator('svg.chart').waitFor());
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/participation.png`, fullPage: true });
+  await page.context().close();
+});
