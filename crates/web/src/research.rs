@@ -127,6 +127,22 @@ pub struct MemberParticipation {
     pub warnings: Vec<String>,
 }
 
+/// One member's participation in one month.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MonthParticipation {
+    /// Person.
+    #[schema(value_type = i64)]
+    pub person: PersonId,
+    /// `2026-03`.
+    pub month: String,
+    /// Sessions they were expected at.
+    pub sessions_expected: u32,
+    /// Sessions attended.
+    pub sessions_attended: u32,
+    /// Tasks done, outputs credited and roles taken that month.
+    pub contributions: u32,
+}
+
 /// The participation and equity report of a program.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ParticipationReport {
@@ -134,6 +150,8 @@ pub struct ParticipationReport {
     pub today: NaiveDate,
     /// One line per member, by name.
     pub members: Vec<MemberParticipation>,
+    /// Every member's participation per month, oldest first.
+    pub by_month: Vec<MonthParticipation>,
     /// Gini of activity per month (`202503`, value): 0 = everyone equally active.
     pub gini_by_month: Vec<(String, f64)>,
     /// Gini of each member's total activity over the whole period.
@@ -304,9 +322,22 @@ pub async fn participation_report(
     lines.sort_by(|a, b| a.name.cmp(&b.name).then(a.person.cmp(&b.person)));
 
     let outputs = citable_outputs_with(&stored_outputs, &ids)?;
+    let by_month = rows
+        .iter()
+        .filter_map(|r| {
+            Some(MonthParticipation {
+                person: *by_member.get(&r.member)?,
+                month: format!("{}-{:02}", r.month.year, r.month.month),
+                sessions_expected: r.sessions_held,
+                sessions_attended: r.sessions_attended,
+                contributions: r.tasks_done + r.outputs + r.roles,
+            })
+        })
+        .collect();
     Ok(ParticipationReport {
         today,
         members: lines,
+        by_month,
         gini_by_month: gini_by_month(&rows)
             .into_iter()
             .map(|(month, g)| (month.to_string(), g))
