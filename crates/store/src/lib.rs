@@ -11,14 +11,18 @@ mod error;
 
 pub mod accounts;
 pub mod audit;
+pub mod forms;
 pub mod matching;
 pub mod memberships;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod readiness;
 pub mod research;
 pub mod scheduling;
 pub mod testing;
+pub mod training;
+pub mod visits;
 
 pub use error::DbError;
 

@@ -68,7 +68,8 @@ pub struct Pairing {
     /// Mentee.
     #[schema(value_type = i64)]
     pub mentee: PersonId,
-    /// `proposed`, `active` or `ended`.
+    /// `proposed`, `awaiting_training` (C4: waiting for the mentee's required courses),
+    /// `active` or `ended`.
     pub status: String,
 }
 
@@ -178,7 +179,8 @@ impl Db {
         tx.commit().await
     }
 
-    /// Records a pairing (matching creates these; the demo and tests too).
+    /// Records a pairing (matching creates these; the demo and tests too). The status is
+    /// taken as given: [`Db::add_gated_pairing`] applies the training gate (C4).
     pub async fn add_pairing(
         &self,
         actor: &Actor,
@@ -188,27 +190,7 @@ impl Db {
         status: &str,
     ) -> Result<Pairing, DbError> {
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(&mut tx, conn => {
-            sqlx::query_scalar(
-                "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(program.0)
-            .bind(mentor.0)
-            .bind(mentee.0)
-            .bind(status)
-            .bind(crate::now())
-            .fetch_one(&mut *conn)
-            .await?
-        });
-        let pairing = Pairing {
-            id: PairingId(id),
-            program,
-            mentor,
-            mentee,
-            status: status.to_owned(),
-        };
-        tx.audit::<(), _>(actor, Action::Create, "pairing", id, None, Some(&pairing))
-            .await?;
+        let pairing = insert_pairing_in(&mut tx, actor, program, mentor, mentee, status).await?;
         tx.commit().await?;
         Ok(pairing)
     }
@@ -226,6 +208,40 @@ impl Db {
         });
         Ok(rows.into_iter().map(Pairing::from_row).collect())
     }
+}
+
+/// Inserts a pairing and its audit row inside `tx`, so a caller can decide the status in the
+/// same transaction (the training gate reads completions there).
+pub(crate) async fn insert_pairing_in(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    program: ProgramId,
+    mentor: PersonId,
+    mentee: PersonId,
+    status: &str,
+) -> Result<Pairing, DbError> {
+    let id: i64 = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(program.0)
+        .bind(mentor.0)
+        .bind(mentee.0)
+        .bind(status)
+        .bind(crate::now())
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    let pairing = Pairing {
+        id: PairingId(id),
+        program,
+        mentor,
+        mentee,
+        status: status.to_owned(),
+    };
+    tx.audit::<(), _>(actor, Action::Create, "pairing", id, None, Some(&pairing))
+        .await?;
+    Ok(pairing)
 }
 
 impl Pairing {

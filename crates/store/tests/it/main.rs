@@ -11,6 +11,7 @@ use store::people::PeopleFilter;
 use store::testing::fresh_db;
 use store::{Actor, Db, DbError};
 
+mod field;
 mod research;
 
 fn unit(parent: Option<&str>, level: &str, code: &str, name: &str) -> NewOrgUnit {
