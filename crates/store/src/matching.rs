@@ -610,7 +610,14 @@ impl Db {
             .into());
         }
         let program = proposal.program;
-        let active = self.pairings_of_program(program, Some("active")).await?;
+        // Pairings held back by the training gate are current too: a re-approval keeps or
+        // ends them like active ones.
+        let active: Vec<Pairing> = self
+            .pairings_of_program(program, None)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == "active" || p.status == "awaiting_training")
+            .collect();
         let wanted: BTreeSet<(PersonId, PersonId)> = pairs.iter().copied().collect();
         let kept: BTreeSet<(PersonId, PersonId)> = active
             .iter()
@@ -627,11 +634,21 @@ impl Db {
             old.end_in(&mut tx, actor).await?;
         }
         for &(mentor, mentee) in wanted.difference(&kept) {
+            // The training gate (C4): a mentee who has not completed the program's required
+            // courses is paired, but the pairing waits until they have.
+            let status = if crate::training::missing_in(&mut tx, program, mentee)
+                .await?
+                .is_empty()
+            {
+                "active"
+            } else {
+                "awaiting_training"
+            };
             let pairing_id: i64 = on_tx!(&mut tx, conn => {
                 sqlx::query_scalar(
-                    "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, 'active', $4) RETURNING id",
+                    "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
-                .bind(program.0).bind(mentor.0).bind(mentee.0).bind(now)
+                .bind(program.0).bind(mentor.0).bind(mentee.0).bind(status).bind(now)
                 .fetch_one(&mut *conn).await?
             });
             let pairing = Pairing {
@@ -639,7 +656,7 @@ impl Db {
                 program,
                 mentor,
                 mentee,
-                status: "active".into(),
+                status: status.into(),
             };
             tx.audit::<(), _>(
                 actor,
@@ -681,7 +698,14 @@ impl Db {
         mentor: PersonId,
     ) -> Result<Vec<PersonId>, DbError> {
         self.check_role(program, mentor, "mentor", "mentor").await?;
-        let active = self.pairings_of_program(program, Some("active")).await?;
+        // Pairings held back by the training gate are current too: a re-approval keeps or
+        // ends them like active ones.
+        let active: Vec<Pairing> = self
+            .pairings_of_program(program, None)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == "active" || p.status == "awaiting_training")
+            .collect();
         let pins: Vec<MatchRule> = self
             .match_rules(program)
             .await?

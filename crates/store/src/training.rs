@@ -65,7 +65,7 @@ fn course_from_row((id, program, code, title, hours): CourseRow) -> Course {
 
 /// The required courses of `program` that `mentee` has not completed, read inside `tx` so a
 /// completion written earlier in the same transaction counts.
-async fn missing_in(
+pub(crate) async fn missing_in(
     tx: &mut Tx,
     program: ProgramId,
     mentee: PersonId,

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
+use sha2::Digest as _;
 use std::path::{Path, PathBuf};
 
 /// What to import.
@@ -26,6 +27,12 @@ pub enum ImportCommand {
     Form {
         /// The workbook.
         file: PathBuf,
+        /// The program (code) the form belongs to; none: shared by every program.
+        #[arg(long)]
+        program: Option<String>,
+        /// What the form is for: a `checklist` filled during visits, or a site `assessment`.
+        #[arg(long, default_value = "checklist")]
+        purpose: String,
     },
 }
 
@@ -78,7 +85,11 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        ImportCommand::Form { file } => {
+        ImportCommand::Form {
+            file,
+            program,
+            purpose,
+        } => {
             let name = file.file_name().map_or_else(
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
@@ -117,6 +128,25 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
                     form.languages.join(", ")
                 }
             );
+            let program = match program {
+                None => None,
+                Some(code) => Some(
+                    db.program_by_code(
+                        &domain::values::Slug::parse(&code)
+                            .map_err(|e| anyhow::anyhow!("--program: {e}"))?,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("--program {code}: {e}"))?
+                    .id,
+                ),
+            };
+            let digest = sha2::Sha256::digest(&bytes);
+            let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let stored = db
+                .save_form(&actor, program, &purpose, &form, &sha256)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+            println!("{name}: stored as form {}", stored.id);
             Ok(())
         }
         ImportCommand::People { file } => {

@@ -850,3 +850,41 @@ async fn the_dose_plan_is_kept_per_program() {
         2
     );
 }
+
+#[tokio::test]
+async fn an_approved_matching_proposal_respects_the_training_gate() {
+    let f = field().await;
+    let db = &f.db;
+    let course = db
+        .create_course(&actor(), f.program, "safe-surgery", "Safe surgery", 16.0)
+        .await
+        .unwrap();
+    db.require_course(&actor(), f.program, course.id)
+        .await
+        .unwrap();
+    let proposal = db
+        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}))
+        .await
+        .unwrap();
+    let created = db
+        .approve_proposal(&actor(), proposal.id, &[(f.mentor, f.mentee)])
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].status, "awaiting_training");
+    db.record_completion(&actor(), f.mentee, course.id, "2026-11-01", "certificate")
+        .await
+        .unwrap();
+    assert_eq!(db.pairing(created[0].id).await.unwrap().status, "active");
+
+    // Approving the same pair again keeps the pairing rather than adding a second one.
+    let again = db
+        .insert_proposal(&actor(), f.program, "again", 0, &serde_json::json!({}))
+        .await
+        .unwrap();
+    let created = db
+        .approve_proposal(&actor(), again.id, &[(f.mentor, f.mentee)])
+        .await
+        .unwrap();
+    assert!(created.is_empty());
+}

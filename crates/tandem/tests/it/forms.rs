@@ -1,5 +1,6 @@
-//! `tandem import form`: every XLSForm fixture either imports or is refused with each
-//! unsupported feature named by sheet, row and column (C3, C6, C17).
+//! `tandem import form`: every XLSForm fixture either imports (and is stored) or is refused
+//! with each unsupported feature named by sheet, row and column, and nothing stored (C3, C6,
+//! C17).
 
 use super::{Cli, fails, ok};
 use std::path::PathBuf;
@@ -26,13 +27,24 @@ fn xlsform_fixtures_import_or_are_refused_with_sheet_and_row() {
     ] {
         let out = ok(&cli.run(&["import", "form", &fixture(file)]));
         assert!(out.contains(expected), "{file}: {out}");
+        assert!(out.contains("stored as form"), "{file}: {out}");
     }
-    let checklist = ok(&cli.run(&[
+    // The same version again is refused by name, and nothing is stored.
+    let again = fails(&cli.run(&[
         "import",
         "form",
         &fixture("surgical_mentoring_checklist.xlsx"),
     ]));
-    assert!(checklist.contains("French (fr)"), "{checklist}");
+    assert!(again.contains("version"), "{again}");
+    assert!(again.contains("nothing was imported"), "{again}");
+    let bad_purpose = fails(&cli.run(&[
+        "import",
+        "form",
+        &fixture("group.xlsx"),
+        "--purpose",
+        "survey",
+    ]));
+    assert!(bad_purpose.contains("purpose"), "{bad_purpose}");
 
     let refused = fails(&cli.run(&["import", "form", &fixture("xlsform_spec_test.xlsx")]));
     assert!(
