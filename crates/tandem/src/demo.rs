@@ -2,7 +2,10 @@
 //!
 //! 1. A peer research collaborative of 16 alumni of one Nigerian medical school class, living
 //!    in Nigeria, the UK, the US and Canada, with three peer leaders (shaped like the seed
-//!    report in `shared/seeds/000_…`).
+//!    report in `shared/seeds/000_…`), and 18 months of its history ending today: five
+//!    projects with CRediT roles, tasks and milestones, two papers, three talks, two
+//!    trainings, fortnightly meetings with uneven attendance, everyone's weekly availability
+//!    and the next four weekly meetings (`research::demo`, `scheduling::demo`).
 //! 2. A surgical mentorship program shaped like Ethiopia's Safe Surgery 2020: three regions,
 //!    nine hospitals, surgeon/anesthetist/OR-nurse mentors per region and mentees per hospital,
 //!    a medical director per hospital as facility leader, a regional health bureau viewer.
@@ -574,6 +577,8 @@ impl Loader<'_> {
                         organiser_zone,
                         video_url: VIDEO_URL.into(),
                         duration_minutes: 60,
+                        // 19:00 UTC: evening in London and Lagos, the middle of the day
+                        // in North America, as the group met before it planned by burden.
                         starts: run.iter().map(|s| at_utc(s.held_on, 19)).collect(),
                         invitees,
                     },
