@@ -429,6 +429,21 @@ impl Db {
         person: PersonId,
         roles: &[(String, String)],
     ) -> Result<Vec<ProjectRole>, DbError> {
+        self.add_project_roles_on(actor, project, person, roles, crate::now())
+            .await
+    }
+
+    /// [`Db::add_project_roles`] with the roles given `on` a past moment instead of now, for
+    /// loading a history (the demo): a role's date counts as the member's activity in the
+    /// participation figures, so replayed roles must keep theirs. Checks and audit are the same.
+    pub async fn add_project_roles_on(
+        &self,
+        actor: &Actor,
+        project: i64,
+        person: PersonId,
+        roles: &[(String, String)],
+        on: DateTime<Utc>,
+    ) -> Result<Vec<ProjectRole>, DbError> {
         let record = self.project(project).await?;
         self.check_member(record.program, person, "person").await?;
         if roles.is_empty() {
@@ -462,14 +477,13 @@ impl Db {
             }
             parsed.push((role, degree));
         }
-        let now = crate::now();
         let mut tx = self.begin().await?;
         for (role, degree) in &parsed {
             on_tx!(&mut tx, conn => {
                 sqlx::query(
                     "INSERT INTO project_roles (project_id, person_id, role, degree, created_at) VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(project).bind(person.0).bind(role.slug()).bind(degree.map_or("", Degree::id)).bind(now)
+                .bind(project).bind(person.0).bind(role.slug()).bind(degree.map_or("", Degree::id)).bind(on)
                 .execute(&mut *conn).await?;
             });
             if *role == CreditRole::FormalAnalysis && *degree == Some(Degree::Lead) {
@@ -479,7 +493,7 @@ impl Db {
                     "lead_analysis",
                     Some(project),
                     None,
-                    now.date_naive(),
+                    on.date_naive(),
                 )
                 .await?;
             }

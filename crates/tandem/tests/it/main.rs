@@ -380,3 +380,179 @@ fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
     ]));
     assert!(err.contains("--mentor"), "{err}");
 }
+
+#[test]
+fn the_research_demo_has_eighteen_months_of_history() {
+    use chrono::Datelike as _;
+    let cli = Cli::new("history");
+    ok(&cli.run(&["demo", "--no-serve"]));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let db = store::Db::connect(&cli.url).await.expect("database");
+        let code = domain::values::Slug::parse("uniben_2008").expect("code");
+        let program = db.program_by_code(&code).await.expect("program").id;
+        let now = store::now();
+        let today = now.date_naive();
+        let days_ago = |n: i64| today - chrono::Duration::days(n);
+
+        // Five projects, created in the seed report's order: two papers published, the
+        // mixed-methods study in analysis, the training evaluation being written up, the
+        // simulation study just through ethics.
+        let projects = db.projects(program).await.expect("projects");
+        let stages: Vec<&str> = projects.iter().map(|p| p.stage.as_str()).collect();
+        assert_eq!(
+            stages,
+            [
+                "published",
+                "published",
+                "analysis",
+                "writing",
+                "ethics_approval"
+            ]
+        );
+        // 14 + 11 + 13 + 6 + 4 CRediT roles, dated when each project started (18 months
+        // ago for the first), not when the demo was loaded.
+        let roles = db.program_roles(program).await.expect("roles");
+        assert_eq!(roles.len(), 48);
+        let first_role = roles.iter().map(|r| r.created_at.date_naive()).min();
+        assert_eq!(first_role, Some(days_ago(548)));
+        // A task every five days while a project runs (66 + 86 + 101 + 89 + 17) and a
+        // milestone per stage reached plus the next (7 + 7 + 5 + 6 + 3, of which
+        // 7 + 7 + 4 + 5 + 2 are reached).
+        let tasks = db.program_tasks(program).await.expect("tasks");
+        let (milestones, work): (Vec<_>, Vec<_>) =
+            tasks.iter().partition(|t| t.kind == "milestone");
+        assert_eq!(work.len(), 359);
+        assert_eq!(milestones.len(), 28);
+        assert_eq!(
+            milestones.iter().filter(|m| m.done_on.is_some()).count(),
+            25
+        );
+        assert!(work.iter().any(|t| t.done_on.is_some()));
+
+        // Seven outputs: the two papers with their DOIs normalised to lowercase, three talks,
+        // two trainings; the first paper's first author is the first peer leader.
+        let outputs = db.outputs(program).await.expect("outputs");
+        assert_eq!(outputs.len(), 7);
+        let count = |kind: &str| outputs.iter().filter(|o| o.kind == kind).count();
+        assert_eq!(
+            (
+                count("publication"),
+                count("presentation"),
+                count("training")
+            ),
+            (2, 3, 2)
+        );
+        let mut dois: Vec<&str> = outputs.iter().filter_map(|o| o.doi.as_deref()).collect();
+        dois.sort_unstable();
+        assert_eq!(
+            dois,
+            ["10.5555/pamj.2025.50.112", "10.5555/tandem.bme.2024.0417"]
+        );
+        let survey = outputs
+            .iter()
+            .find(|o| o.doi.as_deref() == Some("10.5555/tandem.bme.2024.0417"))
+            .expect("survey paper");
+        assert_eq!(survey.authors.len(), 7);
+        assert_eq!(
+            (
+                survey.authors[0].given.as_str(),
+                survey.authors[0].family.as_str()
+            ),
+            ("Osagie", "Igbinedion")
+        );
+        assert!(survey.authors.iter().all(|a| a.person.is_some()));
+        assert_eq!(survey.happened_on, days_ago(548 - 335));
+
+        // Everyone has weekly availability; the first peer leader (London) has evenings
+        // Monday to Thursday, two early mornings and a Saturday morning.
+        let memberships = db
+            .memberships_of_program(program, "")
+            .await
+            .expect("members");
+        let mut people: Vec<_> = memberships.iter().map(|m| m.person).collect();
+        people.sort_unstable();
+        people.dedup();
+        assert_eq!(people.len(), 16);
+        for person in &people {
+            assert!(!db.availability(*person).await.expect("windows").is_empty());
+        }
+        let leader = memberships
+            .iter()
+            .find(|m| m.person_name == "Osagie Igbinedion")
+            .expect("leader");
+        assert_eq!(
+            db.availability(leader.person).await.expect("windows").len(),
+            11
+        );
+
+        // Fortnightly meetings over 18 months (39, the first 541 days ago, the last 9),
+        // every invitee marked; then four weekly meetings ahead, everyone invited.
+        let sessions = db.group_sessions(program).await.expect("sessions");
+        let (past, upcoming): (Vec<_>, Vec<_>) = sessions.iter().partition(|s| s.starts_at < now);
+        assert_eq!(past.len(), 39);
+        assert_eq!(past[0].starts_at.date_naive(), days_ago(541));
+        assert_eq!(past[38].starts_at.date_naive(), days_ago(9));
+        for session in &past {
+            let marks = db.attendance(session.id).await.expect("attendance");
+            assert_eq!(marks.len(), 16);
+            assert!(
+                marks
+                    .iter()
+                    .all(|a| a.status == "attended" || a.status == "absent")
+            );
+        }
+        assert_eq!(upcoming.len(), 4);
+        // One in each of the next four weeks (Monday to Sunday, UTC).
+        let next_monday =
+            today + chrono::Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+        for (week, session) in (0..).zip(&upcoming) {
+            let monday = next_monday + chrono::Duration::weeks(week);
+            let day = session.starts_at.date_naive();
+            assert!(
+                monday <= day && day < monday + chrono::Duration::weeks(1),
+                "{day} not in the week of {monday}"
+            );
+        }
+        for session in &upcoming {
+            let marks = db.attendance(session.id).await.expect("attendance");
+            assert_eq!(marks.len(), 16);
+            assert!(marks.iter().all(|a| a.status == "invited"));
+        }
+
+        // Participation as of today: uneven, and exactly the three fading members warned
+        // (two stopped coming; one's attendance fell to one of the last four meetings).
+        let actor = store::Actor::system("test");
+        let report = web::research::participation_report(&db, &actor, program, today, false)
+            .await
+            .expect("report");
+        let mut warned: Vec<&str> = report
+            .members
+            .iter()
+            .filter(|m| !m.warnings.is_empty())
+            .map(|m| m.name.as_str())
+            .collect();
+        warned.sort_unstable();
+        assert_eq!(warned, ["Efosa Aigbe", "Itohan Ogbemudia", "Kelechi Obi"]);
+        assert!(
+            (0.25..=0.5).contains(&report.gini_overall),
+            "{}",
+            report.gini_overall
+        );
+        let attended = |name: &str| {
+            report
+                .members
+                .iter()
+                .find(|m| m.name == name)
+                .map(|m| (m.sessions_attended, m.sessions_expected))
+        };
+        assert_eq!(attended("Osagie Igbinedion"), Some((35, 39)));
+        assert_eq!(attended("Kelechi Obi"), Some((33, 39)));
+        assert_eq!(attended("Itohan Ogbemudia"), Some((15, 39)));
+        assert_eq!(attended("Efosa Aigbe"), Some((17, 39)));
+        db.close().await;
+    });
+}
