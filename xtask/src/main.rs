@@ -95,6 +95,7 @@ fn format_checks() -> Result {
     let ics = out.join("ics");
     let app_ics = out.join("app-ics");
     let exports = out.join("research");
+    let app_exports = out.join("app-exports");
     cargo(
         &[
             "test",
@@ -128,6 +129,17 @@ fn format_checks() -> Result {
         ],
         &[("RESEARCH_EXPORT_OUT", &path(&exports))],
     )?;
+    cargo(
+        &[
+            "test",
+            "-p",
+            "tandem",
+            "--test",
+            "it",
+            "the_research_demo_has_eighteen_months_of_history",
+        ],
+        &[("TANDEM_EXPORT_OUT", &path(&app_exports))],
+    )?;
     let check_ics = root.join("crates/scheduling/tests/ics/check_ics.py");
     for dir in [&ics, &app_ics] {
         if !dir.join("expectations.json").exists() {
@@ -135,12 +147,15 @@ fn format_checks() -> Result {
         }
         run(Command::new(&python).arg(&check_ics).arg(dir))?;
     }
-    if !exports.join("demo.bib").exists() {
-        return Err(format!("{} was not written", exports.display()));
+    for dir in [&exports, &app_exports] {
+        if !dir.join("demo.bib").exists() {
+            return Err(format!("{} was not written", dir.display()));
+        }
+        run(Command::new(&python)
+            .arg(root.join("crates/research/tests/formats/check_exports.py"))
+            .arg(dir))?;
     }
-    run(Command::new(&python)
-        .arg(root.join("crates/research/tests/formats/check_exports.py"))
-        .arg(&exports))
+    Ok(())
 }
 
 /// The store, web and CLI suites again, each test in its own PostgreSQL schema.

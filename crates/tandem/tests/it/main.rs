@@ -437,6 +437,20 @@ fn the_research_demo_has_eighteen_months_of_history() {
         // two trainings; the first paper's first author is the first peer leader.
         let outputs = db.outputs(program).await.expect("outputs");
         assert_eq!(outputs.len(), 7);
+        // CI parses what the app exports for the demo with bibtexparser and citeproc-py
+        // (`cargo xtask ci-formats`).
+        if let Some(dir) = std::env::var_os("TANDEM_EXPORT_OUT") {
+            let citable = web::research::citable_outputs(&outputs).expect("citable");
+            let dir = std::path::PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).expect("export dir");
+            std::fs::write(dir.join("demo.bib"), research::bibtex::to_bibtex(&citable))
+                .expect("write bib");
+            std::fs::write(
+                dir.join("demo.csl.json"),
+                research::csl::to_csl_json(&citable),
+            )
+            .expect("write csl");
+        }
         let count = |kind: &str| outputs.iter().filter(|o| o.kind == kind).count();
         assert_eq!(
             (
