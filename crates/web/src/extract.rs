@@ -156,3 +156,25 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
 }
+
+/// Two numeric ids in the path, e.g. `/programs/{program}/sites/{facility}`; a non-number is
+/// a 404, as a missing id would be.
+#[derive(Debug, Clone, Copy)]
+pub struct PathIds(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        let not_found = move || AppError::NotFound(path.clone());
+        let axum::extract::Path((a, b)): axum::extract::Path<(String, String)> =
+            axum::extract::Path::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) => Ok(PathIds(a, b)),
+            _ => Err(not_found()),
+        }
+    }
+}

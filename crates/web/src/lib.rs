@@ -7,6 +7,7 @@ pub mod auth;
 pub mod charts;
 pub mod error;
 pub mod extract;
+pub mod field;
 pub mod i18n;
 pub mod pages;
 pub mod proposals;

@@ -207,6 +207,47 @@ fn routes() -> Routes {
         "/programs/{program}/scheduling/feed",
         pages::research::new_feed,
     )
+    // Mentorship in the field (C3, C4, C6)
+    .get(
+        "/api/v1/programs/{program}/activities",
+        api::field::list_activities,
+    )
+    .post(
+        "/api/v1/programs/{program}/activities",
+        api::field::record_activity,
+    )
+    .get("/api/v1/activities/{activity}", api::field::get_activity)
+    .post("/api/v1/actions/{action}", api::field::update_action)
+    .get(
+        "/api/v1/programs/{program}/courses",
+        api::field::list_courses,
+    )
+    .post(
+        "/api/v1/programs/{program}/courses",
+        api::field::create_course,
+    )
+    .post(
+        "/api/v1/courses/{course}/completions",
+        api::field::record_completion,
+    )
+    .post(
+        "/api/v1/pairings/{pairing}/activate",
+        api::field::activate_pairing,
+    )
+    .post(
+        "/api/v1/pairings/{pairing}/override",
+        api::field::override_gate,
+    )
+    .get("/api/v1/programs/{program}/sites", api::field::list_sites)
+    .post("/api/v1/programs/{program}/sites", api::field::add_site)
+    .post(
+        "/api/v1/programs/{program}/assessments",
+        api::field::record_assessment,
+    )
+    .post(
+        "/api/v1/programs/{program}/sites/{facility}/activate",
+        api::field::activate_site,
+    )
     // Research projects and outputs (C11)
     .get(
         "/api/v1/programs/{program}/projects",

@@ -6,6 +6,7 @@
 //! every error answers `{"error":{"code","message","field"}}` with a 4xx or 5xx status.
 
 pub mod audit;
+pub mod field;
 pub mod matching;
 pub mod me;
 pub mod memberships;
@@ -45,6 +46,10 @@ use utoipa::OpenApi;
         scheduling::record_attendance, scheduling::reschedule, scheduling::cancel,
         scheduling::invite, scheduling::new_feed, scheduling::participation,
         scheduling::queue_nudges,
+        field::record_activity, field::list_activities, field::get_activity, field::update_action,
+        field::list_courses, field::create_course, field::record_completion,
+        field::activate_pairing, field::override_gate,
+        field::list_sites, field::add_site, field::record_assessment, field::activate_site,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

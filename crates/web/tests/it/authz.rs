@@ -217,6 +217,60 @@ const TABLE: &[Row] = &[
         r#"{"mentor":{mentor}}"#,
         MANAGERS,
     ),
+    // Mentorship in the field (C3, C4, C6)
+    ("GET", "/api/v1/programs/{program}/activities", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/activities",
+        r#"{"kind":"check_in","starts_at":"2026-11-20T10:00:00Z","channel":"whatsapp","participants":[{"person":{mentor},"role":"mentor","attended":true}]}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/activities/{activity}", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/actions/{action}",
+        r#"{"status":"done"}"#,
+        CONTRIBUTORS,
+    ),
+    ("GET", "/api/v1/programs/{program}/courses", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/courses",
+        r#"{"code":"c{n}","title":"Course","hours":2}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/courses/{course}/completions",
+        r#"{"person":{mentor},"completed_on":"2026-11-01"}"#,
+        MANAGERS,
+    ),
+    ("POST", "/api/v1/pairings/{pairing}/activate", "", MANAGERS),
+    (
+        "POST",
+        "/api/v1/pairings/{pairing}/override",
+        r#"{"reason":"A reason long enough"}"#,
+        MANAGERS,
+    ),
+    ("GET", "/api/v1/programs/{program}/sites", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/sites",
+        r#"{"facility":{F1},"wave":"pilot"}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/assessments",
+        r#"{"facility":{F1},"form":1,"answers":{},"assessed_on":"2026-11-01"}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/sites/{facility}/activate",
+        "",
+        MANAGERS,
+    ),
     // Research collaborative pages (C7, C11, C12)
     ("GET", "/programs/{program}/research", "", MEMBERS),
     (
@@ -434,6 +488,11 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
         .replace("{task}", &f.task.to_string())
         .replace("{session}", &f.session.to_string())
         .replace("{token}", "no-such-feed")
+        .replace("{activity}", &f.activity.to_string())
+        .replace("{action}", &f.action.to_string())
+        .replace("{course}", &f.course.to_string())
+        .replace("{pairing}", &f.pairing.to_string())
+        .replace("{facility}", &f.units["F1"].to_string())
         .replace("{n}", &n.to_string())
 }
 

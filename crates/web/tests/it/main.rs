@@ -3,6 +3,7 @@
 
 mod api;
 mod authz;
+mod field;
 mod matching;
 mod pages;
 mod research;

@@ -87,6 +87,12 @@ pub struct Fixture {
     pub project: i64,
     pub task: i64,
     pub session: i64,
+    /// A check-in at F1 with the mentor and mentee personas, its debrief action owned by the
+    /// mentee, a course, and a pairing waiting for it.
+    pub activity: i64,
+    pub action: i64,
+    pub course: i64,
+    pub pairing: i64,
 }
 
 pub struct TestApp {
@@ -411,6 +417,64 @@ async fn build_fixture(db: &Db) -> Fixture {
         .expect("session")[0]
         .id;
 
+    let activity = db
+        .record_activity(
+            &actor,
+            program,
+            &store::visits::NewActivity {
+                kind: "visit".into(),
+                facility: Some(units["F1"]),
+                starts_on: Some("2026-11-02".into()),
+                ends_on: Some("2026-11-03".into()),
+                summary: "Fixture visit".into(),
+                participants: vec![
+                    store::visits::NewParticipant {
+                        person: person_of[&Persona::Mentor],
+                        role: "mentor".into(),
+                        attended: true,
+                    },
+                    store::visits::NewParticipant {
+                        person: person_of[&Persona::Mentee],
+                        role: "mentee".into(),
+                        attended: true,
+                    },
+                ],
+                debrief: Some(store::visits::NewDebrief {
+                    went_well: "Team time-out".into(),
+                    to_improve: "Counts".into(),
+                    actions: vec![store::visits::NewAction {
+                        owner: person_of[&Persona::Mentee],
+                        description: "Start swab counts".into(),
+                        due_on: "2026-12-01".into(),
+                    }],
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("activity");
+    let action = activity.actions[0].id;
+    let activity = activity.activity.id;
+    let course = db
+        .create_course(&actor, program, "basics", "Basics", 8.0)
+        .await
+        .expect("course")
+        .id;
+    // Not required, so the other suites' pairings are not held back by it.
+    let pairing = db
+        .add_pairing(
+            &actor,
+            program,
+            // The manager as mentor: a pairing must not widen any other persona's view.
+            person_of[&Persona::Manager],
+            person_f3,
+            "awaiting_training",
+        )
+        .await
+        .expect("waiting pairing")
+        .id
+        .0;
+
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
@@ -449,6 +513,10 @@ async fn build_fixture(db: &Db) -> Fixture {
         project,
         task,
         session,
+        activity,
+        action,
+        course,
+        pairing,
     }
 }
 

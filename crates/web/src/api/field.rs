@@ -1,0 +1,455 @@
+//! Mentorship in the field (C3, C4, C6): activities with checklists, debriefs and action
+//! items; courses, completions and the training gate; sites, assessments and activation.
+//! Managers, mentors and mentees record activities; managers run courses, the gate and sites.
+
+use super::research::{contributable_program, readable_program};
+use crate::AppState;
+use crate::api::matching::managed_program;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{ApiJson, PathId, PathIds};
+use crate::field::{Answers, activity_filter, can_see_activity, checked_answers};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::ids::{OrgUnitId, PairingId, PersonId, ProgramId};
+use serde::Deserialize;
+use store::memberships::Pairing;
+use store::readiness::{NewAssessment, Site, SiteAssessment};
+use store::training::{Course, CourseCompletion};
+use store::visits::{
+    ActionItem, Activity, ActivityDetail, NewActivity, NewCase, NewChecklist, NewDebrief,
+    NewParticipant,
+};
+
+/// A checklist filled during an activity: the answers are checked against the form and
+/// scored by the server.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistInput {
+    /// A stored form of purpose `checklist`.
+    pub form: i64,
+    /// The mentee it is about (a participant).
+    #[serde(default)]
+    pub mentee: Option<i64>,
+    /// Answers by question name.
+    #[schema(value_type = Object)]
+    pub answers: Answers,
+}
+
+/// An activity to record: a coaching visit, tele-session, check-in, joint or training
+/// session, with its participants, cases, checklist and debrief.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    /// `visit`, `tele_session`, `check_in`, `joint_session` or `training_session`.
+    pub kind: String,
+    /// The facility (required for visits).
+    #[serde(default)]
+    pub facility: Option<i64>,
+    /// Visits: first day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub starts_on: Option<String>,
+    /// Visits: last day.
+    #[serde(default)]
+    pub ends_on: Option<String>,
+    /// Sessions and check-ins: start (RFC 3339).
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    /// Minutes.
+    #[serde(default)]
+    pub duration_minutes: Option<i64>,
+    /// Check-ins: `whatsapp`, `sms` or `phone`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// What happened.
+    #[serde(default)]
+    pub summary: String,
+    /// Case presentations: the presenter removed patient identifiers.
+    #[serde(default)]
+    pub patient_identifiers_removed: bool,
+    /// Who took part.
+    #[schema(value_type = Vec<Object>)]
+    pub participants: Vec<NewParticipant>,
+    /// Cases observed or performed together.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub cases: Vec<NewCase>,
+    /// A checklist filled during the visit.
+    #[serde(default)]
+    pub checklist: Option<ChecklistInput>,
+    /// The end-of-visit debrief with action items.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub debrief: Option<NewDebrief>,
+}
+
+/// Turns the input into the store's record, checking and scoring the checklist.
+pub(crate) async fn new_activity(
+    state: &AppState,
+    program: ProgramId,
+    input: ActivityInput,
+) -> Result<NewActivity, AppError> {
+    let checklist = match input.checklist {
+        None => None,
+        Some(c) => {
+            let (answers, scores) = checked_answers(
+                &state.db,
+                program,
+                c.form,
+                "checklist",
+                &c.answers,
+                "checklist",
+            )
+            .await?;
+            Some(NewChecklist {
+                form: c.form,
+                mentee: c.mentee.map(PersonId),
+                answers,
+                scores,
+            })
+        }
+    };
+    Ok(NewActivity {
+        kind: input.kind,
+        facility: input.facility.map(OrgUnitId),
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+        starts_at: input.starts_at,
+        duration_minutes: input.duration_minutes,
+        channel: input.channel,
+        summary: input.summary,
+        patient_identifiers_removed: input.patient_identifiers_removed,
+        participants: input.participants,
+        cases: input.cases,
+        checklist,
+        debrief: input.debrief,
+    })
+}
+
+/// Records an activity whole (nothing is written unless every part is valid).
+#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), request_body = ActivityInput, responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn record_activity(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<(StatusCode, Json<ActivityDetail>), AppError> {
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    let new = new_activity(&state, program.id, input).await?;
+    let detail = state
+        .db
+        .record_activity(&auth.actor(), program.id, &new)
+        .await?;
+    Ok((StatusCode::CREATED, Json(detail)))
+}
+
+/// The activities the caller may see (their subtree, or those they took part in).
+#[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Object>)))]
+pub async fn list_activities(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Vec<Activity>>, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    let filter = activity_filter(&auth, program.id);
+    Ok(Json(state.db.activities(program.id, &filter).await?))
+}
+
+/// One activity with participants, cases, checklists, debrief and action items.
+#[utoipa::path(get, path = "/api/v1/activities/{activity}", tag = "field", params(("activity" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_activity(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<ActivityDetail>, AppError> {
+    let detail = state.db.activity(id).await?;
+    if !can_see_activity(&auth, &detail) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(detail))
+}
+
+/// A follow-up on an action item.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdate {
+    /// `open`, `done` or `dropped`.
+    pub status: String,
+    /// What was found at follow-up.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Updates an action item (its owner, or anyone who records activities in the program).
+#[utoipa::path(post, path = "/api/v1/actions/{action}", tag = "field", params(("action" = i64, Path)), request_body = ActionUpdate, responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update_action(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<ActionUpdate>,
+) -> Result<Json<ActionItem>, AppError> {
+    let action = state.db.action_item(id).await?;
+    let detail = state.db.activity(action.activity).await?;
+    let program = detail.activity.program;
+    let own = auth.viewer.person == Some(action.owner);
+    if !(own && auth.viewer.can_view_program(program)) {
+        contributable_program(&state, &auth, program).await?;
+    }
+    Ok(Json(
+        state
+            .db
+            .update_action(&auth.actor(), id, &input.status, &input.note)
+            .await?,
+    ))
+}
+
+/// A course.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourseInput {
+    /// Short code, unique in the program.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Hours.
+    pub hours: f64,
+    /// Mentees must complete it before their pairings start.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// The program's courses.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/courses", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Course>)))]
+pub async fn list_courses(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Vec<Course>>, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    Ok(Json(state.db.courses(program.id).await?))
+}
+
+/// Adds a course (managers), optionally required before pairings start.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/courses", tag = "field", params(("program" = i64, Path)), request_body = CourseInput, responses((status = 201, body = Course), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_course(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<CourseInput>,
+) -> Result<(StatusCode, Json<Course>), AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let course = state
+        .db
+        .create_course(
+            &auth.actor(),
+            program.id,
+            &input.code,
+            &input.title,
+            input.hours,
+        )
+        .await?;
+    if input.required {
+        state
+            .db
+            .require_course(&auth.actor(), program.id, course.id)
+            .await?;
+    }
+    Ok((StatusCode::CREATED, Json(course)))
+}
+
+/// A completed course.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompletionInput {
+    /// The person.
+    pub person: i64,
+    /// When (`YYYY-MM-DD`).
+    pub completed_on: String,
+    /// Certificate number or how it was checked.
+    #[serde(default)]
+    pub evidence: String,
+}
+
+/// Records a completion (managers); pairings waiting only for it start at once.
+#[utoipa::path(post, path = "/api/v1/courses/{course}/completions", tag = "field", params(("course" = i64, Path)), request_body = CompletionInput, responses((status = 201, body = CourseCompletion), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn record_completion(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<CompletionInput>,
+) -> Result<(StatusCode, Json<CourseCompletion>), AppError> {
+    let course = state.db.course(id).await?;
+    managed_program(&state, &auth, course.program).await?;
+    let completion = state
+        .db
+        .record_completion(
+            &auth.actor(),
+            PersonId(input.person),
+            id,
+            &input.completed_on,
+            &input.evidence,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(completion)))
+}
+
+/// Starts a pairing that waits for training; refused, naming the missing courses, until the
+/// mentee has completed them.
+#[utoipa::path(post, path = "/api/v1/pairings/{pairing}/activate", tag = "field", params(("pairing" = i64, Path)), responses((status = 200, body = Pairing), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn activate_pairing(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Pairing>, AppError> {
+    let pairing = state.db.pairing(PairingId(id)).await?;
+    managed_program(&state, &auth, pairing.program).await?;
+    Ok(Json(
+        state
+            .db
+            .activate_pairing(&auth.actor(), PairingId(id))
+            .await?,
+    ))
+}
+
+/// Why the gate is overridden.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideInput {
+    /// The reason, kept in the audit log (at least 10 characters).
+    pub reason: String,
+}
+
+/// Starts a pairing despite missing training, with a reason (managers; audited).
+#[utoipa::path(post, path = "/api/v1/pairings/{pairing}/override", tag = "field", params(("pairing" = i64, Path)), request_body = OverrideInput, responses((status = 200, body = Pairing), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn override_gate(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<OverrideInput>,
+) -> Result<Json<Pairing>, AppError> {
+    let pairing = state.db.pairing(PairingId(id)).await?;
+    managed_program(&state, &auth, pairing.program).await?;
+    Ok(Json(
+        state
+            .db
+            .override_training_gate(&auth.actor(), PairingId(id), &input.reason)
+            .await?,
+    ))
+}
+
+/// The program's sites with their wave and status.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/sites", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Site>)))]
+pub async fn list_sites(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Vec<Site>>, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    Ok(Json(state.db.sites(program.id).await?))
+}
+
+/// A facility joining the program.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteInput {
+    /// The facility (org unit id).
+    pub facility: i64,
+    /// `pilot`, `scale_up`, …
+    pub wave: String,
+}
+
+/// Adds a site in a wave (managers); it is `assessing` until activated.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/sites", tag = "field", params(("program" = i64, Path)), request_body = SiteInput, responses((status = 201, body = Site), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_site(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> Result<(StatusCode, Json<Site>), AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let site = state
+        .db
+        .add_site(
+            &auth.actor(),
+            program.id,
+            OrgUnitId(input.facility),
+            &input.wave,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(site)))
+}
+
+/// A situation analysis of a facility, from an assessment form.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    /// The facility.
+    pub facility: i64,
+    /// A stored form of purpose `assessment`.
+    pub form: i64,
+    /// Answers by question name.
+    #[schema(value_type = Object)]
+    pub answers: Answers,
+    /// Priorities agreed.
+    #[serde(default)]
+    pub priorities: String,
+    /// When (`YYYY-MM-DD`).
+    pub assessed_on: String,
+    /// The facility's baseline.
+    #[serde(default)]
+    pub baseline: bool,
+}
+
+/// Records an assessment, scored by domain (managers).
+#[utoipa::path(post, path = "/api/v1/programs/{program}/assessments", tag = "field", params(("program" = i64, Path)), request_body = AssessmentInput, responses((status = 201, body = SiteAssessment), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn record_assessment(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<AssessmentInput>,
+) -> Result<(StatusCode, Json<SiteAssessment>), AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let (answers, scores) = checked_answers(
+        &state.db,
+        program.id,
+        input.form,
+        "assessment",
+        &input.answers,
+        "assessment",
+    )
+    .await?;
+    let assessment = state
+        .db
+        .record_assessment(
+            &auth.actor(),
+            program.id,
+            &NewAssessment {
+                facility: OrgUnitId(input.facility),
+                form: input.form,
+                answers,
+                scores,
+                priorities: input.priorities,
+                assessed_on: input.assessed_on,
+                baseline: input.baseline,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(assessment)))
+}
+
+/// Activates a site (managers); refused until it has an assessment.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/sites/{facility}/activate", tag = "field", params(("program" = i64, Path), ("facility" = i64, Path)), responses((status = 200, body = Site), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn activate_site(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathIds(program, facility): PathIds,
+) -> Result<Json<Site>, AppError> {
+    let program = managed_program(&state, &auth, ProgramId(program)).await?;
+    Ok(Json(
+        state
+            .db
+            .activate_site(&auth.actor(), program.id, OrgUnitId(facility))
+            .await?,
+    ))
+}

@@ -1,0 +1,130 @@
+//! Mentorship in the field (C3, C4, C6), shared by pages and API: answers typed into a stored
+//! XLSForm checked and scored with the `forms` crate before the store records the activity or
+//! assessment, and who may see which activities.
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::scope::member_scope;
+use domain::FieldError;
+use domain::ids::ProgramId;
+use forms::{Context, RawSubmission, Scores};
+use std::collections::BTreeMap;
+use store::Db;
+
+/// One answer as posted: a single value, or several for `select_multiple`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum AnswerInput {
+    /// Several values (`select_multiple`).
+    Many(Vec<String>),
+    /// One value, as text.
+    Text(String),
+    /// One number.
+    Number(f64),
+}
+
+/// Answers keyed by question name (repeats as `repeat[0].question`).
+pub type Answers = BTreeMap<String, AnswerInput>;
+
+/// Checks answers against a stored form of `purpose` the program may use and scores them.
+/// The first problem is returned naming `<prefix>.answers.<question>`; its message says how
+/// many more there are. Returns the answers as stored (JSON) and the scores.
+pub async fn checked_answers(
+    db: &Db,
+    program: ProgramId,
+    form: i64,
+    purpose: &str,
+    answers: &Answers,
+    prefix: &str,
+) -> Result<(serde_json::Value, Scores), AppError> {
+    let stored = db
+        .form(form)
+        .await
+        .map_err(|_| AppError::invalid(format!("{prefix}.form"), format!("no form {form}")))?;
+    if stored.purpose != purpose {
+        return Err(AppError::invalid(
+            format!("{prefix}.form"),
+            format!("form {form} is a {}, not a {purpose}", stored.purpose),
+        ));
+    }
+    if stored.program.is_some_and(|p| p != program) {
+        return Err(AppError::invalid(
+            format!("{prefix}.form"),
+            format!("form {form} belongs to another program"),
+        ));
+    }
+    let mut raw = RawSubmission::new();
+    for (name, answer) in answers {
+        match answer {
+            AnswerInput::Many(values) => {
+                for value in values {
+                    raw.push(name.clone(), value.clone());
+                }
+            }
+            AnswerInput::Text(value) => raw.push(name.clone(), value.clone()),
+            AnswerInput::Number(value) => raw.push(name.clone(), value.to_string()),
+        }
+    }
+    let context = Context::on(store::now().date_naive());
+    match stored.model.validate(&raw, &context) {
+        Ok(valid) => {
+            let scores = stored.model.score(&valid);
+            let json =
+                serde_json::to_value(answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok((json, scores))
+        }
+        Err(errors) => {
+            let more = errors.len().saturating_sub(1);
+            let first = errors
+                .first()
+                .ok_or_else(|| AppError::Internal("validation failed without errors".into()))?;
+            let field = first.field().map_or_else(
+                || format!("{prefix}.answers"),
+                |f| format!("{prefix}.answers.{f}"),
+            );
+            let message = if more > 0 {
+                format!("{} (and {more} more)", first.message())
+            } else {
+                first.message().to_owned()
+            };
+            Err(AppError::Invalid(FieldError::new(field, message)))
+        }
+    }
+}
+
+/// The activities filter for this viewer: managers, facility leaders and regional viewers see
+/// their subtree; mentors and mentees the activities they took part in.
+pub fn activity_filter(auth: &Auth, program: ProgramId) -> store::visits::ActivityFilter {
+    match member_scope(auth, program) {
+        Some(path) => store::visits::ActivityFilter {
+            under_path: (!path.is_empty()).then_some(path),
+            ..Default::default()
+        },
+        None => store::visits::ActivityFilter {
+            person: auth.viewer.person,
+            ..Default::default()
+        },
+    }
+}
+
+/// Whether the viewer may see this activity.
+pub fn can_see_activity(auth: &Auth, detail: &store::visits::ActivityDetail) -> bool {
+    let program = detail.activity.program;
+    if !auth.viewer.can_view_program(program) {
+        return false;
+    }
+    match member_scope(auth, program) {
+        Some(path) => {
+            path.is_empty()
+                || detail
+                    .activity
+                    .facility_path
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(&path))
+        }
+        None => auth
+            .viewer
+            .person
+            .is_some_and(|me| detail.participants.iter().any(|p| p.person == me)),
+    }
+}

@@ -1,0 +1,324 @@
+//! Mentorship in the field through the real router: a visit with a scored checklist and a
+//! debrief, action items followed up, the training gate refusing then allowing, an audited
+//! override, sites activated only after an assessment, and bad input on each path.
+
+use super::support::{Persona, TestApp};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn field(reply: &Value) -> String {
+    reply["error"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn checklist(app: &TestApp) -> i64 {
+    let form = forms::Form::from_xlsx_bytes(
+        "surgical_mentoring_checklist.xlsx",
+        include_bytes!("../../../forms/tests/fixtures/surgical_mentoring_checklist.xlsx"),
+        &forms::Limits::default(),
+    )
+    .expect("checklist parses");
+    app.db()
+        .save_form(
+            &store::Actor::system("test"),
+            Some(app.fixture.program),
+            "checklist",
+            &form,
+            &"ab".repeat(32),
+        )
+        .await
+        .expect("form stored")
+        .id
+}
+
+fn answers(team_communication: &str) -> Value {
+    json!({
+        "visit_date": "2026-11-10", "procedure": "Caesarean section",
+        "identity_confirmed": "yes", "site_marked": "yes", "anaesthesia_check": "yes",
+        "pulse_oximeter": "no", "airway_assessed": "yes", "team_introduced": "yes",
+        "antibiotic_given": "yes", "critical_events": ["surgeon", "anaesthetist", "nursing"],
+        "imaging_displayed": "yes", "counts_correct": "yes", "specimen_labelled": "yes",
+        "equipment_problems": "no", "team_communication": team_communication
+    })
+}
+
+#[tokio::test]
+async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_followed_up() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let form = checklist(&app).await;
+    let mentor = f.person_of[&Persona::Mentor].0;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let visit = |team: &str, ends_on: &str, facility: i64| {
+        json!({
+            "kind": "visit", "facility": facility, "starts_on": "2026-11-10", "ends_on": ends_on,
+            "summary": "Two days side by side in theatre",
+            "participants": [
+                {"person": mentor, "role": "mentor", "attended": true},
+                {"person": mentee, "role": "mentee", "attended": true}
+            ],
+            "cases": [{"procedure": "Caesarean section", "performed_by": "together", "count": 3}],
+            "checklist": {"form": form, "mentee": mentee, "answers": answers(team)},
+            "debrief": {"went_well": "Time-out done every case", "to_improve": "Pulse oximetry",
+                        "actions": [{"owner": mentee, "description": "Borrow a pulse oximeter from ICU", "due_on": "2026-12-01"}]}
+        })
+    };
+    let path = format!("/api/v1/programs/{}/activities", f.program);
+    let before = app
+        .get(&path, Persona::Manager)
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .len();
+
+    let out_of_range = app
+        .json(
+            Method::POST,
+            &path,
+            Persona::Mentor,
+            &visit("9", "2026-11-11", f.units["F1"].0),
+        )
+        .await;
+    assert_eq!(
+        out_of_range.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        out_of_range.text()
+    );
+    assert_eq!(
+        field(&out_of_range.json()),
+        "checklist.answers.team_communication"
+    );
+    let backwards = app
+        .json(
+            Method::POST,
+            &path,
+            Persona::Mentor,
+            &visit("4", "2026-11-09", f.units["F1"].0),
+        )
+        .await;
+    assert_eq!(field(&backwards.json()), "ends_on", "{}", backwards.text());
+    let unknown = app
+        .json(
+            Method::POST,
+            &path,
+            Persona::Mentor,
+            &visit("4", "2026-11-11", 999_999),
+        )
+        .await;
+    assert_eq!(field(&unknown.json()), "facility", "{}", unknown.text());
+    let district = app
+        .json(
+            Method::POST,
+            &path,
+            Persona::Mentor,
+            &visit("4", "2026-11-11", f.units["D1"].0),
+        )
+        .await;
+    assert_eq!(field(&district.json()), "facility", "{}", district.text());
+    let after_refusals = app
+        .get(&path, Persona::Manager)
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after_refusals, "nothing half-written");
+
+    let recorded = app
+        .json(
+            Method::POST,
+            &path,
+            Persona::Mentor,
+            &visit("4", "2026-11-11", f.units["F1"].0),
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    let detail = recorded.json();
+    // 22 points possible; pulse oximetry (2) missed and communication 4 of 5: 19.
+    assert_eq!(detail["checklists"][0]["score_total"], 19.0);
+    assert_eq!(detail["checklists"][0]["score_max"], 22.0);
+    let action = detail["actions"][0]["id"].as_i64().unwrap();
+    assert_eq!(detail["actions"][0]["status"], "open");
+
+    // The leader of F1 sees it, the leader scope of another facility would not; the mentee
+    // who took part sees it; the outsider does not.
+    let id = detail["activity"]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/activities/{id}"), Persona::Leader)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/activities/{id}"), Persona::Mentee)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/activities/{id}"), Persona::Outsider)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let done = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/actions/{action}"),
+            Persona::Mentee,
+            &json!({"status": "done", "note": "Oximeter now in theatre 2"}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    assert_eq!(done.json()["status"], "done");
+    let bad = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/actions/{action}"),
+            Persona::Mentee,
+            &json!({"status": "finished"}),
+        )
+        .await;
+    assert_eq!(field(&bad.json()), "status");
+}
+
+#[tokio::test]
+async fn the_training_gate_refuses_then_allows_and_an_override_is_audited() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentor = f.person_of[&Persona::Mentor];
+    let courses = format!("/api/v1/programs/{}/courses", f.program);
+    let course = app
+        .json(Method::POST, &courses, Persona::Manager, &json!({"code": "safe-surgery", "title": "Safe surgery basics", "hours": 16, "required": true}))
+        .await;
+    assert_eq!(course.status, StatusCode::CREATED, "{}", course.text());
+    let course = course.json()["id"].as_i64().unwrap();
+    let actor = store::Actor::system("test");
+    let waiting = app
+        .db()
+        .add_gated_pairing(&actor, f.program, mentor, f.person_f2)
+        .await
+        .unwrap();
+    assert_eq!(waiting.status, "awaiting_training");
+    let refused = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/pairings/{}/activate", waiting.id),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains("safe-surgery"),
+        "{}",
+        refused.text()
+    );
+    let mentee_tries = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/pairings/{}/activate", waiting.id),
+            Persona::Mentee,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(mentee_tries.status, StatusCode::FORBIDDEN);
+
+    let completed = app
+        .json(Method::POST, &format!("/api/v1/courses/{course}/completions"), Persona::Manager,
+              &json!({"person": f.person_f2.0, "completed_on": "2026-11-02", "evidence": "certificate 118"}))
+        .await;
+    assert_eq!(
+        completed.status,
+        StatusCode::CREATED,
+        "{}",
+        completed.text()
+    );
+    assert_eq!(app.db().pairing(waiting.id).await.unwrap().status, "active");
+
+    let other = app
+        .db()
+        .add_gated_pairing(&actor, f.program, mentor, f.person_f3)
+        .await
+        .unwrap();
+    let short = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/pairings/{}/override", other.id),
+            Persona::Manager,
+            &json!({"reason": "urgent"}),
+        )
+        .await;
+    assert_eq!(field(&short.json()), "reason");
+    let overridden = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/pairings/{}/override", other.id),
+            Persona::Manager,
+            &json!({"reason": "Course postponed by the region; mentor supervises closely"}),
+        )
+        .await;
+    assert_eq!(overridden.status, StatusCode::OK, "{}", overridden.text());
+    assert_eq!(overridden.json()["status"], "active");
+    let audit = app
+        .get("/api/v1/audit?limit=200", Persona::Admin)
+        .await
+        .json();
+    assert!(
+        audit.to_string().contains("Course postponed by the region"),
+        "override reason audited"
+    );
+}
+
+#[tokio::test]
+async fn a_site_is_activated_only_after_its_assessment() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let sites = format!("/api/v1/programs/{}/sites", f.program);
+    let added = app
+        .json(
+            Method::POST,
+            &sites,
+            Persona::Manager,
+            &json!({"facility": f.units["F2"].0, "wave": "pilot"}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
+    let activate = format!(
+        "/api/v1/programs/{}/sites/{}/activate",
+        f.program, f.units["F2"].0
+    );
+    let early = app
+        .json(Method::POST, &activate, Persona::Manager, &json!(null))
+        .await;
+    assert_eq!(field(&early.json()), "facility", "{}", early.text());
+    let wrong_purpose = app
+        .json(Method::POST, &format!("/api/v1/programs/{}/assessments", f.program), Persona::Manager,
+              &json!({"facility": f.units["F2"].0, "form": checklist(&app).await, "answers": {}, "assessed_on": "2026-11-01"}))
+        .await;
+    assert_eq!(
+        field(&wrong_purpose.json()),
+        "assessment.form",
+        "{}",
+        wrong_purpose.text()
+    );
+    let bad_level = app
+        .json(
+            Method::POST,
+            &sites,
+            Persona::Manager,
+            &json!({"facility": f.units["R1"].0, "wave": "pilot"}),
+        )
+        .await;
+    assert_eq!(bad_level.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
