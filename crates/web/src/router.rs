@@ -207,6 +207,16 @@ fn routes() -> Routes {
         "/programs/{program}/scheduling/feed",
         pages::research::new_feed,
     )
+    // Field mentorship pages (C3, C4, C6)
+    .get("/programs/{program}/visits", pages::field::visits)
+    .get("/programs/{program}/visits/new", pages::field::new_visit)
+    .post("/programs/{program}/visits", pages::field::record_visit)
+    .get("/activities/{activity}", pages::field::activity)
+    .get(
+        "/programs/{program}/sites/{facility}",
+        pages::field::facility,
+    )
+    .post("/actions/{action}/status", pages::field::action_status)
     // Mentorship in the field (C3, C4, C6)
     .get(
         "/api/v1/programs/{program}/activities",

@@ -217,6 +217,23 @@ const TABLE: &[Row] = &[
         r#"{"mentor":{mentor}}"#,
         MANAGERS,
     ),
+    // Field mentorship pages (C3, C4, C6)
+    ("GET", "/programs/{program}/visits", "", MEMBERS),
+    ("GET", "/programs/{program}/visits/new", "", CONTRIBUTORS),
+    (
+        "POST",
+        "/programs/{program}/visits",
+        "facility={F1}&starts_on=2026-11-02&ends_on=2026-11-03&mentors={mentor}",
+        CONTRIBUTORS,
+    ),
+    ("GET", "/activities/{activity}", "", MEMBERS),
+    ("GET", "/programs/{program}/sites/{facility}", "", MEMBERS),
+    (
+        "POST",
+        "/actions/{action}/status",
+        "status=done",
+        CONTRIBUTORS,
+    ),
     // Mentorship in the field (C3, C4, C6)
     ("GET", "/api/v1/programs/{program}/activities", "", MEMBERS),
     (

@@ -322,3 +322,85 @@ async fn a_site_is_activated_only_after_its_assessment() {
         .await;
     assert_eq!(bad_level.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_visit_form_draws_the_checklist_keeps_input_on_refusal_and_records() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    checklist(&app).await;
+    let form = app
+        .get(
+            &format!("/programs/{}/visits/new", f.program),
+            Persona::Mentor,
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    let html = form.text();
+    assert!(
+        html.contains("name=\"q.pulse_oximeter\""),
+        "checklist drawn: {html}"
+    );
+    assert!(html.contains("type=\"radio\""), "select_one as radios");
+
+    let mentor = f.person_of[&Persona::Mentor].0;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let form_id = html
+        .split("name=\"form\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let base = format!(
+        "facility={}&starts_on=2026-11-10&mentors={mentor}&mentees={mentee}&form={form_id}&checklist_mentee={mentee}\
+         &q.visit_date=2026-11-10&q.procedure=Hernia+repair&q.identity_confirmed=yes&q.site_marked=yes\
+         &q.anaesthesia_check=yes&q.pulse_oximeter=yes&q.airway_assessed=yes&q.team_introduced=yes\
+         &q.antibiotic_given=yes&q.critical_events=surgeon&q.critical_events=nursing&q.imaging_displayed=yes\
+         &q.counts_correct=yes&q.specimen_labelled=yes&q.equipment_problems=no&q.team_communication=5\
+         &went_well=Good+time-out&action0=Order+swabs&action0_owner={mentee}&action0_due=2026-12-15",
+        f.units["F1"].0
+    );
+    let refused = app
+        .form(
+            &format!("/programs/{}/visits", f.program),
+            Persona::Mentor,
+            &format!("{base}&ends_on=2026-11-09"),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let html = refused.text();
+    assert!(html.contains("ends_on"), "{html}");
+    assert!(
+        html.contains("value=\"Hernia repair\""),
+        "typed answers kept"
+    );
+    assert!(html.contains("value=\"Order swabs\""), "typed actions kept");
+
+    let saved = app
+        .form(
+            &format!("/programs/{}/visits", f.program),
+            Persona::Mentor,
+            &format!("{base}&ends_on=2026-11-11"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let page = app.get(&saved.location(), Persona::Leader).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // critical_events names two of the three roles: one point of 22 lost.
+    assert!(page.text().contains("21 / 22"), "{}", page.text());
+    let facility = app
+        .get(
+            &format!("/programs/{}/sites/{}", f.program, f.units["F1"].0),
+            Persona::Leader,
+        )
+        .await;
+    assert_eq!(facility.status, StatusCode::OK);
+    assert!(
+        facility.text().contains("Order swabs"),
+        "open action shown on the facility page"
+    );
+}

@@ -1,0 +1,539 @@
+//! Field mentorship pages (C3, C4, C6): the visit form (usable on a small phone; the
+//! checklist is drawn from the stored XLSForm), visit history, a visit's page, the sites with
+//! their readiness, a facility's page with readiness, visits and open action items, and a
+//! mentee's page with their pairings, training, sessions and actions.
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::api::field::{ActivityInput, ChecklistInput, new_activity};
+use crate::api::research::{contributable_program, readable_program};
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{PathId, PathIds};
+use crate::field::{AnswerInput, activity_filter, can_see_activity};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::Role;
+use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::programs::Program;
+use forms::{Form, Item, QuestionType};
+use std::collections::BTreeMap;
+use store::visits::{ActionItem, Activity, ActivityDetail, NewAction, NewDebrief, NewParticipant};
+
+/// One field of the drawn checklist.
+pub struct FieldView {
+    /// `group` (opens a fieldset), `end` (closes it), `note`, `input`, `one`, `many`.
+    pub kind: &'static str,
+    /// Question name (the form field is `q.<name>`).
+    pub name: String,
+    /// Label in the reader's language.
+    pub label: String,
+    /// Hint.
+    pub hint: String,
+    /// `<input type=…>` for `input`.
+    pub input_type: &'static str,
+    /// `inputmode` for numbers.
+    pub inputmode: &'static str,
+    /// Required and always shown (the browser can insist).
+    pub required: bool,
+    /// (value, label, checked) for choices.
+    pub choices: Vec<(String, String, bool)>,
+    /// The value typed before a refusal.
+    pub value: String,
+}
+
+/// Draws a form's questions for `lang`, keeping `posted` values.
+pub fn draw(form: &Form, lang: &str, posted: &BTreeMap<String, Vec<String>>) -> Vec<FieldView> {
+    fn walk(
+        form: &Form,
+        items: &[Item],
+        lang: &str,
+        posted: &BTreeMap<String, Vec<String>>,
+        out: &mut Vec<FieldView>,
+    ) {
+        let default = form.default_language.as_deref();
+        let text = |t: &forms::Translated| -> String {
+            t.best(Some(lang), default)
+                .or_else(|| t.untagged())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        for item in items {
+            match item {
+                Item::Group(group) => {
+                    out.push(FieldView {
+                        kind: "group",
+                        name: group.name.clone(),
+                        label: text(&group.label),
+                        hint: String::new(),
+                        input_type: "",
+                        inputmode: "",
+                        required: false,
+                        choices: Vec::new(),
+                        value: String::new(),
+                    });
+                    walk(form, &group.items, lang, posted, out);
+                    out.push(FieldView {
+                        kind: "end",
+                        name: String::new(),
+                        label: String::new(),
+                        hint: String::new(),
+                        input_type: "",
+                        inputmode: "",
+                        required: false,
+                        choices: Vec::new(),
+                        value: String::new(),
+                    });
+                }
+                Item::Question(q) => {
+                    let values = posted.get(&q.name).cloned().unwrap_or_default();
+                    let value = values.first().cloned().unwrap_or_default();
+                    let (kind, input_type, inputmode) = match q.kind {
+                        QuestionType::Note => ("note", "", ""),
+                        QuestionType::SelectOne => ("one", "", ""),
+                        QuestionType::SelectMultiple => ("many", "", ""),
+                        QuestionType::Integer => ("input", "text", "numeric"),
+                        QuestionType::Decimal => ("input", "text", "decimal"),
+                        QuestionType::Date => ("input", "date", ""),
+                        QuestionType::Time => ("input", "time", ""),
+                        QuestionType::DateTime => ("input", "datetime-local", ""),
+                        QuestionType::PhoneNumber => ("input", "tel", "tel"),
+                        QuestionType::Text => ("input", "text", ""),
+                        // Computed or metadata: nothing to fill in.
+                        _ => continue,
+                    };
+                    let selected: Vec<String> = values
+                        .iter()
+                        .flat_map(|v| v.split_whitespace().map(str::to_owned))
+                        .collect();
+                    out.push(FieldView {
+                        kind,
+                        name: q.name.clone(),
+                        label: text(&q.label),
+                        hint: text(&q.hint),
+                        input_type,
+                        inputmode,
+                        required: q.required && q.relevant.is_none(),
+                        choices: form
+                            .choices_of(q)
+                            .iter()
+                            .map(|c| (c.name.clone(), text(&c.label), selected.contains(&c.name)))
+                            .collect(),
+                        value,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(form, &form.items, lang, posted, &mut out);
+    out
+}
+
+#[derive(Template)]
+#[template(path = "field/visits.html")]
+struct VisitsPage {
+    layout: Layout,
+    program: Program,
+    activities: Vec<Activity>,
+    can_record: bool,
+}
+
+/// `GET /programs/{program}/visits`: the activities the viewer may see, newest first.
+pub async fn visits(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    let mut layout = Layout::new(&state, &headers, Some(&auth), "");
+    layout.title = layout
+        .t
+        .with("field-visits-title", "program", &program.name);
+    let mut activities = state
+        .db
+        .activities(program.id, &activity_filter(&auth, program.id))
+        .await?;
+    activities.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
+    activities.truncate(200);
+    render(&VisitsPage {
+        can_record: auth.viewer.can_contribute(program.id),
+        layout,
+        program,
+        activities,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "field/visit_form.html")]
+struct VisitForm {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    facilities: Vec<(i64, String)>,
+    people: Vec<(i64, String, &'static str)>,
+    form_id: Option<i64>,
+    form_title: String,
+    fields: Vec<FieldView>,
+    posted: BTreeMap<String, Vec<String>>,
+    mentees: Vec<(i64, String)>,
+}
+
+impl VisitForm {
+    fn value(&self, key: &str) -> String {
+        self.posted
+            .get(key)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    }
+    fn checked(&self, key: &str, value: &i64) -> bool {
+        self.posted
+            .get(key)
+            .is_some_and(|v| v.iter().any(|x| x == &value.to_string()))
+    }
+}
+
+async fn visit_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    posted: BTreeMap<String, Vec<String>>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.get("field-record-visit");
+    let mut facilities: Vec<(i64, String)> = state
+        .db
+        .sites(program.id)
+        .await?
+        .into_iter()
+        .map(|s| (s.facility.0, s.facility_name))
+        .collect();
+    if facilities.is_empty() {
+        // Programs without sites yet: the facilities their members work at.
+        for m in state.db.memberships_of_program(program.id, "").await? {
+            facilities.push((m.org_unit.0, m.org_unit_name));
+        }
+    }
+    facilities.sort_by(|a, b| a.1.cmp(&b.1));
+    facilities.dedup();
+    let mut people: Vec<(i64, String, &'static str)> = state
+        .db
+        .memberships_of_program(program.id, "")
+        .await?
+        .into_iter()
+        .filter_map(|m| match m.role {
+            Role::Mentor => Some((m.person.0, m.person_name, "mentor")),
+            Role::Mentee => Some((m.person.0, m.person_name, "mentee")),
+            _ => None,
+        })
+        .collect();
+    people.sort_by(|a, b| a.2.cmp(b.2).then(a.1.cmp(&b.1)));
+    people.dedup();
+    people.truncate(300);
+    let forms = state.db.forms_of_program(program.id).await?;
+    let chosen = forms.iter().find(|f| f.purpose == "checklist");
+    let fields = chosen.map_or_else(Vec::new, |f| {
+        draw(&f.model, layout.t.lang(), &posted_answers(&posted))
+    });
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = VisitForm {
+        facilities,
+        mentees: people
+            .iter()
+            .filter(|p| p.2 == "mentee")
+            .map(|p| (p.0, p.1.clone()))
+            .collect(),
+        people,
+        form_id: chosen.map(|f| f.id),
+        form_title: chosen.map(|f| f.title.clone()).unwrap_or_default(),
+        fields,
+        posted,
+        layout,
+        program,
+        error,
+    };
+    let mut response = render(&page)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The checklist answers among posted fields (`q.<name>` → `<name>`).
+fn posted_answers(posted: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    posted
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("q.")
+                .map(|name| (name.to_owned(), v.clone()))
+        })
+        .collect()
+}
+
+/// `GET /programs/{program}/visits/new`.
+pub async fn new_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    visit_form(&state, &headers, &auth, program, BTreeMap::new(), None).await
+}
+
+/// Reads an urlencoded body keeping repeated keys (checkboxes), which the usual form
+/// extractors collapse.
+fn pairs(body: &[u8]) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if !v.trim().is_empty() {
+            out.entry(k.into_owned()).or_default().push(v.into_owned());
+        }
+    }
+    out
+}
+
+/// `POST /programs/{program}/visits`: records the visit with its checklist and debrief; a
+/// refusal re-draws the form with what was typed and the field named.
+pub async fn record_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let posted = pairs(&body);
+    let first = |k: &str| posted.get(k).and_then(|v| v.first()).cloned();
+    auth.check_csrf(&first("csrf").unwrap_or_default())?;
+    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
+    let number = |k: &str| -> Result<Option<i64>, AppError> {
+        first(k)
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| AppError::invalid(k, format!("{v:?} is not a number")))
+            })
+            .transpose()
+    };
+    let build = async {
+        let mut participants = Vec::new();
+        for (key, role) in [("mentors", "mentor"), ("mentees", "mentee")] {
+            for v in posted.get(key).into_iter().flatten() {
+                let person = v
+                    .parse()
+                    .map_err(|_| AppError::invalid(key, format!("{v:?} is not a person")))?;
+                participants.push(NewParticipant {
+                    person: PersonId(person),
+                    role: role.into(),
+                    attended: true,
+                });
+            }
+        }
+        let mut actions = Vec::new();
+        for i in 0..3 {
+            let description = first(&format!("action{i}"));
+            if let Some(description) = description {
+                let owner = number(&format!("action{i}_owner"))?.ok_or_else(|| {
+                    AppError::invalid(format!("debrief.actions[{i}].owner"), "choose who owns it")
+                })?;
+                actions.push(NewAction {
+                    owner: PersonId(owner),
+                    description,
+                    due_on: first(&format!("action{i}_due")).unwrap_or_default(),
+                });
+            }
+        }
+        let went_well = first("went_well").unwrap_or_default();
+        let to_improve = first("to_improve").unwrap_or_default();
+        let debrief = (!went_well.is_empty() || !to_improve.is_empty() || !actions.is_empty())
+            .then_some(NewDebrief {
+                went_well,
+                to_improve,
+                actions,
+            });
+        let answers: BTreeMap<String, AnswerInput> = posted_answers(&posted)
+            .into_iter()
+            .map(|(k, v)| {
+                let answer = if v.len() == 1 {
+                    AnswerInput::Text(v[0].clone())
+                } else {
+                    AnswerInput::Many(v)
+                };
+                (k, answer)
+            })
+            .collect();
+        let checklist = match number("form")? {
+            Some(form) if !answers.is_empty() => Some(ChecklistInput {
+                form,
+                mentee: number("checklist_mentee")?,
+                answers,
+            }),
+            _ => None,
+        };
+        let input = ActivityInput {
+            kind: "visit".into(),
+            facility: number("facility")?,
+            starts_on: first("starts_on"),
+            ends_on: first("ends_on"),
+            starts_at: None,
+            duration_minutes: None,
+            channel: None,
+            summary: first("summary").unwrap_or_default(),
+            patient_identifiers_removed: false,
+            participants,
+            cases: Vec::new(),
+            checklist,
+            debrief,
+        };
+        let new = new_activity(&state, program.id, input).await?;
+        Ok::<_, AppError>(
+            state
+                .db
+                .record_activity(&auth.actor(), program.id, &new)
+                .await?,
+        )
+    };
+    match build.await {
+        Ok(detail) => {
+            Ok(Redirect::to(&format!("/activities/{}", detail.activity.id)).into_response())
+        }
+        Err(AppError::Invalid(e)) => {
+            visit_form(
+                &state,
+                &headers,
+                &auth,
+                program,
+                posted,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "field/activity.html")]
+struct ActivityPage {
+    layout: Layout,
+    detail: ActivityDetail,
+}
+
+/// `GET /activities/{activity}`.
+pub async fn activity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let detail = state.db.activity(id).await?;
+    if !can_see_activity(&auth, &detail) {
+        return Err(AppError::Forbidden);
+    }
+    let mut layout = Layout::new(&state, &headers, Some(&auth), "");
+    let kind = layout
+        .t
+        .get(&format!("field-kind-{}", detail.activity.kind));
+    layout.title = format!(
+        "{kind} · {}",
+        detail.activity.facility_name.clone().unwrap_or_default()
+    );
+    render(&ActivityPage { layout, detail })
+}
+
+#[derive(Template)]
+#[template(path = "field/facility.html")]
+struct FacilityPage {
+    layout: Layout,
+    program: Program,
+    site: Option<store::readiness::Site>,
+    assessments: Vec<store::readiness::SiteAssessment>,
+    activities: Vec<Activity>,
+    actions: Vec<ActionItem>,
+    today: chrono::NaiveDate,
+    can_update: bool,
+    facility_id: i64,
+}
+
+/// `GET /programs/{program}/sites/{facility}`: readiness, visits and open action items.
+pub async fn facility(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathIds(program, facility): PathIds,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(program)).await?;
+    let unit = state.db.org_unit(OrgUnitId(facility)).await?;
+    if !auth.viewer.can_view_org_unit(&unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    let layout = Layout::new(&state, &headers, Some(&auth), unit.name.to_string());
+    let site = state.db.site(program.id, unit.id).await.ok();
+    let mut filter = activity_filter(&auth, program.id);
+    filter.under_path = Some(unit.path.clone());
+    let mut activities = state.db.activities(program.id, &filter).await?;
+    activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
+    activities.truncate(50);
+    let actions = state
+        .db
+        .open_actions(program.id, Some(&unit.path), None)
+        .await?;
+    render(&FacilityPage {
+        facility_id: unit.id.0,
+        assessments: state.db.site_assessments(program.id, unit.id).await?,
+        can_update: auth.viewer.can_contribute(program.id),
+        today: store::now().date_naive(),
+        layout,
+        program,
+        site,
+        activities,
+        actions,
+    })
+}
+
+/// A follow-up from a page.
+#[derive(Debug, serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /actions/{action}/status`: marks an action done (or dropped, or open again).
+pub async fn action_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    crate::extract::FormData(form): crate::extract::FormData<ActionForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let action = state.db.action_item(id).await?;
+    let detail = state.db.activity(action.activity).await?;
+    let program = detail.activity.program;
+    if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
+        contributable_program(&state, &auth, program).await?;
+    }
+    state
+        .db
+        .update_action(&auth.actor(), id, &form.status, &form.note)
+        .await?;
+    // Only local paths, so the form cannot send the browser elsewhere.
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/activities/{}", action.activity)
+    };
+    Ok(Redirect::to(&back).into_response())
+}
