@@ -12,6 +12,7 @@ mod error;
 pub mod accounts;
 pub mod audit;
 pub mod forms;
+pub mod indicators;
 pub mod matching;
 pub mod memberships;
 pub mod org_units;

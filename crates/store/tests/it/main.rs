@@ -12,6 +12,7 @@ use store::testing::fresh_db;
 use store::{Actor, Db, DbError};
 
 mod field;
+mod indicators;
 mod research;
 
 fn unit(parent: Option<&str>, level: &str, code: &str, name: &str) -> NewOrgUnit {
