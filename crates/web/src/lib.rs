@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod dhis2;
 pub mod error;
 pub mod extract;
 pub mod field;

@@ -258,6 +258,47 @@ fn routes() -> Routes {
         "/api/v1/programs/{program}/sites/{facility}/activate",
         api::field::activate_site,
     )
+    // Monitoring and evaluation (C2, C10)
+    .get(
+        "/api/v1/programs/{program}/data-elements",
+        api::indicators::list_data_elements,
+    )
+    .post(
+        "/api/v1/programs/{program}/data-elements",
+        api::indicators::create_data_element,
+    )
+    .post(
+        "/api/v1/programs/{program}/data-values",
+        api::indicators::save_values,
+    )
+    .get(
+        "/api/v1/programs/{program}/completeness",
+        api::indicators::completeness,
+    )
+    .get(
+        "/api/v1/programs/{program}/indicators",
+        api::indicators::list_indicators,
+    )
+    .post(
+        "/api/v1/programs/{program}/indicators",
+        api::indicators::create_indicator,
+    )
+    .get(
+        "/api/v1/programs/{program}/targets",
+        api::indicators::list_targets,
+    )
+    .post(
+        "/api/v1/programs/{program}/targets",
+        api::indicators::propose_target,
+    )
+    .post(
+        "/api/v1/targets/{target}/sign",
+        api::indicators::sign_target,
+    )
+    .get(
+        "/api/v1/programs/{program}/dhis2/dataValueSets.json",
+        api::indicators::dhis2_export,
+    )
     // Research projects and outputs (C11)
     .get(
         "/api/v1/programs/{program}/projects",

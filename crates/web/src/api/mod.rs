@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod field;
+pub mod indicators;
 pub mod matching;
 pub mod me;
 pub mod memberships;
@@ -50,6 +51,10 @@ use utoipa::OpenApi;
         field::list_courses, field::create_course, field::record_completion,
         field::activate_pairing, field::override_gate,
         field::list_sites, field::add_site, field::record_assessment, field::activate_site,
+        indicators::list_data_elements, indicators::create_data_element, indicators::save_values,
+        indicators::completeness, indicators::list_indicators, indicators::create_indicator,
+        indicators::list_targets, indicators::propose_target, indicators::sign_target,
+        indicators::dhis2_export,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

@@ -52,6 +52,9 @@ const EDIT_PERSON: [&str; 8] = [
 const CONTRIBUTORS: [&str; 8] = [
     "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "NNNN", "YYYY", "YYYY",
 ];
+const REPORTERS: [&str; 8] = [
+    "NNNN", "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "YYYY", "YYYY",
+];
 const SEE_UNIT: [&str; 8] = [
     "NNNN", "NNNN", "YYNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
 ];
@@ -215,6 +218,57 @@ const TABLE: &[Row] = &[
         "POST",
         "/api/v1/programs/{program}/matching/mentor-left",
         r#"{"mentor":{mentor}}"#,
+        MANAGERS,
+    ),
+    // Monitoring and evaluation (C2, C10)
+    (
+        "GET",
+        "/api/v1/programs/{program}/data-elements",
+        "",
+        MEMBERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/data-elements",
+        r#"{"code":"DE{n}","name":"Element","value_type":"integer"}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/data-values",
+        r#"[{"data_element_code":"OPERATIONS","org_unit_code":"F1","period":"202609","value":12}]"#,
+        REPORTERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/completeness?from=2026-01-01&to=2026-03-31",
+        "",
+        MEMBERS,
+    ),
+    ("GET", "/api/v1/programs/{program}/indicators", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/indicators",
+        r##"{"code":"I{n}","name":"Ops","category":"input","numerator":"#{OPERATIONS}","denominator":"1","factor":1}"##,
+        MANAGERS,
+    ),
+    ("GET", "/api/v1/programs/{program}/targets", "", MEMBERS),
+    (
+        "POST",
+        "/api/v1/programs/{program}/targets",
+        r#"{"indicator":"SSI_RATE","org_unit":"F1","period":"2026Q4","value":2}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/targets/{target}/sign",
+        r#"{"group":"mentors"}"#,
+        MEMBERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/dhis2/dataValueSets.json?from=2026-01-01&to=2026-12-31",
+        "",
         MANAGERS,
     ),
     // Field mentorship pages (C3, C4, C6)
@@ -509,6 +563,7 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
         .replace("{action}", &f.action.to_string())
         .replace("{course}", &f.course.to_string())
         .replace("{pairing}", &f.pairing.to_string())
+        .replace("{target}", &f.target.to_string())
         .replace("{facility}", &f.units["F1"].to_string())
         .replace("{n}", &n.to_string())
 }

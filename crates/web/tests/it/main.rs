@@ -4,6 +4,7 @@
 mod api;
 mod authz;
 mod field;
+mod indicators;
 mod matching;
 mod pages;
 mod research;

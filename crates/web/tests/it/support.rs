@@ -93,6 +93,8 @@ pub struct Fixture {
     pub action: i64,
     pub course: i64,
     pub pairing: i64,
+    /// Data elements OPERATIONS and SSI_CASES, the indicator SSI_RATE and a target for it at F1.
+    pub target: i64,
 }
 
 pub struct TestApp {
@@ -475,6 +477,44 @@ async fn build_fixture(db: &Db) -> Fixture {
         .id
         .0;
 
+    for (code, max) in [("OPERATIONS", 500.0), ("SSI_CASES", 500.0)] {
+        db.create_data_element(
+            &actor,
+            program,
+            &store::indicators::NewDataElement {
+                code: code.into(),
+                name: code.to_lowercase(),
+                value_type: "integer".into(),
+                min: Some(0.0),
+                max: Some(max),
+                dhis2_code: Some(format!("TDM_{code}")),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("data element");
+    }
+    db.create_indicator(
+        &actor,
+        program,
+        &store::indicators::NewIndicator {
+            code: "SSI_RATE".into(),
+            name: "Surgical site infection rate".into(),
+            category: "outcome".into(),
+            numerator: "#{SSI_CASES}".into(),
+            denominator: "#{OPERATIONS}".into(),
+            factor: 100.0,
+            rules: Vec::new(),
+        },
+    )
+    .await
+    .expect("indicator");
+    let target = db
+        .propose_target(&actor, program, "SSI_RATE", "F1", "2026Q3", 2.0, "agreed")
+        .await
+        .expect("target")
+        .id;
+
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
@@ -517,6 +557,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         action,
         course,
         pairing,
+        target,
     }
 }
 

@@ -1,0 +1,159 @@
+//! Monitoring and evaluation through the real router: values entered and refused by field,
+//! indicators checked against their data elements, targets signed once per stakeholder group,
+//! and the DHIS2 `dataValueSets` export.
+
+use super::support::{Persona, TestApp};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn field(reply: &Value) -> String {
+    reply["error"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn values_indicators_targets_and_the_dhis2_export() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let values = format!("/api/v1/programs/{}/data-values", f.program);
+    let value = |unit: &str, period: &str, v: f64| json!({"data_element_code": "OPERATIONS", "org_unit_code": unit, "period": period, "value": v});
+    for (body, expected) in [
+        (
+            json!([value("F1", "202609", 40.0), value("D1", "202609", 3.0)]),
+            "values[1].org_unit",
+        ),
+        (json!([value("F1", "202613", 40.0)]), "values[0].period"),
+        (json!([value("F1", "2026W54", 40.0)]), "values[0].period"),
+        (json!([value("F1", "202609", 900.0)]), "values[0].value"),
+    ] {
+        let refused = app
+            .json(Method::POST, &values, Persona::Manager, &body)
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text()
+        );
+        assert_eq!(field(&refused.json()), expected, "{}", refused.text());
+    }
+    // The leader of F1 cannot report for F2.
+    let elsewhere = app
+        .json(
+            Method::POST,
+            &values,
+            Persona::Leader,
+            &json!([value("F2", "202609", 4.0)]),
+        )
+        .await;
+    assert_eq!(
+        field(&elsewhere.json()),
+        "values[0].org_unit",
+        "{}",
+        elsewhere.text()
+    );
+    let saved = app
+        .json(Method::POST, &values, Persona::Leader, &json!([
+            value("F1", "202609", 40.0),
+            {"data_element_code": "SSI_CASES", "org_unit_code": "F1", "period": "202609", "value": 2}
+        ]))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    assert_eq!(saved.json()["created"], 2);
+
+    let unknown = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/indicators", f.program),
+            Persona::Manager,
+            &json!({"code": "CHECKLIST_RATE", "name": "Checklist use", "category": "provider_behaviour",
+                    "numerator": "#{CHECKLIST_USED}", "denominator": "#{OPERATIONS}", "factor": 100}),
+        )
+        .await;
+    assert_eq!(field(&unknown.json()), "numerator", "{}", unknown.text());
+
+    let sign = format!("/api/v1/targets/{}/sign", f.target);
+    let first = app
+        .json(
+            Method::POST,
+            &sign,
+            Persona::Mentor,
+            &json!({"group": "mentors"}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let twice = app
+        .json(
+            Method::POST,
+            &sign,
+            Persona::Mentor,
+            &json!({"group": "mentors"}),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field(&twice.json()), "group", "{}", twice.text());
+    let not_theirs = app
+        .json(
+            Method::POST,
+            &sign,
+            Persona::Mentee,
+            &json!({"group": "facility_leaders"}),
+        )
+        .await;
+    assert_eq!(field(&not_theirs.json()), "person", "{}", not_theirs.text());
+
+    let export = app
+        .get(
+            &format!(
+                "/api/v1/programs/{}/dhis2/dataValueSets.json?from=2026-07-01&to=2026-09-30",
+                f.program
+            ),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.text());
+    let set = export.json();
+    let sent: Vec<(String, String, String, String)> = set["dataValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["dataElement"].as_str().unwrap().to_owned(),
+                v["orgUnit"].as_str().unwrap().to_owned(),
+                v["period"].as_str().unwrap().to_owned(),
+                v["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        sent.contains(&(
+            "TDM_OPERATIONS".into(),
+            "F1".into(),
+            "202609".into(),
+            "40".into()
+        )),
+        "{set}"
+    );
+    assert!(
+        sent.contains(&(
+            "TDM_SSI_CASES".into(),
+            "F1".into(),
+            "202609".into(),
+            "2".into()
+        )),
+        "{set}"
+    );
+    let backwards = app
+        .get(
+            &format!(
+                "/api/v1/programs/{}/dhis2/dataValueSets.json?from=2026-09-30&to=2026-07-01",
+                f.program
+            ),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(field(&backwards.json()), "to");
+}
