@@ -18,8 +18,8 @@
 //!   by 60. For a facility they add up over its mentees (person-hours).
 //! - **Visits and touches.** An activity is counted once however many days it lasts, in the
 //!   period holding the first day the mentee (or any of the facility's mentees) took part in
-//!   it (so a visit from 31 January to 1 February is
-//!   one January visit, while its second day's minutes belong to February). *Visits* are the
+//!   it (so a visit from 31 January to 1 February is one January visit, while its second
+//!   day's minutes belong to February). *Visits* are the
 //!   distinct activities of the [`Modality::Visit`] row; *touches* are the distinct
 //!   activities of any kind (the overall row). Counting each activity in one period only
 //!   keeps the months of a quarter adding up to the quarter.
