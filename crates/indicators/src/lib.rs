@@ -6,11 +6,13 @@
 //!
 //! - [`periods`]: period identifiers (`202401`, `2024Q1`, `2024July`, `ETHFY2017`…).
 //! - [`definitions`]: data elements, indicators (numerator/denominator/factor), validation.
+//! - [`dose`]: mentorship dose per mentee, facility, period and modality against the plan.
 //! - [`engine`]: the fact store, org-unit tree, roll-ups, lookups and completeness.
 //! - [`bench`](mod@bench): the 10-million-row benchmark against DuckDB and SQLite.
 
 pub mod bench;
 pub mod definitions;
+pub mod dose;
 pub mod engine;
 pub mod error;
 pub mod periods;

@@ -8,7 +8,13 @@
 //!    and the next four weekly meetings (`research::demo`, `scheduling::demo`).
 //! 2. A surgical mentorship program shaped like Ethiopia's Safe Surgery 2020: three regions,
 //!    nine hospitals, surgeon/anesthetist/OR-nurse mentors per region and mentees per hospital,
-//!    a medical director per hospital as facility leader, a regional health bureau viewer.
+//!    a medical director per hospital as facility leader, a regional health bureau viewer;
+//!    and its twelve months in the field ending today: two required courses (two Leku
+//!    mentees still missing one, so their pairings await training), the hospitals as sites
+//!    in waves (three pilots active for a year, six scale-up sites for half a year, Leku
+//!    still being assessed) with baseline assessments, the dose plan, two-day coaching visits
+//!    every two months with the XLSForm checklist scored and a debrief with action items,
+//!    weekly tele-sessions, weekly check-ins and two joint learning sessions.
 //!
 //! Every name is invented. Places are real towns; hospitals are named generically.
 
@@ -800,6 +806,8 @@ impl Loader<'_> {
         ];
         let viewer_names = ["Mulatu Ambaw", "Obsa Keneni", "Ermias Sorsa"];
         let mut conflicts = Vec::new();
+        let mut teams = Vec::new();
+        let mut sites = Vec::new();
         for (r, (rcode, _, _, _, facilities)) in regions.iter().enumerate() {
             let viewer = self
                 .person(et_person(
@@ -846,6 +854,7 @@ impl Loader<'_> {
                     .await?;
                 self.member(program, leader, Role::FacilityLeader, fcode)
                     .await?;
+                let mut mentees = Vec::new();
                 if r == 0 && f == 0 {
                     self.account("director.debremarkos@demo.tandem", Some(leader), false)
                         .await?;
@@ -862,6 +871,7 @@ impl Loader<'_> {
                         .person(et_person(&name, cadre, 1 + (k % 4) as i64, &email))
                         .await?;
                     self.member(program, mentee, Role::Mentee, fcode).await?;
+                    mentees.push(mentee);
                     if r == 0 && f == 1 && c == 1 {
                         conflicts.push((mentee, mentors[c]));
                     }
@@ -874,8 +884,29 @@ impl Loader<'_> {
                         .await?;
                     }
                 }
+                let facility = *self
+                    .units
+                    .get(*fcode)
+                    .with_context(|| format!("unit {fcode}"))?;
+                sites.push(FieldSite {
+                    code: fcode,
+                    facility,
+                    region: r,
+                    index: r * 3 + f,
+                    leader,
+                    mentees: [mentees[0], mentees[1], mentees[2]],
+                });
             }
+            teams.push([mentors[0], mentors[1], mentors[2]]);
         }
+        let field = FieldProgram {
+            program,
+            teams,
+            sites,
+        };
+        // Courses before pairing, so that the approval holds the two mentees still missing
+        // one in `awaiting_training`.
+        self.training(&field).await?;
         // Same cadre (the default), four mentees per mentor, matched by distance and language;
         // one named conflict shows how a manager's rule moves a mentee elsewhere.
         let settings = Settings {
@@ -884,6 +915,9 @@ impl Loader<'_> {
         };
         self.match_and_approve(program, &settings, &conflicts)
             .await?;
+        self.field_history(&field)
+            .await
+            .context("the surgical program's field history")?;
         Ok(())
     }
 }
@@ -1052,4 +1086,701 @@ fn new_output<'a>(
             ..base
         },
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The surgical program's twelve months in the field (C3, C4, C6).
+//
+// Everything below is deterministic arithmetic on the day the demo is loaded, so the CLI test
+// can derive its expectations by hand: which days, who attended, which checklist items were
+// missed, which action items are still open.
+// ---------------------------------------------------------------------------------------------
+
+/// A hospital of the surgical program as its field history needs it.
+struct FieldSite {
+    /// Org-unit code (`ET-AM-EG-DM`).
+    code: &'static str,
+    facility: OrgUnitId,
+    /// 0 Amhara, 1 Oromia, 2 Sidama.
+    region: usize,
+    /// 0..9: region × 3 + the hospital's place in its region (0 is the referral hospital).
+    index: usize,
+    leader: PersonId,
+    /// Surgeon, anaesthetist and OR-nurse mentees, in that order.
+    mentees: [PersonId; 3],
+}
+
+/// The surgical program's people and places, gathered while they are created.
+struct FieldProgram {
+    program: ProgramId,
+    /// Each region's surgeon, anaesthetist and OR-nurse mentors.
+    teams: Vec<[PersonId; 3]>,
+    sites: Vec<FieldSite>,
+}
+
+/// Days ago the pilot sites (each region's referral hospital) started mentoring.
+const PILOT_SINCE_DAYS: i64 = 365;
+/// Days ago the scale-up sites started mentoring.
+const SCALE_UP_SINCE_DAYS: i64 = 182;
+/// The site still being assessed: Leku Primary Hospital.
+const ASSESSING_SITE: usize = 8;
+/// Days ago each pilot visit began: every 61 days, the last five weeks ago.
+const PILOT_VISITS: [i64; 6] = [340, 279, 218, 157, 96, 35];
+/// Days ago each scale-up visit began, before adding a week per place in the region (the
+/// regional mentor team travels to one hospital a week).
+const SCALE_UP_VISITS: [i64; 3] = [157, 96, 35];
+/// Checklist items answered `no` at each pilot visit: the teams improve.
+const PILOT_GAPS: [usize; 6] = [6, 4, 3, 2, 1, 0];
+/// The same at each scale-up visit.
+const SCALE_UP_GAPS: [usize; 3] = [5, 3, 1];
+/// Gida Ayana lost its trained anaesthetist: no improvement.
+const STALLED_SITE: usize = 5;
+const STALLED_GAPS: [usize; 3] = [4, 4, 5];
+/// Sites where the first action of the visit before last is still open, and overdue.
+const OVERDUE_SITES: [usize; 3] = [1, 3, 5];
+/// Weekly tele-sessions and check-ins over the year.
+const FIELD_WEEKS: usize = 52;
+/// Length of the weekly tele-mentoring session.
+const TELE_MINUTES: i64 = 80;
+/// Days ago the two joint learning sessions were held.
+const JOINT_SESSIONS: [i64; 2] = [200, 21];
+/// The checklist's scored yes/no questions, in the order gaps are assigned.
+const CHECKLIST_ITEMS: [&str; 10] = [
+    "identity_confirmed",
+    "site_marked",
+    "anaesthesia_check",
+    "pulse_oximeter",
+    "airway_assessed",
+    "team_introduced",
+    "antibiotic_given",
+    "imaging_displayed",
+    "counts_correct",
+    "specimen_labelled",
+];
+/// Procedures done at visits and presented at tele-sessions.
+const PROCEDURES: [&str; 6] = [
+    "Caesarean section",
+    "Inguinal hernia repair",
+    "Exploratory laparotomy",
+    "Appendicectomy",
+    "Open fracture debridement",
+    "Hysterectomy",
+];
+/// Actions agreed at debriefs, rotated.
+const ACTIONS: [&str; 6] = [
+    "Run the sign-in with the whole team before induction, every case",
+    "Ask the store for a second pulse-oximeter probe",
+    "Post the antibiotic timing poster in theatre",
+    "Start the count sheet for sponges and needles",
+    "Present one case at the weekly tele-session",
+    "Review theatre register completeness with the medical director",
+];
+
+impl FieldSite {
+    fn is_pilot(&self) -> bool {
+        self.index.is_multiple_of(3)
+    }
+
+    /// Days ago mentoring started here; `None` while the site is still being assessed.
+    fn active_since(&self) -> Option<i64> {
+        if self.index == ASSESSING_SITE {
+            None
+        } else if self.is_pilot() {
+            Some(PILOT_SINCE_DAYS)
+        } else {
+            Some(SCALE_UP_SINCE_DAYS)
+        }
+    }
+
+    /// Days ago each coaching visit began.
+    fn visits(&self) -> Vec<i64> {
+        match self.active_since() {
+            None => Vec::new(),
+            Some(_) if self.is_pilot() => PILOT_VISITS.to_vec(),
+            Some(_) => {
+                let week = 7 * (self.index % 3) as i64;
+                SCALE_UP_VISITS.iter().map(|d| d + week).collect()
+            }
+        }
+    }
+
+    /// Checklist items answered `no` at visit `k`.
+    fn gaps(&self, k: usize) -> usize {
+        let gaps: &[usize] = if self.index == STALLED_SITE {
+            &STALLED_GAPS
+        } else if self.is_pilot() {
+            &PILOT_GAPS
+        } else {
+            &SCALE_UP_GAPS
+        };
+        gaps.get(k).copied().unwrap_or(0)
+    }
+}
+
+fn participant(person: PersonId, role: &str, attended: bool) -> store::visits::NewParticipant {
+    store::visits::NewParticipant {
+        person,
+        role: role.into(),
+        attended,
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks posted answers with the form and scores them, as the visit page would; returns the
+/// answers as a JSON object and the scores.
+fn fill(
+    form: &forms::Form,
+    pairs: &[(&str, String)],
+    day: NaiveDate,
+) -> anyhow::Result<(serde_json::Value, forms::Scores)> {
+    let raw = forms::RawSubmission::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    let answers = form
+        .validate(&raw, &forms::Context::on(day))
+        .map_err(|errors| anyhow::anyhow!("{}: {errors:?}", form.id))?;
+    let json: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+        .collect();
+    Ok((serde_json::Value::Object(json), form.score(&answers)))
+}
+
+/// A questionnaire domain: (group name, label, two (question name, label)).
+type Domain = (
+    &'static str,
+    &'static str,
+    [(&'static str, &'static str); 2],
+);
+
+/// The situation-analysis questionnaire of the demo (C3): five domains of two questions,
+/// each answered yes (2 points), partly (1) or no (0). Built in code because the forms
+/// fixtures hold only the checklist.
+fn readiness_form() -> forms::Form {
+    use forms::model::QuestionScoring;
+    use forms::{Choice, Form, Group, GroupKind, Item, Question, QuestionType, Translated};
+    const LANGUAGE: &str = "English (en)";
+    let text = |t: &str| Translated([(LANGUAGE.to_owned(), t.to_owned())].into_iter().collect());
+    let domains: [Domain; 5] = [
+        (
+            "leadership",
+            "Leadership and governance",
+            [
+                (
+                    "leadership_engaged",
+                    "Hospital leadership follows surgical quality",
+                ),
+                (
+                    "quality_committee",
+                    "A surgical quality committee meets monthly",
+                ),
+            ],
+        ),
+        (
+            "infrastructure",
+            "Infrastructure and equipment",
+            [
+                (
+                    "theatre_functional",
+                    "At least one fully functional operating theatre",
+                ),
+                (
+                    "oxygen_reliable",
+                    "Oxygen is available without interruption",
+                ),
+            ],
+        ),
+        (
+            "workforce",
+            "Surgical workforce",
+            [
+                (
+                    "anaesthesia_cover",
+                    "An anaesthesia provider is on call day and night",
+                ),
+                (
+                    "surgical_cover",
+                    "A surgeon or surgical officer is on call day and night",
+                ),
+            ],
+        ),
+        (
+            "supplies",
+            "Supplies and medicines",
+            [
+                (
+                    "sterile_supplies",
+                    "Sterilisation works and sterile packs are available",
+                ),
+                (
+                    "essential_drugs",
+                    "Essential anaesthesia drugs are in stock",
+                ),
+            ],
+        ),
+        (
+            "data",
+            "Data and quality",
+            [
+                (
+                    "theatre_register",
+                    "The operating theatre register is complete",
+                ),
+                (
+                    "checklist_in_use",
+                    "The surgical safety checklist is used for every case",
+                ),
+            ],
+        ),
+    ];
+    let mut row = 1;
+    let mut items = Vec::new();
+    for (name, label, questions) in domains {
+        row += 1;
+        let group_row = row;
+        let mut inner = Vec::new();
+        for (q, qlabel) in questions {
+            row += 1;
+            inner.push(Item::Question(Question {
+                name: q.into(),
+                kind: QuestionType::SelectOne,
+                label: text(qlabel),
+                hint: Translated::default(),
+                required: true,
+                required_message: Translated::default(),
+                constraint: None,
+                constraint_message: Translated::default(),
+                relevant: None,
+                calculation: None,
+                choices: Some("readiness".into()),
+                appearance: None,
+                scoring: Some(QuestionScoring {
+                    weight: 1.0,
+                    range: None,
+                }),
+                row,
+            }));
+        }
+        row += 1;
+        items.push(Item::Group(Group {
+            name: name.into(),
+            kind: GroupKind::Group,
+            label: text(label),
+            relevant: None,
+            appearance: None,
+            items: inner,
+            row: group_row,
+        }));
+    }
+    let choices = [
+        ("yes", "Yes", 2.0),
+        ("partly", "Partly", 1.0),
+        ("no", "No", 0.0),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (name, label, score))| Choice {
+        name: name.into(),
+        label: text(label),
+        score: Some(score),
+        row: i + 2,
+    })
+    .collect();
+    Form {
+        id: "surgical_readiness_assessment".into(),
+        title: "Surgical readiness situation analysis".into(),
+        version: Some("2025.1".into()),
+        default_language: Some(LANGUAGE.into()),
+        languages: vec![LANGUAGE.into()],
+        items,
+        choice_lists: [("readiness".to_owned(), choices)].into_iter().collect(),
+    }
+}
+
+impl Loader<'_> {
+    /// The two required courses, completed by every mentee a month before mentoring started
+    /// at their hospital, except two at Leku (still being assessed): its anaesthetist lacks
+    /// the basic course, its OR nurse the anaesthesia refresher.
+    async fn training(&self, field: &FieldProgram) -> anyhow::Result<()> {
+        let today = store::now().date_naive();
+        let program = field.program;
+        let mut courses = Vec::new();
+        for (code, title, hours) in [
+            ("safe_surgery_basic", "Safe Surgery basic course", 40.0),
+            ("anaesthesia_refresher", "Basic anaesthesia refresher", 24.0),
+        ] {
+            let course = self
+                .db
+                .create_course(&self.actor, program, code, title, hours)
+                .await?;
+            self.db
+                .require_course(&self.actor, program, course.id)
+                .await?;
+            courses.push(course.id);
+        }
+        for site in &field.sites {
+            let days = site.active_since().map_or(20, |d| d + 30);
+            let on = (today - Duration::days(days)).to_string();
+            for (c, mentee) in site.mentees.iter().enumerate() {
+                for (k, course) in courses.iter().enumerate() {
+                    let missing = site.index == ASSESSING_SITE && c == k + 1;
+                    if !missing {
+                        self.db
+                            .record_completion(
+                                &self.actor,
+                                *mentee,
+                                *course,
+                                &on,
+                                "Certificate seen by the program manager",
+                            )
+                            .await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Twelve months of field work ending today: the checklist and the readiness
+    /// questionnaire, sites in waves with their baseline assessments, the dose plan, coaching
+    /// visits with checklists and debriefs, weekly tele-sessions, weekly check-ins and two
+    /// joint learning sessions.
+    async fn field_history(&self, field: &FieldProgram) -> anyhow::Result<()> {
+        let db = self.db;
+        let actor = &self.actor;
+        let program = field.program;
+        let today = store::now().date_naive();
+        let days_ago = |n: i64| today - Duration::days(n);
+
+        let bytes = include_bytes!("../../forms/tests/fixtures/surgical_mentoring_checklist.xlsx");
+        let checklist = forms::Form::from_xlsx_bytes(
+            "surgical_mentoring_checklist.xlsx",
+            bytes,
+            &forms::Limits::default(),
+        )
+        .map_err(|errors| anyhow::anyhow!("the demo checklist: {errors:?}"))?;
+        let checklist_id = db
+            .save_form(
+                actor,
+                Some(program),
+                "checklist",
+                &checklist,
+                &hex_sha256(bytes),
+            )
+            .await?
+            .id;
+        let readiness = readiness_form();
+        let readiness_id = db
+            .save_form(
+                actor,
+                Some(program),
+                "assessment",
+                &readiness,
+                &hex_sha256(&serde_json::to_vec(&readiness)?),
+            )
+            .await?
+            .id;
+        db.set_dose_plan(
+            actor,
+            program,
+            &store::visits::DosePlan {
+                visit_days: 2,
+                visit_every_months: 2,
+                tele_minutes_per_week: TELE_MINUTES,
+                check_ins_per_month: 4,
+            },
+        )
+        .await?;
+
+        // Sites in waves, each with a baseline a fortnight before mentoring started there.
+        let questions: Vec<String> = readiness
+            .questions()
+            .iter()
+            .map(|(_, q)| q.name.clone())
+            .collect();
+        for site in &field.sites {
+            let wave = if site.is_pilot() { "pilot" } else { "scale_up" };
+            db.add_site(actor, program, site.facility, wave).await?;
+            let assessed_on = days_ago(site.active_since().map_or(20, |d| d + 15));
+            let pairs: Vec<(&str, String)> = questions
+                .iter()
+                .enumerate()
+                .map(|(j, q)| {
+                    // Referral hospitals start stronger.
+                    let level = (site.index * 7 + j * 3) % 5 + usize::from(site.is_pilot());
+                    let answer = match level {
+                        0 | 1 => "no",
+                        2 | 3 => "partly",
+                        _ => "yes",
+                    };
+                    (q.as_str(), answer.to_owned())
+                })
+                .collect();
+            let (answers, scores) = fill(&readiness, &pairs, assessed_on)?;
+            db.record_assessment(
+                actor,
+                program,
+                &store::readiness::NewAssessment {
+                    facility: site.facility,
+                    form: readiness_id,
+                    answers,
+                    scores,
+                    priorities: "Reliable oxygen; anaesthesia cover at night; use the surgical safety checklist for every case".into(),
+                    assessed_on: assessed_on.to_string(),
+                    baseline: true,
+                },
+            )
+            .await?;
+            if site.active_since().is_some() {
+                db.activate_site(actor, program, site.facility).await?;
+            }
+        }
+
+        // Coaching visits: two days every two months, the region's three mentors with the
+        // hospital's three mentees and its medical director at the debrief.
+        let mut to_close = Vec::new();
+        for site in &field.sites {
+            let starts = site.visits();
+            let mentors = field.teams[site.region];
+            for (k, &ago) in starts.iter().enumerate() {
+                let first = days_ago(ago);
+                let attends = |c: usize| (site.index + k + c) % 5 != 4;
+                let mut participants: Vec<_> = mentors
+                    .iter()
+                    .map(|m| participant(*m, "mentor", true))
+                    .collect();
+                participants.extend(
+                    site.mentees
+                        .iter()
+                        .enumerate()
+                        .map(|(c, m)| participant(*m, "mentee", attends(c))),
+                );
+                participants.push(participant(site.leader, "participant", true));
+                // The checklist is about one mentee per visit, in turn, among those present.
+                let about = (0..3)
+                    .map(|i| (k + i) % 3)
+                    .find(|&c| attends(c))
+                    .unwrap_or(0);
+                let gaps = site.gaps(k);
+                let missed: Vec<&str> = (0..gaps)
+                    .map(|i| CHECKLIST_ITEMS[(site.index + 3 * i) % CHECKLIST_ITEMS.len()])
+                    .collect();
+                let procedure = PROCEDURES[(site.index + k) % PROCEDURES.len()];
+                let mut pairs: Vec<(&str, String)> = vec![
+                    ("visit_date", first.to_string()),
+                    ("procedure", procedure.into()),
+                ];
+                for item in CHECKLIST_ITEMS {
+                    let answer = if missed.contains(&item) { "no" } else { "yes" };
+                    pairs.push((item, answer.into()));
+                }
+                let reviewed = match gaps {
+                    4.. => "surgeon",
+                    2 | 3 => "surgeon anaesthetist",
+                    _ => "surgeon anaesthetist nursing",
+                };
+                pairs.push(("critical_events", reviewed.into()));
+                if gaps >= 3 {
+                    pairs.push(("equipment_problems", "yes".into()));
+                    pairs.push((
+                        "equipment_notes",
+                        "Suction machine unreliable; one pulse-oximeter probe for two theatres"
+                            .into(),
+                    ));
+                } else {
+                    pairs.push(("equipment_problems", "no".into()));
+                }
+                pairs.push(("team_communication", (5 - gaps.min(8) / 2).to_string()));
+                let (answers, scores) = fill(&checklist, &pairs, first)?;
+                let owners = [
+                    site.mentees[about],
+                    site.leader,
+                    site.mentees[(about + 1) % 3],
+                ];
+                let actions = (0..1 + (site.index + k) % 3)
+                    .map(|a| store::visits::NewAction {
+                        owner: owners[a],
+                        description: ACTIONS[(site.index + k + a) % ACTIONS.len()].into(),
+                        due_on: (first + Duration::days(56)).to_string(),
+                    })
+                    .collect();
+                let went_well = if gaps <= 1 {
+                    "Sign-in, time-out and sign-out done by the team without prompting"
+                } else {
+                    "Team engaged; time-out done for every case observed"
+                };
+                let to_improve = if missed.is_empty() {
+                    "Keep the counts going when the theatre is busy".to_owned()
+                } else {
+                    format!("Missed today: {}", missed.join(", ").replace('_', " "))
+                };
+                let new = store::visits::NewActivity {
+                    kind: "visit".into(),
+                    facility: Some(site.facility),
+                    starts_on: Some(first.to_string()),
+                    ends_on: Some((first + Duration::days(1)).to_string()),
+                    summary: format!(
+                        "Two-day side-by-side coaching visit: {} cases in theatre, checklist filled, debrief with the medical director",
+                        procedure.to_lowercase()
+                    ),
+                    participants,
+                    cases: vec![
+                        store::visits::NewCase {
+                            procedure: procedure.into(),
+                            performed_by: "together".into(),
+                            count: 1 + (k % 2) as i64,
+                        },
+                        store::visits::NewCase {
+                            procedure: PROCEDURES[(site.index + k + 1) % PROCEDURES.len()].into(),
+                            performed_by: if k >= 2 { "mentee" } else { "observed" }.into(),
+                            count: 1,
+                        },
+                    ],
+                    checklist: Some(store::visits::NewChecklist {
+                        form: checklist_id,
+                        mentee: Some(site.mentees[about]),
+                        answers,
+                        scores,
+                    }),
+                    debrief: Some(store::visits::NewDebrief {
+                        went_well: went_well.into(),
+                        to_improve,
+                        actions,
+                    }),
+                    ..Default::default()
+                };
+                let detail = db.record_activity(actor, program, &new).await?;
+                // Followed up at the next visit: done, except the latest visit's (not yet
+                // due) and, at three sites, the first action of the visit before.
+                let latest = k + 1 == starts.len();
+                let stuck = OVERDUE_SITES.contains(&site.index) && k + 2 == starts.len();
+                for (a, item) in detail.actions.iter().enumerate() {
+                    let still_open = latest || (stuck && a == 0);
+                    if !still_open {
+                        to_close.push(item.id);
+                    }
+                }
+            }
+        }
+        for id in to_close {
+            db.update_action(actor, id, "done", "Checked at the next visit")
+                .await?;
+        }
+
+        // Weekly tele-mentoring: a mentee presents a case, one mentor facilitates, the
+        // mentees of the sites active that week are invited and three in four come.
+        let mentors: Vec<PersonId> = field.teams.iter().flatten().copied().collect();
+        for week in 0..FIELD_WEEKS {
+            let ago = 7 * week as i64 + 3;
+            let active: Vec<&FieldSite> = field
+                .sites
+                .iter()
+                .filter(|s| s.active_since().is_some_and(|since| since >= ago))
+                .collect();
+            let mut participants = vec![participant(
+                mentors[week % mentors.len()],
+                "facilitator",
+                true,
+            )];
+            for site in &active {
+                for (c, mentee) in site.mentees.iter().enumerate() {
+                    let attended = (week + site.index * 3 + c) % 4 != 0;
+                    participants.push(participant(*mentee, "mentee", attended));
+                }
+            }
+            let presenter = active
+                .get(week % active.len().max(1))
+                .map_or("", |s| s.code);
+            let procedure = PROCEDURES[week % PROCEDURES.len()];
+            let new = store::visits::NewActivity {
+                kind: "tele_session".into(),
+                starts_at: Some(format!("{}T11:00:00Z", days_ago(ago))),
+                duration_minutes: Some(TELE_MINUTES),
+                summary: format!(
+                    "Weekly tele-mentoring: case presentation from {presenter} ({}), discussion of indications and safety steps",
+                    procedure.to_lowercase()
+                ),
+                patient_identifiers_removed: true,
+                participants,
+                cases: vec![store::visits::NewCase {
+                    procedure: procedure.into(),
+                    performed_by: "mentee".into(),
+                    count: 1,
+                }],
+                ..Default::default()
+            };
+            db.record_activity(actor, program, &new).await?;
+        }
+
+        // Weekly check-ins with each active hospital's team, by WhatsApp mostly; a phone call
+        // (10 minutes) every fourth week.
+        for site in &field.sites {
+            let Some(since) = site.active_since() else {
+                continue;
+            };
+            let offset = (site.index % 3) as i64 + 1;
+            for week in 0..FIELD_WEEKS {
+                let ago = 7 * week as i64 + offset;
+                if ago > since {
+                    break;
+                }
+                let channel = ["whatsapp", "whatsapp", "sms", "phone"][week % 4];
+                let mut participants = vec![participant(
+                    field.teams[site.region][week % 3],
+                    "mentor",
+                    true,
+                )];
+                participants.extend(
+                    site.mentees
+                        .iter()
+                        .enumerate()
+                        .map(|(c, m)| participant(*m, "mentee", (week + c + site.index) % 6 != 5)),
+                );
+                let new = store::visits::NewActivity {
+                    kind: "check_in".into(),
+                    facility: Some(site.facility),
+                    starts_at: Some(format!("{}T06:30:00Z", days_ago(ago))),
+                    duration_minutes: (channel == "phone").then_some(10),
+                    channel: Some(channel.into()),
+                    summary: "Weekly check-in: cases this week, problems with supplies, actions from the last visit".into(),
+                    participants,
+                    ..Default::default()
+                };
+                db.record_activity(actor, program, &new).await?;
+            }
+        }
+
+        // Two joint learning sessions: the pilot teams share what worked (the scale-up
+        // hospitals' directors listen in), then every active team half a year later.
+        for ago in JOINT_SESSIONS {
+            let mut participants: Vec<_> = mentors
+                .iter()
+                .map(|m| participant(*m, "facilitator", true))
+                .collect();
+            for site in &field.sites {
+                if site.active_since().is_some_and(|since| since >= ago) {
+                    for (c, mentee) in site.mentees.iter().enumerate() {
+                        let attended = (site.index * 3 + c) % 7 != 6;
+                        participants.push(participant(*mentee, "mentee", attended));
+                    }
+                }
+                participants.push(participant(site.leader, "participant", true));
+            }
+            let new = store::visits::NewActivity {
+                kind: "joint_session".into(),
+                starts_at: Some(format!("{}T06:00:00Z", days_ago(ago))),
+                duration_minutes: Some(360),
+                summary: "Joint learning session across hospitals: checklist use, counts, anaesthesia safety; each team presents its progress".into(),
+                participants,
+                ..Default::default()
+            };
+            db.record_activity(actor, program, &new).await?;
+        }
+        Ok(())
+    }
 }

@@ -570,3 +570,195 @@ fn the_research_demo_has_eighteen_months_of_history() {
         db.close().await;
     });
 }
+
+#[test]
+fn the_field_demo_has_twelve_months_of_activity() {
+    use indicators::dose;
+    let cli = Cli::new("field");
+    ok(&cli.run(&["demo", "--no-serve"]));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let db = store::Db::connect(&cli.url).await.expect("database");
+        let code = domain::values::Slug::parse("safe_surgery_et").expect("code");
+        let program = db.program_by_code(&code).await.expect("program").id;
+        let today = store::now().date_naive();
+        let days_ago = |n: i64| today - chrono::Duration::days(n);
+
+        // Sites in waves: each region's referral hospital piloted, the other six scaled up;
+        // Leku is still being assessed. Every site has one baseline with five domain scores.
+        let sites = db.sites(program).await.expect("sites");
+        let waves = |wave: &str| sites.iter().filter(|s| s.wave == wave).count();
+        assert_eq!((waves("pilot"), waves("scale_up")), (3, 6));
+        let status = |status: &str| {
+            sites
+                .iter()
+                .filter(|s| s.status == status)
+                .map(|s| s.facility_name.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(status("active").len(), 8);
+        assert_eq!(status("assessing"), ["Leku Primary Hospital"]);
+        for site in &sites {
+            let assessments = db
+                .site_assessments(program, site.facility)
+                .await
+                .expect("assessments");
+            assert_eq!(assessments.len(), 1, "{}", site.facility_name);
+            assert!(assessments[0].baseline);
+            assert_eq!(assessments[0].domain_scores.len(), 5);
+        }
+
+        // 6 visits at each pilot hospital and 3 at each active scale-up one (33); a
+        // tele-session every week (52); a check-in a week per active hospital (3 × 52 for a
+        // year, 5 × 26 for half a year: 286); two joint learning sessions. All in the last
+        // twelve months.
+        let activities = db
+            .activities(program, &store::visits::ActivityFilter::default())
+            .await
+            .expect("activities");
+        let count = |kind: &str| activities.iter().filter(|a| a.kind == kind).count();
+        assert_eq!(
+            (
+                count("visit"),
+                count("tele_session"),
+                count("check_in"),
+                count("joint_session")
+            ),
+            (33, 52, 286, 2)
+        );
+        assert!(
+            activities
+                .iter()
+                .all(|a| a.starts_on >= days_ago(365) && a.ends_on <= today)
+        );
+        assert!(
+            activities
+                .iter()
+                .filter(|a| a.kind == "tele_session")
+                .all(|a| a.patient_identifiers_removed)
+        );
+
+        // Every visit has a scored checklist and a debrief with 1 to 3 actions: 66 in all.
+        // Debre Markos improves from six missed items at the first visit to none at the last.
+        let mut actions = 0;
+        let mut debre_markos = Vec::new();
+        for visit in activities.iter().filter(|a| a.kind == "visit") {
+            let detail = db.activity(visit.id).await.expect("visit");
+            assert_eq!(detail.checklists.len(), 1);
+            assert!(detail.debrief.is_some());
+            assert!((1..=3).contains(&detail.actions.len()));
+            assert_eq!(
+                detail.activity.ends_on - detail.activity.starts_on,
+                chrono::Duration::days(1)
+            );
+            actions += detail.actions.len();
+            if visit.facility_name.as_deref() == Some("Debre Markos Referral Hospital") {
+                let c = &detail.checklists[0];
+                debre_markos.push(c.score_total / c.score_max);
+            }
+        }
+        assert_eq!(actions, 66);
+        assert_eq!(debre_markos.len(), 6);
+        assert!(
+            debre_markos.windows(2).all(|w| w[0] < w[1]),
+            "{debre_markos:?}"
+        );
+        assert_eq!(debre_markos[5], 1.0);
+
+        // Open actions: those of each site's latest visit (3 + 3 + 3 at the pilots, 1, 2, 1,
+        // 2, 1 at the scale-up sites), not yet due, and the first action of the visit before
+        // last at Motta, Nekemte and Gida Ayana, overdue.
+        let open = db.open_actions(program, None, None).await.expect("open");
+        assert_eq!(open.len(), 19);
+        assert_eq!(open.iter().filter(|a| a.due_on < today).count(), 3);
+
+        // The two Leku mentees still missing a required course wait for it.
+        let members = db
+            .memberships_of_program(program, "")
+            .await
+            .expect("members");
+        let mut waiting = Vec::new();
+        for m in members
+            .iter()
+            .filter(|m| m.role == domain::access::Role::Mentee)
+        {
+            for pairing in db.pairings_of(m.person).await.expect("pairings") {
+                if pairing.mentee == m.person && pairing.status == "awaiting_training" {
+                    waiting.push(m.person_name.as_str());
+                }
+            }
+        }
+        waiting.sort_unstable();
+        assert_eq!(waiting, ["Biruk Asfaw", "Eden Tefera"]);
+
+        // Dawit Getachew, surgeon mentee at Debre Markos, by hand: 5 of the 6 visits (absent
+        // from the fifth) = 10 days × 480 minutes; 39 of 52 tele-sessions (absent every
+        // fourth week) × 80 = 3120 minutes; 44 of 52 check-ins (silent every sixth week), 9 of
+        // them 10-minute calls; both joint sessions × 360. 90 touches, 8730 minutes.
+        let dawit = members
+            .iter()
+            .find(|m| m.person_name == "Dawit Getachew")
+            .expect("Dawit");
+        let plan = db.dose_plan(program).await.expect("plan").expect("a plan");
+        let contacts: Vec<dose::Contact> = db
+            .contact_rows(program, days_ago(365), today)
+            .await
+            .expect("contacts")
+            .into_iter()
+            .map(|r| dose::Contact {
+                activity: r.activity,
+                kind: dose::Modality::parse(&r.kind).expect("kind"),
+                date: r.date,
+                facility: r.facility.map(|f| f.0),
+                person: r.person.0,
+                role: dose::Role::parse(&r.role).expect("role"),
+                minutes: u32::try_from(r.minutes).expect("minutes"),
+            })
+            .collect();
+        let to_u32 = |v: i64| u32::try_from(v).expect("plan");
+        let query = dose::DoseQuery {
+            period_type: indicators::PeriodType::Monthly,
+            from: days_ago(365),
+            to: today,
+            mentees: vec![(dawit.person.0, Some(dawit.org_unit.0))],
+            plan: dose::Plan {
+                visit_days: to_u32(plan.visit_days),
+                visit_every_months: to_u32(plan.visit_every_months),
+                tele_minutes_per_week: to_u32(plan.tele_minutes_per_week),
+                check_ins_per_month: to_u32(plan.check_ins_per_month),
+            },
+        };
+        let rows = dose::compute(&contacts, &query).expect("dose");
+        let mine = |modality: Option<dose::Modality>| {
+            rows.iter()
+                .filter(|r| r.subject == dose::Subject::Mentee(dawit.person.0))
+                .filter(move |r| r.modality == modality)
+        };
+        let visit = || mine(Some(dose::Modality::Visit));
+        assert_eq!(visit().map(|r| r.days).sum::<u32>(), 10);
+        assert_eq!(visit().map(|r| r.activities).sum::<u32>(), 5);
+        assert_eq!(visit().map(|r| r.contact_minutes).sum::<u64>(), 4800);
+        let tele: f64 = mine(Some(dose::Modality::TeleSession))
+            .filter_map(|r| r.delivered)
+            .sum();
+        assert_eq!(tele, 3120.0);
+        let check_ins = mine(Some(dose::Modality::CheckIn));
+        assert_eq!(check_ins.map(|r| r.activities).sum::<u32>(), 44);
+        let joint = mine(Some(dose::Modality::JointSession));
+        assert_eq!(joint.map(|r| r.contact_minutes).sum::<u64>(), 720);
+        assert_eq!(mine(None).map(|r| r.activities).sum::<u32>(), 90);
+        assert_eq!(mine(None).map(|r| r.contact_minutes).sum::<u64>(), 8730);
+        // The facility's rows are there too, each visit day once.
+        let facility_days: u32 = rows
+            .iter()
+            .filter(|r| r.subject == dose::Subject::Facility(dawit.org_unit.0))
+            .filter(|r| r.modality == Some(dose::Modality::Visit))
+            .map(|r| r.days)
+            .sum();
+        assert_eq!(facility_days, 12);
+        db.close().await;
+    });
+}
