@@ -128,3 +128,63 @@ pub fn can_see_activity(auth: &Auth, detail: &store::visits::ActivityDetail) -> 
             .is_some_and(|me| detail.participants.iter().any(|p| p.person == me)),
     }
 }
+
+/// The program's dose rows (C6) for mentees and facilities, from recorded contact, against
+/// its dose plan (none saved: nothing planned, delivered figures only).
+pub async fn dose_rows(
+    db: &Db,
+    program: ProgramId,
+    period_type: indicators::periods::PeriodType,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<indicators::dose::DoseRow>, AppError> {
+    use indicators::dose::{Contact, DoseQuery, Modality, Plan, Role as DoseRole, compute};
+    let internal = |what: &str| AppError::Internal(format!("stored contact row: {what}"));
+    let mut contacts = Vec::new();
+    for row in db.contact_rows(program, from, to).await? {
+        contacts.push(Contact {
+            activity: row.activity,
+            kind: Modality::parse(&row.kind).ok_or_else(|| internal(&row.kind))?,
+            date: row.date,
+            facility: row.facility.map(|f| f.0),
+            person: row.person.0,
+            role: DoseRole::parse(&row.role).ok_or_else(|| internal(&row.role))?,
+            minutes: u32::try_from(row.minutes.max(0)).unwrap_or(u32::MAX),
+        });
+    }
+    let mentees: Vec<(i64, Option<i64>)> = db
+        .memberships_of_program(program, "")
+        .await?
+        .into_iter()
+        .filter(|m| m.role == domain::access::Role::Mentee)
+        .map(|m| (m.person.0, Some(m.org_unit.0)))
+        .collect();
+    let plan = db.dose_plan(program).await?.map_or(
+        Plan {
+            visit_days: 0,
+            visit_every_months: 0,
+            tele_minutes_per_week: 0,
+            check_ins_per_month: 0,
+        },
+        |p| {
+            let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+            Plan {
+                visit_days: n(p.visit_days),
+                visit_every_months: n(p.visit_every_months),
+                tele_minutes_per_week: n(p.tele_minutes_per_week),
+                check_ins_per_month: n(p.check_ins_per_month),
+            }
+        },
+    );
+    compute(
+        &contacts,
+        &DoseQuery {
+            period_type,
+            from,
+            to,
+            mentees,
+            plan,
+        },
+    )
+    .map_err(|e| AppError::invalid("period_type", e.to_string()))
+}

@@ -181,9 +181,10 @@ pub async fn propose_with(
             }),
         }
     }
+    // A pairing held back by the training gate is current too: approval keeps it.
     let current: Vec<(usize, usize)> = pairings
         .iter()
-        .filter(|p| p.status == "active")
+        .filter(|p| p.status == "active" || p.status == "awaiting_training")
         .filter_map(|p| pair_index(p.mentee, p.mentor))
         .collect();
     if settings.exclude_previous_pairings {

@@ -217,6 +217,7 @@ fn routes() -> Routes {
         pages::field::facility,
     )
     .post("/actions/{action}/status", pages::field::action_status)
+    .get("/programs/{program}/mentees/{person}", pages::field::mentee)
     // Mentorship in the field (C3, C4, C6)
     .get(
         "/api/v1/programs/{program}/activities",
@@ -248,6 +249,8 @@ fn routes() -> Routes {
         "/api/v1/pairings/{pairing}/override",
         api::field::override_gate,
     )
+    .get("/api/v1/programs/{program}/dose", api::field::dose)
+    .get("/api/v1/programs/{program}/dose.csv", api::field::dose_csv)
     .get("/api/v1/programs/{program}/sites", api::field::list_sites)
     .post("/api/v1/programs/{program}/sites", api::field::add_site)
     .post(

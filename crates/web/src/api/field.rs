@@ -453,3 +453,94 @@ pub async fn activate_site(
             .await?,
     ))
 }
+
+/// Which dose to compute.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DoseParams {
+    /// First day (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last day (`YYYY-MM-DD`).
+    pub to: String,
+    /// `Monthly`, `Quarterly`, `SixMonthly` or `Yearly` (default `Quarterly`).
+    #[serde(default)]
+    pub period_type: Option<String>,
+}
+
+async fn dose_for(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    params: &DoseParams,
+) -> Result<(domain::programs::Program, Vec<indicators::dose::DoseRow>), AppError> {
+    let program = readable_program(state, auth, ProgramId(id)).await?;
+    let from = store::research::parse_date(&params.from, "from")?;
+    let to = store::research::parse_date(&params.to, "to")?;
+    if to < from {
+        return Err(AppError::invalid("to", "must not be before from"));
+    }
+    let period_type = params
+        .period_type
+        .as_deref()
+        .unwrap_or("Quarterly")
+        .parse::<indicators::periods::PeriodType>()
+        .map_err(|e| AppError::invalid("period_type", e.to_string()))?;
+    let mut rows = crate::field::dose_rows(&state.db, program.id, period_type, from, to).await?;
+    // Facility leaders and regional viewers see their area; mentors and mentees themselves.
+    match crate::scope::member_scope(auth, program.id) {
+        Some(scope) if scope.is_empty() => {}
+        Some(scope) => {
+            let mut inside = std::collections::BTreeSet::new();
+            for unit in state.db.org_units().await? {
+                if unit.path.starts_with(&scope) {
+                    inside.insert(unit.id.0);
+                }
+            }
+            let mut people = std::collections::BTreeSet::new();
+            for m in state.db.memberships_of_program(program.id, &scope).await? {
+                people.insert(m.person.0);
+            }
+            rows.retain(|r| match r.subject {
+                indicators::dose::Subject::Facility(f) => inside.contains(&f),
+                indicators::dose::Subject::Mentee(p) => people.contains(&p),
+            });
+        }
+        None => {
+            let me = auth.viewer.person.map(|p| p.0);
+            rows.retain(
+                |r| matches!(r.subject, indicators::dose::Subject::Mentee(p) if Some(p) == me),
+            );
+        }
+    }
+    Ok((program, rows))
+}
+
+/// Dose delivered against the program's plan per mentee and facility, period and modality.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/dose", tag = "field", params(("program" = i64, Path), DoseParams), responses((status = 200, body = Vec<Object>), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn dose(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    crate::extract::Params(params): crate::extract::Params<DoseParams>,
+) -> Result<Json<Vec<indicators::dose::DoseRow>>, AppError> {
+    Ok(Json(dose_for(&state, &auth, id, &params).await?.1))
+}
+
+/// The same dose rows as CSV.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/dose.csv", tag = "field", params(("program" = i64, Path), DoseParams), responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn dose_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    crate::extract::Params(params): crate::extract::Params<DoseParams>,
+) -> Result<axum::response::Response, AppError> {
+    let (program, rows) = dose_for(&state, &auth, id, &params).await?;
+    let mut bytes = Vec::new();
+    indicators::dose::write_csv(&rows, &mut bytes)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(super::research::download(
+        String::from_utf8_lossy(&bytes).into_owned(),
+        "text/csv; charset=utf-8",
+        &format!("{}-dose.csv", program.code),
+    ))
+}

@@ -51,6 +51,7 @@ use utoipa::OpenApi;
         field::list_courses, field::create_course, field::record_completion,
         field::activate_pairing, field::override_gate,
         field::list_sites, field::add_site, field::record_assessment, field::activate_site,
+        field::dose, field::dose_csv,
         indicators::list_data_elements, indicators::create_data_element, indicators::save_values,
         indicators::completeness, indicators::list_indicators, indicators::create_indicator,
         indicators::list_targets, indicators::propose_target, indicators::sign_target,

@@ -461,6 +461,74 @@ struct FacilityPage {
     today: chrono::NaiveDate,
     can_update: bool,
     facility_id: i64,
+    dose: Vec<DoseLine>,
+    quarter: String,
+}
+
+/// One modality's dose in the current quarter, as pages show it.
+pub struct DoseLine {
+    /// Translated modality (or "all").
+    pub label: String,
+    /// Contact hours.
+    pub hours: String,
+    /// Activities (visits; touches overall).
+    pub activities: u32,
+    /// Delivered of planned (`4 of 3 visit days`), when planned.
+    pub against_plan: String,
+    /// `on_track`, `at_risk`, `off_track` or empty.
+    pub status: String,
+}
+
+/// The current quarter's dose lines for one subject.
+async fn dose_lines(
+    state: &AppState,
+    layout: &Layout,
+    program: ProgramId,
+    subject: indicators::dose::Subject,
+) -> Result<(String, Vec<DoseLine>), AppError> {
+    let today = store::now().date_naive();
+    let quarter =
+        indicators::periods::Period::containing(indicators::periods::PeriodType::Quarterly, today)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows = crate::field::dose_rows(
+        &state.db,
+        program,
+        indicators::periods::PeriodType::Quarterly,
+        quarter.start(),
+        quarter.end(),
+    )
+    .await?;
+    let lines = rows
+        .into_iter()
+        .filter(|r| r.subject == subject)
+        .filter(|r| r.contact_minutes > 0 || r.planned.is_some_and(|p| p > 0.0))
+        .map(|r| {
+            let key = r.modality.map_or("overall".to_owned(), |m| {
+                serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            });
+            DoseLine {
+                label: layout.t.get(&format!("field-dose-{key}")),
+                hours: format!("{:.1}", r.contact_hours),
+                activities: r.activities,
+                against_plan: match (r.delivered, r.planned) {
+                    (Some(d), Some(p)) => format!("{:.0} / {:.0}", d.max(0.0), p),
+                    _ => r
+                        .percent_of_plan
+                        .map(|p| format!("{p:.0} %"))
+                        .unwrap_or_default(),
+                },
+                status: r
+                    .status
+                    .and_then(|s| serde_json::to_value(s).ok())
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok((quarter.to_string(), lines))
 }
 
 /// `GET /programs/{program}/sites/{facility}`: readiness, visits and open action items.
@@ -486,7 +554,16 @@ pub async fn facility(
         .db
         .open_actions(program.id, Some(&unit.path), None)
         .await?;
+    let (quarter, dose) = dose_lines(
+        &state,
+        &layout,
+        program.id,
+        indicators::dose::Subject::Facility(unit.id.0),
+    )
+    .await?;
     render(&FacilityPage {
+        dose,
+        quarter,
         facility_id: unit.id.0,
         assessments: state.db.site_assessments(program.id, unit.id).await?,
         can_update: auth.viewer.can_contribute(program.id),
@@ -536,4 +613,77 @@ pub async fn action_status(
         format!("/activities/{}", action.activity)
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "field/mentee.html")]
+struct MenteePage {
+    layout: Layout,
+    program: Program,
+    pairings: Vec<(store::memberships::Pairing, String)>,
+    missing: Vec<store::training::Course>,
+    activities: Vec<Activity>,
+    actions: Vec<ActionItem>,
+    dose: Vec<DoseLine>,
+    quarter: String,
+    today: chrono::NaiveDate,
+}
+
+/// `GET /programs/{program}/mentees/{person}`: a mentee's pairings and training, their
+/// activities, open actions and dose this quarter.
+pub async fn mentee(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathIds(program, person): PathIds,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(program)).await?;
+    let person = state.db.person(PersonId(person)).await?;
+    if !auth
+        .viewer
+        .can_view_person(&state.db.person_scope(person.id).await?)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let layout = Layout::new(
+        &state,
+        &headers,
+        Some(&auth),
+        person.profile.name.to_string(),
+    );
+    let mut pairings = Vec::new();
+    for p in state.db.pairings_of(person.id).await? {
+        if p.program == program.id && p.mentee == person.id {
+            let mentor = state.db.person(p.mentor).await?.profile.name.to_string();
+            pairings.push((p, mentor));
+        }
+    }
+    let filter = store::visits::ActivityFilter {
+        person: Some(person.id),
+        ..Default::default()
+    };
+    let mut activities = state.db.activities(program.id, &filter).await?;
+    activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
+    activities.truncate(50);
+    let (quarter, dose) = dose_lines(
+        &state,
+        &layout,
+        program.id,
+        indicators::dose::Subject::Mentee(person.id.0),
+    )
+    .await?;
+    render(&MenteePage {
+        missing: state.db.missing_courses(program.id, person.id).await?,
+        actions: state
+            .db
+            .open_actions(program.id, None, Some(person.id))
+            .await?,
+        today: store::now().date_naive(),
+        layout,
+        program,
+        pairings,
+        activities,
+        dose,
+        quarter,
+    })
 }

@@ -52,6 +52,9 @@ const EDIT_PERSON: [&str; 8] = [
 const CONTRIBUTORS: [&str; 8] = [
     "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "NNNN", "YYYY", "YYYY",
 ];
+const SEE_PERSON_IN_PROGRAM: [&str; 8] = [
+    "NNNN", "NNNN", "YNNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
+];
 const REPORTERS: [&str; 8] = [
     "NNNN", "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "YYYY", "YYYY",
 ];
@@ -288,6 +291,12 @@ const TABLE: &[Row] = &[
         "status=done",
         CONTRIBUTORS,
     ),
+    (
+        "GET",
+        "/programs/{program}/mentees/{person}",
+        "",
+        SEE_PERSON_IN_PROGRAM,
+    ),
     // Mentorship in the field (C3, C4, C6)
     ("GET", "/api/v1/programs/{program}/activities", "", MEMBERS),
     (
@@ -322,6 +331,18 @@ const TABLE: &[Row] = &[
         "/api/v1/pairings/{pairing}/override",
         r#"{"reason":"A reason long enough"}"#,
         MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/dose?from=2026-01-01&to=2026-12-31",
+        "",
+        MEMBERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/dose.csv?from=2026-01-01&to=2026-12-31",
+        "",
+        MEMBERS,
     ),
     ("GET", "/api/v1/programs/{program}/sites", "", MEMBERS),
     (

@@ -404,3 +404,92 @@ async fn the_visit_form_draws_the_checklist_keeps_input_on_refusal_and_records()
         "open action shown on the facility page"
     );
 }
+
+#[tokio::test]
+async fn a_recorded_visit_changes_the_dose_and_its_csv() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentee = f.person_of[&Persona::Mentee];
+    app.db()
+        .set_dose_plan(
+            &store::Actor::system("test"),
+            f.program,
+            &store::visits::DosePlan {
+                visit_days: 2,
+                visit_every_months: 2,
+                tele_minutes_per_week: 80,
+                check_ins_per_month: 4,
+            },
+        )
+        .await
+        .unwrap();
+    let dose = format!(
+        "/api/v1/programs/{}/dose?from=2026-10-01&to=2026-12-31&period_type=Quarterly",
+        f.program
+    );
+    let visit_days = |rows: &Value| -> u64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                r["subject"]["type"] == "mentee"
+                    && r["subject"]["id"] == mentee.0
+                    && r["modality"] == "visit"
+            })
+            .map(|r| r["days"].as_u64().unwrap())
+            .sum()
+    };
+    let before = app.get(&dose, Persona::Mentee).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text());
+    // The fixture's two-day visit on 2–3 November.
+    assert_eq!(visit_days(&before.json()), 2, "{}", before.text());
+    let recorded = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/activities", f.program),
+            Persona::Mentor,
+            &json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-12-07", "ends_on": "2026-12-08",
+                    "participants": [{"person": mentee.0, "role": "mentee", "attended": true}]}),
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    let after = app.get(&dose, Persona::Mentee).await.json();
+    assert_eq!(visit_days(&after), 4, "{after}");
+    let csv = app
+        .get(&dose.replace("/dose?", "/dose.csv?"), Persona::Manager)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text().lines().count() > 1, "{}", csv.text());
+    let bad = app
+        .get(&dose.replace("Quarterly", "Weekly"), Persona::Manager)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["field"], "period_type");
+}
+
+#[tokio::test]
+async fn the_facility_and_mentee_pages_show_dose_and_open_actions() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let page = app
+        .get(
+            &format!("/programs/{}/mentees/{mentee}", f.program),
+            Persona::Mentor,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("Start swab counts"),
+        "the fixture's open action: {html}"
+    );
+    let facility = app
+        .get(
+            &format!("/programs/{}/sites/{}", f.program, f.units["F1"].0),
+            Persona::Leader,
+        )
+        .await
+        .text();
+    assert!(facility.contains("Dose this quarter"), "{facility}");
+}
