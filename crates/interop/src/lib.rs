@@ -8,6 +8,7 @@
 pub mod dhis2;
 pub mod org_units_csv;
 pub mod people_csv;
+pub mod values_csv;
 
 use std::fmt;
 
@@ -93,6 +94,11 @@ impl Problems {
                 message: message.into(),
             });
         }
+    }
+
+    /// Whether nothing was reported yet.
+    pub(crate) fn errors_is_empty(&self) -> bool {
+        self.errors.is_empty()
     }
 
     pub(crate) fn finish<T>(self, value: T) -> Result<T, ImportError> {

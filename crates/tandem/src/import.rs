@@ -22,6 +22,15 @@ pub enum ImportCommand {
         /// The file.
         file: PathBuf,
     },
+    /// Aggregate values from CSV (data_element,org_unit,period,value[,comment]) for a
+    /// program: all rows or none.
+    Values {
+        /// The file.
+        file: PathBuf,
+        /// The program (code).
+        #[arg(long)]
+        program: String,
+    },
     /// A checklist or assessment form from an XLSForm workbook (.xlsx). Every unsupported
     /// feature is reported with its sheet, row and column, and nothing is imported.
     Form {
@@ -147,6 +156,25 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
             println!("{name}: stored as form {}", stored.id);
+            Ok(())
+        }
+        ImportCommand::Values { file, program } => {
+            let name = file.display().to_string();
+            let rows = interop::values_csv::parse(&name, read(&file)?.as_slice())?;
+            let code = domain::values::Slug::parse(&program)
+                .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
+            let program = db
+                .program_by_code(&code)
+                .await
+                .map_err(|e| anyhow::anyhow!("--program {program}: {e}"))?;
+            let counts = db
+                .save_values_at_rows(&actor, program.id, &rows)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+            println!(
+                "{name}: {} created, {} updated, {} unchanged",
+                counts.created, counts.updated, counts.unchanged
+            );
             Ok(())
         }
         ImportCommand::People { file } => {
