@@ -26,7 +26,11 @@ pub fn parse(file: &str, input: impl Read) -> Result<Vec<(usize, NewValue)>, Imp
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push(format!("row {row}"), "-", format!("not readable as CSV: {e}"));
+                problems.push(
+                    format!("row {row}"),
+                    "-",
+                    format!("not readable as CSV: {e}"),
+                );
                 continue;
             }
         };
@@ -49,7 +53,11 @@ pub fn parse(file: &str, input: impl Read) -> Result<Vec<(usize, NewValue)>, Imp
         }
         let raw = cell("value");
         let Ok(value) = raw.parse::<f64>() else {
-            problems.push(format!("row {row}"), "value", format!("'{raw}' is not a number"));
+            problems.push(
+                format!("row {row}"),
+                "value",
+                format!("'{raw}' is not a number"),
+            );
             continue;
         };
         rows.push((
@@ -80,10 +88,14 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].0, 3);
         assert_eq!(rows[1].1.comment, "late");
-        let bad = "data_element,org_unit,period,value\nOPERATIONS,F1,202609,forty\nSSI_CASES,,2026Q3,2\n";
+        let bad =
+            "data_element,org_unit,period,value\nOPERATIONS,F1,202609,forty\nSSI_CASES,,2026Q3,2\n";
         let err = parse("v.csv", bad.as_bytes()).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("v.csv: row 2, value: 'forty' is not a number"), "{text}");
+        assert!(
+            text.contains("v.csv: row 2, value: 'forty' is not a number"),
+            "{text}"
+        );
         assert!(text.contains("v.csv: row 3, org_unit: is empty"), "{text}");
         let no_value = parse("w.csv", "data_element,org_unit,period\n".as_bytes()).unwrap_err();
         assert!(no_value.to_string().contains("value"), "{no_value}");

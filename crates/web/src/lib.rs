@@ -12,6 +12,7 @@ pub mod field;
 pub mod i18n;
 pub mod pages;
 pub mod proposals;
+pub mod reports;
 pub mod research;
 pub mod router;
 pub mod scheduling;

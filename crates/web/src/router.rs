@@ -207,6 +207,11 @@ fn routes() -> Routes {
         "/programs/{program}/scheduling/feed",
         pages::research::new_feed,
     )
+    // The quarterly report (C10)
+    .get("/programs/{program}/report", pages::reports::page)
+    .get("/programs/{program}/report.pdf", pages::reports::pdf)
+    .get("/programs/{program}/report.csv", pages::reports::csv)
+    .get("/programs/{program}/report.xlsx", pages::reports::xlsx)
     // Field mentorship pages (C3, C4, C6)
     .get("/programs/{program}/visits", pages::field::visits)
     .get("/programs/{program}/visits/new", pages::field::new_visit)

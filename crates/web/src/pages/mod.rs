@@ -8,6 +8,7 @@ pub mod memberships;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod reports;
 pub mod research;
 pub mod session;
 

@@ -223,6 +223,11 @@ const TABLE: &[Row] = &[
         r#"{"mentor":{mentor}}"#,
         MANAGERS,
     ),
+    // The quarterly report (C10)
+    ("GET", "/programs/{program}/report", "", MEMBERS),
+    ("GET", "/programs/{program}/report.pdf", "", MEMBERS),
+    ("GET", "/programs/{program}/report.csv", "", MEMBERS),
+    ("GET", "/programs/{program}/report.xlsx", "", MEMBERS),
     // Monitoring and evaluation (C2, C10)
     (
         "GET",

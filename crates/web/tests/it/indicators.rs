@@ -157,3 +157,74 @@ async fn values_indicators_targets_and_the_dhis2_export() {
         .await;
     assert_eq!(field(&backwards.json()), "to");
 }
+
+#[tokio::test]
+async fn the_quarterly_report_shows_kpis_against_targets_in_four_formats() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let values = format!("/api/v1/programs/{}/data-values", f.program);
+    // 2 infections in 40 operations in September, 1 in 60 in August at F1: 3/100 = 3.0 %
+    // against the fixture's target of 2.0 % for 2026Q3: off track (an outcome must stay below).
+    let saved = app
+        .json(Method::POST, &values, Persona::Manager, &json!([
+            {"data_element_code": "OPERATIONS", "org_unit_code": "F1", "period": "202609", "value": 40},
+            {"data_element_code": "SSI_CASES", "org_unit_code": "F1", "period": "202609", "value": 2},
+            {"data_element_code": "OPERATIONS", "org_unit_code": "F1", "period": "202608", "value": 60},
+            {"data_element_code": "SSI_CASES", "org_unit_code": "F1", "period": "202608", "value": 1}
+        ]))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    let report = format!(
+        "/programs/{}/report?quarter=2026Q3&unit={}",
+        f.program, f.units["F1"].0
+    );
+    let page = app.get(&report, Persona::Manager).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("Surgical site infection rate"), "{html}");
+    assert!(html.contains("3.0%"), "3 of 100 operations: {html}");
+    assert!(html.contains("status-off_track"), "{html}");
+
+    let pdf = app
+        .get(
+            &report.replace("/report?", "/report.pdf?"),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    let csv = app
+        .get(
+            &report.replace("/report?", "/report.csv?"),
+            Persona::Manager,
+        )
+        .await;
+    assert!(csv.text().contains("SSI_RATE"), "{}", csv.text());
+    let xlsx = app
+        .get(
+            &report.replace("/report?", "/report.xlsx?"),
+            Persona::Manager,
+        )
+        .await;
+    assert!(xlsx.body.starts_with(b"PK"), "a zip");
+
+    let bad = app
+        .get(
+            &format!("/programs/{}/report?quarter=2026-07", f.program),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A facility leader's report is their facility's, whatever unit they ask for.
+    let leader = app
+        .get(
+            &format!(
+                "/programs/{}/report?quarter=2026Q3&unit={}",
+                f.program, f.units["F3"].0
+            ),
+            Persona::Leader,
+        )
+        .await;
+    assert_eq!(leader.status, StatusCode::OK);
+    assert!(leader.text().contains("Unit F1"), "{}", leader.text());
+}

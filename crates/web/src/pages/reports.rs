@@ -1,0 +1,204 @@
+//! The quarterly program report, printable as HTML and downloadable as PDF, CSV and XLSX
+//! (C10). Managers choose the scope (the program or any org unit); everyone else gets the
+//! report of their own area: a facility leader their facility, a regional viewer their region,
+//! a mentor or mentee the unit of their membership.
+
+use super::{Layout, render};
+use crate::AppState;
+use crate::api::research::{download, readable_program};
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{Params, PathId};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use domain::ids::{OrgUnitId, ProgramId};
+use domain::org_units::OrgUnit;
+use domain::programs::Program;
+use serde::Deserialize;
+
+/// Which report.
+#[derive(Debug, Deserialize)]
+pub struct ReportParams {
+    /// `2026Q3`; default: the last complete quarter.
+    #[serde(default)]
+    quarter: Option<String>,
+    /// Org unit id (managers); default: the whole program.
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+/// The org unit a viewer's report covers (`None`: the whole program).
+async fn scope(
+    state: &AppState,
+    auth: &Auth,
+    program: &Program,
+    params: &ReportParams,
+) -> Result<Option<OrgUnit>, AppError> {
+    if auth.viewer.can_manage_program(program.id) {
+        return match params
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            None => Ok(None),
+            Some(text) => {
+                let id: i64 = text.parse().map_err(|_| {
+                    AppError::invalid("unit", format!("{text:?} is not an org unit id"))
+                })?;
+                Ok(Some(state.db.org_unit(OrgUnitId(id)).await.map_err(
+                    |_| AppError::invalid("unit", format!("no org unit {id}")),
+                )?))
+            }
+        };
+    }
+    // The widest area the viewer holds in the program; its unit is the path's last id.
+    let path = auth
+        .viewer
+        .grants
+        .iter()
+        .filter(|g| g.program == program.id)
+        .map(|g| g.org_unit_path.clone())
+        .min_by_key(String::len)
+        .ok_or(AppError::Forbidden)?;
+    let id: i64 = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| AppError::Internal(format!("grant path {path}")))?;
+    Ok(Some(state.db.org_unit(OrgUnitId(id)).await?))
+}
+
+async fn build(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    id: i64,
+    params: &ReportParams,
+) -> Result<(Layout, Program, reports::Report), AppError> {
+    let program = readable_program(state, auth, ProgramId(id)).await?;
+    let layout = Layout::new(state, headers, Some(auth), "");
+    let quarter = crate::reports::quarter(params.quarter.as_deref(), store::now().date_naive())?;
+    let unit = scope(state, auth, &program, params).await?;
+    let report =
+        crate::reports::quarterly(&state.db, &layout.t, &program, unit.as_ref(), &quarter).await?;
+    Ok((layout, program, report))
+}
+
+#[derive(Template)]
+#[template(path = "reports/quarterly.html")]
+struct ReportPage {
+    layout: Layout,
+    program: Program,
+    report: reports::Report,
+    query: String,
+}
+
+// Askama hands values to these as owned or borrowed depending on the expression, hence
+// `Borrow`.
+impl ReportPage {
+    fn number<T: std::borrow::Borrow<Option<f64>>>(&self, value: T) -> String {
+        value
+            .borrow()
+            .map(|v| format!("{v:.1}"))
+            .unwrap_or_else(|| "–".into())
+    }
+    fn category<T: std::borrow::Borrow<reports::Category>>(&self, category: T) -> &str {
+        self.report.labels.category_name(*category.borrow())
+    }
+    fn status(&self, status: &&reports::Status) -> (&'static str, &str) {
+        let status = **status;
+        (status.code(), self.report.labels.status_word(status))
+    }
+}
+
+/// `GET /programs/{program}/report`: the printable report.
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<ReportParams>,
+) -> Result<Response, AppError> {
+    let (mut layout, program, report) = build(&state, &headers, &auth, id, &params).await?;
+    layout.title = report.title.clone();
+    let query = format!(
+        "?quarter={}{}",
+        report.period,
+        params
+            .unit
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("&unit={u}"))
+            .unwrap_or_default()
+    );
+    render(&ReportPage {
+        layout,
+        program,
+        report,
+        query,
+    })
+}
+
+/// `GET /programs/{program}/report.pdf`.
+pub async fn pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<ReportParams>,
+) -> Result<Response, AppError> {
+    let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
+    let name = format!("{}-{}.pdf", program.code, report.period);
+    Ok(bytes(reports::to_pdf(&report), "application/pdf", &name))
+}
+
+/// `GET /programs/{program}/report.csv`.
+pub async fn csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<ReportParams>,
+) -> Result<Response, AppError> {
+    let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
+    let body = reports::to_csv(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("{}-{}.csv", program.code, report.period);
+    Ok(bytes(body, "text/csv; charset=utf-8", &name))
+}
+
+/// `GET /programs/{program}/report.xlsx`.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<ReportParams>,
+) -> Result<Response, AppError> {
+    let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
+    let body = reports::to_xlsx(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("{}-{}.xlsx", program.code, report.period);
+    Ok(bytes(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
+    ))
+}
+
+fn bytes(body: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let _ = download;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,328 @@
+//! The quarterly program report (C10): each indicator of the program for the viewer's scope
+//! and quarter against its agreed target, the change from the previous quarter, the dose
+//! delivered per facility, participation figures and notable changes — one `reports::Report`
+//! that pages print as HTML and the `reports` crate writes as PDF, CSV and XLSX.
+//!
+//! Indicator values here are computed from the stored values of the quarter (data elements
+//! summed over the scope's facilities and the periods that lie inside the quarter) and from
+//! recorded activity (visits and contact minutes). Checklist-score measures are not computed
+//! here yet and show as "no data". Status against a target: input and provider-behaviour
+//! indicators should reach their target, outcome indicators (adverse events such as surgical
+//! site infection or perioperative mortality) should stay at or below it; within 10 % of the
+//! target on the wrong side is "at risk".
+
+use crate::error::AppError;
+use crate::i18n::Tr;
+use chrono::NaiveDate;
+use domain::ids::{OrgUnitId, ProgramId};
+use domain::programs::Program;
+use indicators::definitions::{ActivityMeasure, Term};
+use indicators::periods::{Period, PeriodType};
+use reports::{Category, DoseLine, KpiLine, Labels, Report, Status};
+use std::collections::BTreeMap;
+use store::Db;
+
+/// How far short of a target (as a share of it) still counts as "at risk" rather than off.
+const AT_RISK_MARGIN: f64 = 0.10;
+
+/// The quarter a `YYYYQn` id names, or the last complete quarter before `today`.
+pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, AppError> {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => {
+            let period: Period = text
+                .parse()
+                .map_err(|e: indicators::Error| AppError::invalid("quarter", e.to_string()))?;
+            if period.period_type() != PeriodType::Quarterly {
+                return Err(AppError::invalid(
+                    "quarter",
+                    format!("{text} is not a quarter (like 2026Q3)"),
+                ));
+            }
+            Ok(period)
+        }
+        None => Period::containing(PeriodType::Quarterly, today)
+            .and_then(|q| q.prev())
+            .map_err(|e| AppError::Internal(e.to_string())),
+    }
+}
+
+/// Sums per data element code over the values inside `quarter` under `scope`.
+async fn element_sums(
+    db: &Db,
+    program: ProgramId,
+    quarter: &Period,
+    scope: &str,
+) -> Result<BTreeMap<String, f64>, AppError> {
+    let mut sums = BTreeMap::new();
+    for row in db
+        .values_of(program, None, Some((quarter.start(), quarter.end())))
+        .await?
+    {
+        if row.org_unit_path.starts_with(scope) {
+            *sums.entry(row.data_element_code).or_insert(0.0) += row.value;
+        }
+    }
+    Ok(sums)
+}
+
+/// Visits and contact minutes in `quarter` under `scope`.
+async fn activity_sums(
+    db: &Db,
+    program: ProgramId,
+    quarter: &Period,
+    scope: &str,
+) -> Result<(f64, f64), AppError> {
+    let filter = store::visits::ActivityFilter {
+        under_path: (!scope.is_empty()).then(|| scope.to_owned()),
+        from: Some(quarter.start()),
+        to: Some(quarter.end()),
+        ..Default::default()
+    };
+    let visits = db.activities(program, &filter).await?.len() as f64;
+    let units: BTreeMap<OrgUnitId, String> = db
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    let minutes: i64 = db
+        .contact_rows(program, quarter.start(), quarter.end())
+        .await?
+        .into_iter()
+        .filter(|r| {
+            scope.is_empty()
+                || r.facility
+                    .and_then(|f| units.get(&f))
+                    .is_some_and(|p| p.starts_with(scope))
+        })
+        .map(|r| r.minutes)
+        .sum();
+    Ok((visits, minutes as f64))
+}
+
+fn sum_terms(
+    terms: &[Term],
+    elements: &BTreeMap<String, f64>,
+    activity: (f64, f64),
+) -> Option<f64> {
+    let mut total = 0.0;
+    for term in terms {
+        total += match term {
+            Term::DataElement { code, coc: None } => elements.get(code).copied().unwrap_or(0.0),
+            // Values are stored per element; a combo-specific term needs the combo's own rows.
+            Term::DataElement { coc: Some(_), .. } => return None,
+            Term::Activity(ActivityMeasure::Visits) => activity.0,
+            Term::Activity(ActivityMeasure::ContactMinutes) => activity.1,
+            Term::Activity(_) => return None,
+            Term::Constant(c) => *c,
+        };
+    }
+    Some(total)
+}
+
+fn category(id: &str) -> Category {
+    match id {
+        "outcome" => Category::Outcome,
+        "provider_behaviour" => Category::ProviderBehaviour,
+        _ => Category::Input,
+    }
+}
+
+/// Where a value stands against its target (see the module documentation).
+pub fn status(category: Category, value: f64, target: f64) -> Status {
+    let margin = target.abs() * AT_RISK_MARGIN;
+    let (met, near) = match category {
+        Category::Outcome => (value <= target, value <= target + margin),
+        _ => (value >= target, value >= target - margin),
+    };
+    if met {
+        Status::OnTrack
+    } else if near {
+        Status::AtRisk
+    } else {
+        Status::OffTrack
+    }
+}
+
+/// Builds the report for `program`, `quarter` and the org unit at `scope` (`None`: the whole
+/// program), labelled in `t`'s language.
+pub async fn quarterly(
+    db: &Db,
+    t: &Tr,
+    program: &Program,
+    scope: Option<&domain::org_units::OrgUnit>,
+    quarter: &Period,
+) -> Result<Report, AppError> {
+    let path = scope.map_or("", |u| u.path.as_str());
+    let previous = quarter
+        .prev()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = (
+        element_sums(db, program.id, quarter, path).await?,
+        activity_sums(db, program.id, quarter, path).await?,
+    );
+    let before = (
+        element_sums(db, program.id, &previous, path).await?,
+        activity_sums(db, program.id, &previous, path).await?,
+    );
+    let target_unit = match scope {
+        Some(unit) => Some(unit.id),
+        None => program.root_org_unit,
+    };
+    let mut kpis = Vec::new();
+    for record in db.indicators(program.id).await? {
+        let indicator = record.to_indicator()?;
+        let value_of = |(elements, activity): &(BTreeMap<String, f64>, (f64, f64))| {
+            let n = sum_terms(&indicator.numerator.terms, elements, *activity)?;
+            let d = sum_terms(&indicator.denominator.terms, elements, *activity)?;
+            Some((indicator.value(n, d), n, d))
+        };
+        let current = value_of(&now);
+        let prior = value_of(&before).and_then(|(v, _, _)| v);
+        let target = match target_unit {
+            Some(unit) => db
+                .current_target(record.id, unit, &quarter.to_string())
+                .await?
+                .map(|c| c.target.value),
+            None => None,
+        };
+        let value = current.and_then(|(v, _, _)| v);
+        let category = category(&record.category);
+        kpis.push(KpiLine {
+            code: record.code.clone(),
+            name: record.name.clone(),
+            category,
+            value,
+            unit: if (indicator.factor - 100.0).abs() < f64::EPSILON {
+                "%".into()
+            } else {
+                String::new()
+            },
+            target,
+            status: value.zip(target).map(|(v, t)| status(category, v, t)),
+            previous: prior,
+            numerator: current.map(|(_, n, _)| n),
+            denominator: current.map(|(_, _, d)| d),
+        });
+    }
+    let dose_rows = crate::field::dose_rows(
+        db,
+        program.id,
+        PeriodType::Quarterly,
+        quarter.start(),
+        quarter.end(),
+    )
+    .await?;
+    let units: BTreeMap<i64, (String, String)> = db
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id.0, (u.name.to_string(), u.path)))
+        .collect();
+    let mut dose = Vec::new();
+    let mut per_facility: BTreeMap<i64, DoseLine> = BTreeMap::new();
+    for row in &dose_rows {
+        let indicators::dose::Subject::Facility(f) = row.subject else {
+            continue;
+        };
+        let Some((name, unit_path)) = units.get(&f) else {
+            continue;
+        };
+        if !unit_path.starts_with(path) {
+            continue;
+        }
+        let line = per_facility.entry(f).or_insert_with(|| DoseLine {
+            who: name.clone(),
+            visits: 0,
+            contact_hours: 0.0,
+            tele_minutes: 0,
+            check_ins: 0,
+            percent_of_plan: None,
+            status: None,
+        });
+        use indicators::dose::Modality;
+        match row.modality {
+            Some(Modality::Visit) => line.visits = row.activities,
+            Some(Modality::TeleSession) => {
+                line.tele_minutes = u32::try_from(row.contact_minutes).unwrap_or(u32::MAX)
+            }
+            Some(Modality::CheckIn) => line.check_ins = row.activities,
+            Some(_) => {}
+            None => {
+                line.contact_hours = row.contact_hours;
+                line.percent_of_plan = row.percent_of_plan;
+                line.status = row.status.map(|s| match s {
+                    indicators::dose::Status::OnTrack => Status::OnTrack,
+                    indicators::dose::Status::AtRisk => Status::AtRisk,
+                    indicators::dose::Status::OffTrack => Status::OffTrack,
+                });
+            }
+        }
+    }
+    dose.extend(per_facility.into_values());
+
+    let pairings = db.pairings_of_program(program.id, None).await?;
+    let count = |status: &str| pairings.iter().filter(|p| p.status == status).count();
+    let participation = vec![
+        (t.get("report-active-pairings"), count("active").to_string()),
+        (
+            t.get("report-awaiting-training"),
+            count("awaiting_training").to_string(),
+        ),
+        (t.get("report-activities"), format!("{}", now.1.0)),
+        (
+            t.get("report-contact-hours"),
+            format!("{:.0}", now.1.1 / 60.0),
+        ),
+    ];
+    let mut notable_changes = Vec::new();
+    for k in &kpis {
+        if let (Some(v), Some(p)) = (k.value, k.previous) {
+            let change = v - p;
+            if p.abs() > f64::EPSILON && (change / p).abs() >= 0.2 {
+                notable_changes.push(t.with(
+                    "report-change",
+                    "indicator",
+                    format!("{}: {p:.1} → {v:.1}", k.name),
+                ));
+            }
+        }
+        if k.status == Some(Status::OffTrack) {
+            notable_changes.push(t.with("report-off-track", "indicator", &k.name));
+        }
+    }
+    let labels = if t.lang() == "fr" {
+        Labels::french()
+    } else {
+        Labels::english()
+    };
+    Ok(Report {
+        title: t.with("report-title", "quarter", quarter),
+        program: program.name.to_string(),
+        scope: scope.map_or_else(|| program.name.to_string(), |u| u.name.to_string()),
+        period: quarter.to_string(),
+        period_label: format!("{} – {}", quarter.start(), quarter.end()),
+        generated_on: store::now().date_naive(),
+        language: t.lang().to_owned(),
+        labels,
+        kpis,
+        dose,
+        participation,
+        notable_changes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Category, Status, status};
+
+    #[test]
+    fn outcomes_should_stay_below_their_target_and_inputs_reach_it() {
+        assert_eq!(status(Category::Outcome, 1.5, 2.0), Status::OnTrack);
+        assert_eq!(status(Category::Outcome, 2.1, 2.0), Status::AtRisk);
+        assert_eq!(status(Category::Outcome, 3.0, 2.0), Status::OffTrack);
+        assert_eq!(status(Category::Input, 95.0, 90.0), Status::OnTrack);
+        assert_eq!(status(Category::Input, 85.0, 90.0), Status::AtRisk);
+        assert_eq!(status(Category::Input, 50.0, 90.0), Status::OffTrack);
+    }
+}
