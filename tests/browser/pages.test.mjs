@@ -120,3 +120,25 @@ test('a peer member finds the project board, a time that suits the group in thei
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/participation.png`, fullPage: true });
   await page.context().close();
 });
+
+test('a mentor records a coaching visit on a phone: the checklist is drawn from the XLSForm and a bad date is named', async () => {
+  const page = await phone();
+  await signIn(page, 'mentor.surgeon.amhara@demo.tandem');
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
+  await page.getByRole('link', { name: 'Visits and sessions' }).click();
+  await assert.doesNotReject(page.getByRole('table').waitFor());
+  await fitsTheScreen(page);
+  await page.getByRole('link', { name: 'Record a coaching visit' }).click();
+  // A select_one question of the surgical checklist, drawn as radio buttons.
+  const radios = await page.locator('input[type=radio][name="q.pulse_oximeter"]').count();
+  assert.ok(radios >= 2, `pulse oximeter choices: ${radios}`);
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/visit-form.png`, fullPage: true });
+  await page.getByLabel('Facility').selectOption({ index: 1 });
+  await page.getByLabel('First day').fill('2026-11-10');
+  await page.getByLabel('Last day').fill('2026-11-09');
+  await page.getByRole('button', { name: 'Save the visit' }).click();
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'ends_on' }).waitFor());
+  assert.equal(await page.getByLabel('First day').inputValue(), '2026-11-10');
+  await page.context().close();
+});
