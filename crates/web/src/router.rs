@@ -208,6 +208,7 @@ fn routes() -> Routes {
         pages::research::new_feed,
     )
     // The quarterly report (C10)
+    .get("/programs/{program}/dashboard", pages::reports::dashboard)
     .get("/programs/{program}/report", pages::reports::page)
     .get("/programs/{program}/report.pdf", pages::reports::pdf)
     .get("/programs/{program}/report.csv", pages::reports::csv)

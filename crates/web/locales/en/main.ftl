@@ -352,3 +352,7 @@ report-activities = Visits and sessions
 report-contact-hours = Contact hours
 report-change = Changed by a fifth or more: { $indicator }
 report-off-track = Off track: { $indicator }
+program-dashboard = Dashboard
+dashboard-title = Dashboard of { $program }
+dashboard-target = target { $target }
+dashboard-empty = No indicators are defined for this program yet.

@@ -352,3 +352,7 @@ report-activities = Visites et séances
 report-contact-hours = Heures de contact
 report-change = Variation d'un cinquième ou plus : { $indicator }
 report-off-track = En retard : { $indicator }
+program-dashboard = Tableau de bord
+dashboard-title = Tableau de bord de { $program }
+dashboard-target = cible { $target }
+dashboard-empty = Aucun indicateur n'est encore défini pour ce programme.

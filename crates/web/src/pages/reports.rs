@@ -202,3 +202,107 @@ fn bytes(body: Vec<u8>, content_type: &str, name: &str) -> Response {
     )
         .into_response()
 }
+
+/// One KPI on the dashboard.
+struct Tile {
+    name: String,
+    value: String,
+    target: String,
+    status: Option<(&'static str, String)>,
+    chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    program: Program,
+    scope: String,
+    quarter: String,
+    tiles: Vec<Tile>,
+}
+
+/// `GET /programs/{program}/dashboard`: each KPI of the viewer's area this quarter against
+/// its target, with the last four quarters drawn as a small SVG trend.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<ReportParams>,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    let mut layout = Layout::new(&state, &headers, Some(&auth), "");
+    let unit = scope(&state, &auth, &program, &params).await?;
+    let today = store::now().date_naive();
+    let current = match params.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
+        Some(q) => crate::reports::quarter(Some(q), today)?,
+        None => indicators::periods::Period::containing(
+            indicators::periods::PeriodType::Quarterly,
+            today,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    let mut quarters = vec![current];
+    for _ in 0..3 {
+        let earlier = quarters[0]
+            .prev()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        quarters.insert(0, earlier);
+    }
+    let mut reports = Vec::new();
+    for q in &quarters {
+        reports.push(
+            crate::reports::quarterly(&state.db, &layout.t, &program, unit.as_ref(), q).await?,
+        );
+    }
+    let Some(latest) = reports.last() else {
+        return Err(AppError::Internal("no quarter".into()));
+    };
+    let labels = &latest.labels;
+    let tiles = latest
+        .kpis
+        .iter()
+        .map(|k| {
+            let points: Vec<(String, f64)> = reports
+                .iter()
+                .filter_map(|r| {
+                    r.kpis
+                        .iter()
+                        .find(|x| x.code == k.code)
+                        .and_then(|x| x.value)
+                        .map(|v| (r.period.clone(), v))
+                })
+                .collect();
+            let max = points
+                .iter()
+                .map(|(_, v)| *v)
+                .chain(k.target)
+                .fold(0.0_f64, f64::max)
+                .max(1.0);
+            Tile {
+                name: k.name.clone(),
+                value: k
+                    .value
+                    .map(|v| format!("{v:.1}{}", k.unit))
+                    .unwrap_or_else(|| "–".into()),
+                target: k
+                    .target
+                    .map(|t| format!("{t:.1}{}", k.unit))
+                    .unwrap_or_default(),
+                status: k
+                    .status
+                    .map(|s| (s.code(), labels.status_word(s).to_owned())),
+                chart: crate::charts::line_chart(&k.name, &points, (max * 1.1).ceil()),
+            }
+        })
+        .collect();
+    layout.title = layout.t.with("dashboard-title", "program", &program.name);
+    render(&DashboardPage {
+        scope: unit.map_or_else(|| program.name.to_string(), |u| u.name.to_string()),
+        quarter: current.to_string(),
+        layout,
+        program,
+        tiles,
+    })
+}

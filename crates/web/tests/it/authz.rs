@@ -224,6 +224,7 @@ const TABLE: &[Row] = &[
         MANAGERS,
     ),
     // The quarterly report (C10)
+    ("GET", "/programs/{program}/dashboard", "", MEMBERS),
     ("GET", "/programs/{program}/report", "", MEMBERS),
     ("GET", "/programs/{program}/report.pdf", "", MEMBERS),
     ("GET", "/programs/{program}/report.csv", "", MEMBERS),
