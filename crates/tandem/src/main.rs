@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod dhis2_push;
 mod import;
 mod proposals;
 mod serve;
@@ -51,9 +52,18 @@ enum Command {
     /// Mentor–mentee matching.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Exchange with DHIS2.
+    #[command(subcommand)]
+    Dhis2(Dhis2Command),
     /// Benchmarks that print a JSON report.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum Dhis2Command {
+    /// Push a program's values to DHIS2's `/api/dataValueSets` and print the import summary.
+    Push(dhis2_push::PushArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +183,9 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
         }
         Command::Admin(command) => admin::run(&connect(url).await?, command).await,
         Command::Import(command) => import::run(&connect(url).await?, command).await,
+        Command::Dhis2(Dhis2Command::Push(args)) => {
+            dhis2_push::run(&connect(url).await?, args).await
+        }
         Command::Match(MatchCommand::Program(command)) => {
             proposals::run(&connect(url).await?, command).await
         }
