@@ -464,7 +464,7 @@ async fn participation_page(
 }
 
 /// Which week and length the scheduling page plans for.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct PlanParams {
     /// Any day of the week (`YYYY-MM-DD`); default: next week.
     #[serde(default)]
@@ -591,17 +591,55 @@ fn parse_availability_lines(
     })
 }
 
+/// What the scheduling page says above its content after a form was sent.
+#[derive(Default)]
+struct Banner {
+    error: Option<String>,
+    notice: Option<String>,
+    /// The availability as typed, kept when it was refused.
+    typed_availability: Option<String>,
+}
+
+/// Re-draws the scheduling page after a change: its notice when `outcome` is a success, the
+/// field error (keeping `typed` availability) when it was refused.
 #[allow(clippy::too_many_arguments)]
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    params: &PlanParams,
+    outcome: Result<String, store::DbError>,
+    typed: Option<String>,
+) -> Result<Response, AppError> {
+    let banner = match outcome {
+        Ok(notice) => Banner {
+            notice: Some(notice),
+            ..Banner::default()
+        },
+        Err(store::DbError::Invalid(e)) => Banner {
+            error: Some(e.to_string()),
+            typed_availability: typed,
+            ..Banner::default()
+        },
+        Err(e) => return Err(e.into()),
+    };
+    scheduling_page(state, headers, auth, program, params, banner).await
+}
+
 async fn scheduling_page(
     state: &AppState,
     headers: &HeaderMap,
     auth: &Auth,
     program: Program,
     params: &PlanParams,
-    error: Option<String>,
-    notice: Option<String>,
-    typed_availability: Option<String>,
+    banner: Banner,
 ) -> Result<Response, AppError> {
+    let Banner {
+        error,
+        notice,
+        typed_availability,
+    } = banner;
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("scheduling-title", "program", &program.name);
     let default_week = plan::monday_of(store::now().date_naive()) + chrono::Duration::days(7);
@@ -678,7 +716,7 @@ pub async fn scheduling(
     Params(params): Params<PlanParams>,
 ) -> Result<Response, AppError> {
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
-    scheduling_page(&state, &headers, &auth, program, &params, None, None, None).await
+    scheduling_page(&state, &headers, &auth, program, &params, Banner::default()).await
 }
 
 /// My availability, as lines.
@@ -703,11 +741,6 @@ pub async fn save_availability(
         .viewer
         .person
         .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
-    let params = PlanParams {
-        week: None,
-        duration: None,
-        sessions: None,
-    };
     let saved = match parse_availability_lines(&form.availability) {
         Ok(windows) => {
             state
@@ -717,38 +750,21 @@ pub async fn save_availability(
         }
         Err(e) => Err(e.into()),
     };
-    match saved {
-        Ok(()) => {
-            let notice = Layout::new(&state, &headers, Some(&auth), "")
-                .t
-                .get("scheduling-availability-saved");
-            scheduling_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                &params,
-                None,
-                Some(notice),
-                None,
-            )
-            .await
-        }
-        Err(store::DbError::Invalid(e)) => {
-            scheduling_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                &params,
-                Some(e.to_string()),
-                None,
-                Some(form.availability),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let outcome = saved.map(|()| {
+        Layout::new(&state, &headers, Some(&auth), "")
+            .t
+            .get("scheduling-availability-saved")
+    });
+    answer(
+        &state,
+        &headers,
+        &auth,
+        program,
+        &PlanParams::default(),
+        outcome,
+        Some(form.availability),
+    )
+    .await
 }
 
 /// A planned series to schedule.
@@ -820,40 +836,14 @@ pub async fn schedule(
         duration: Some(duration.to_string()),
         sessions: None,
     };
-    match result {
-        Ok(created) => {
-            let notice = Layout::new(&state, &headers, Some(&auth), "").t.count(
-                "scheduling-scheduled",
-                "count",
-                created.len() as i64,
-            );
-            scheduling_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                &params,
-                None,
-                Some(notice),
-                None,
-            )
-            .await
-        }
-        Err(store::DbError::Invalid(e)) => {
-            scheduling_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                &params,
-                Some(e.to_string()),
-                None,
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let outcome = result.map(|created| {
+        Layout::new(&state, &headers, Some(&auth), "").t.count(
+            "scheduling-scheduled",
+            "count",
+            created.len() as i64,
+        )
+    });
+    answer(&state, &headers, &auth, program, &params, outcome, None).await
 }
 
 /// `POST /programs/{program}/scheduling/feed`: a new private feed address for me.
@@ -881,20 +871,17 @@ pub async fn new_feed(
         "path",
         format!("/calendar/{token}/feed.ics"),
     );
-    let params = PlanParams {
-        week: None,
-        duration: None,
-        sessions: None,
+    let banner = Banner {
+        notice: Some(notice),
+        ..Banner::default()
     };
     scheduling_page(
         &state,
         &headers,
         &auth,
         program,
-        &params,
-        None,
-        Some(notice),
-        None,
+        &PlanParams::default(),
+        banner,
     )
     .await
 }
