@@ -188,3 +188,19 @@ pub async fn dose_rows(
     )
     .map_err(|e| AppError::invalid("period_type", e.to_string()))
 }
+
+/// Tells the program's indicator engine about a recorded activity.
+pub async fn activity_recorded(
+    state: &crate::AppState,
+    program: ProgramId,
+    detail: &store::visits::ActivityDetail,
+) -> Result<(), AppError> {
+    let code = match detail.activity.facility {
+        Some(id) => Some(state.db.org_unit(id).await?.code.as_str().to_owned()),
+        None => None,
+    };
+    state
+        .engines
+        .activity_recorded(program, &detail.activity, code.as_deref());
+    Ok(())
+}

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod dhis2;
+pub mod engines;
 pub mod error;
 pub mod extract;
 pub mod field;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub auth: Arc<auth::AuthConfig>,
     /// Translations.
     pub i18n: Arc<i18n::I18n>,
+    /// The programs' indicator engines (dashboards and reports read these, not the rows).
+    pub engines: Arc<engines::Engines>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             db,
             auth: Arc::new(auth),
             i18n: Arc::new(i18n::I18n::load()?),
+            engines: Arc::new(engines::Engines::default()),
         })
     }
 }

@@ -3,20 +3,19 @@
 //! delivered per facility, participation figures and notable changes — one `reports::Report`
 //! that pages print as HTML and the `reports` crate writes as PDF, CSV and XLSX.
 //!
-//! Indicator values here are computed from the stored values of the quarter (data elements
-//! summed over the scope's facilities and the periods that lie inside the quarter) and from
-//! recorded activity (visits and contact minutes). Checklist-score measures are not computed
-//! here yet and show as "no data". Status against a target: input and provider-behaviour
+//! Indicator values are read from the program's indicator engine (`crate::engines`): data
+//! values summed over the scope's facilities and the quarter, and recorded activity (visits,
+//! contact minutes; checklist scores are not yet fed to the engine). Status against a target: input and provider-behaviour
 //! indicators should reach their target, outcome indicators (adverse events such as surgical
 //! site infection or perioperative mortality) should stay at or below it; within 10 % of the
 //! target on the wrong side is "at risk".
 
+use crate::engines::{Engines, Figure, quarter_activity, quarter_figures};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use chrono::NaiveDate;
-use domain::ids::{OrgUnitId, ProgramId};
+use domain::ids::ProgramId;
 use domain::programs::Program;
-use indicators::definitions::{ActivityMeasure, Term};
 use indicators::periods::{Period, PeriodType};
 use reports::{Category, DoseLine, KpiLine, Labels, Report, Status};
 use std::collections::BTreeMap;
@@ -46,78 +45,32 @@ pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, AppError> {
     }
 }
 
-/// Sums per data element code over the values inside `quarter` under `scope`.
-async fn element_sums(
+/// The program's indicators and, read from its engine, their figures for `quarter` within
+/// `scope` (an org unit code; `None`: the whole tree), plus visits and contact minutes.
+async fn figures(
     db: &Db,
+    engines: &Engines,
     program: ProgramId,
+    records: &[store::indicators::IndicatorRecord],
+    scope: Option<&str>,
     quarter: &Period,
-    scope: &str,
-) -> Result<BTreeMap<String, f64>, AppError> {
-    let mut sums = BTreeMap::new();
-    for row in db
-        .values_of(program, None, Some((quarter.start(), quarter.end())))
-        .await?
-    {
-        if row.org_unit_path.starts_with(scope) {
-            *sums.entry(row.data_element_code).or_insert(0.0) += row.value;
-        }
-    }
-    Ok(sums)
-}
-
-/// Visits and contact minutes in `quarter` under `scope`.
-async fn activity_sums(
-    db: &Db,
-    program: ProgramId,
-    quarter: &Period,
-    scope: &str,
-) -> Result<(f64, f64), AppError> {
-    let filter = store::visits::ActivityFilter {
-        under_path: (!scope.is_empty()).then(|| scope.to_owned()),
-        from: Some(quarter.start()),
-        to: Some(quarter.end()),
-        ..Default::default()
-    };
-    let visits = db.activities(program, &filter).await?.len() as f64;
-    let units: BTreeMap<OrgUnitId, String> = db
-        .org_units()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.path))
-        .collect();
-    let minutes: i64 = db
-        .contact_rows(program, quarter.start(), quarter.end())
-        .await?
-        .into_iter()
-        .filter(|r| {
-            scope.is_empty()
-                || r.facility
-                    .and_then(|f| units.get(&f))
-                    .is_some_and(|p| p.starts_with(scope))
+) -> Result<(Vec<Figure>, (u64, u64)), AppError> {
+    let indicators = records
+        .iter()
+        .map(store::indicators::IndicatorRecord::to_indicator)
+        .collect::<Result<Vec<_>, _>>()?;
+    engines
+        .read(db, program, |engine| {
+            let resolved = indicators
+                .iter()
+                .map(|i| engine.catalog().resolve(i))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| AppError::Internal(format!("indicator engine: {e}")))?;
+            let figures = quarter_figures(engine, &resolved, scope, quarter)?;
+            let activity = quarter_activity(engine, scope, quarter)?;
+            Ok((figures, activity))
         })
-        .map(|r| r.minutes)
-        .sum();
-    Ok((visits, minutes as f64))
-}
-
-fn sum_terms(
-    terms: &[Term],
-    elements: &BTreeMap<String, f64>,
-    activity: (f64, f64),
-) -> Option<f64> {
-    let mut total = 0.0;
-    for term in terms {
-        total += match term {
-            Term::DataElement { code, coc: None } => elements.get(code).copied().unwrap_or(0.0),
-            // Values are stored per element; a combo-specific term needs the combo's own rows.
-            Term::DataElement { coc: Some(_), .. } => return None,
-            Term::Activity(ActivityMeasure::Visits) => activity.0,
-            Term::Activity(ActivityMeasure::ContactMinutes) => activity.1,
-            Term::Activity(_) => return None,
-            Term::Constant(c) => *c,
-        };
-    }
-    Some(total)
+        .await
 }
 
 fn category(id: &str) -> Category {
@@ -148,37 +101,26 @@ pub fn status(category: Category, value: f64, target: f64) -> Status {
 /// program), labelled in `t`'s language.
 pub async fn quarterly(
     db: &Db,
+    engines: &Engines,
     t: &Tr,
     program: &Program,
     scope: Option<&domain::org_units::OrgUnit>,
     quarter: &Period,
 ) -> Result<Report, AppError> {
     let path = scope.map_or("", |u| u.path.as_str());
+    let code = scope.map(|u| u.code.as_str());
     let previous = quarter
         .prev()
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = (
-        element_sums(db, program.id, quarter, path).await?,
-        activity_sums(db, program.id, quarter, path).await?,
-    );
-    let before = (
-        element_sums(db, program.id, &previous, path).await?,
-        activity_sums(db, program.id, &previous, path).await?,
-    );
+    let records = db.indicators(program.id).await?;
+    let (now, activity) = figures(db, engines, program.id, &records, code, quarter).await?;
+    let (before, _) = figures(db, engines, program.id, &records, code, &previous).await?;
     let target_unit = match scope {
         Some(unit) => Some(unit.id),
         None => program.root_org_unit,
     };
     let mut kpis = Vec::new();
-    for record in db.indicators(program.id).await? {
-        let indicator = record.to_indicator()?;
-        let value_of = |(elements, activity): &(BTreeMap<String, f64>, (f64, f64))| {
-            let n = sum_terms(&indicator.numerator.terms, elements, *activity)?;
-            let d = sum_terms(&indicator.denominator.terms, elements, *activity)?;
-            Some((indicator.value(n, d), n, d))
-        };
-        let current = value_of(&now);
-        let prior = value_of(&before).and_then(|(v, _, _)| v);
+    for ((record, current), prior) in records.iter().zip(&now).zip(&before) {
         let target = match target_unit {
             Some(unit) => db
                 .current_target(record.id, unit, &quarter.to_string())
@@ -186,23 +128,23 @@ pub async fn quarterly(
                 .map(|c| c.target.value),
             None => None,
         };
-        let value = current.and_then(|(v, _, _)| v);
+        let value = current.value;
         let category = category(&record.category);
         kpis.push(KpiLine {
             code: record.code.clone(),
             name: record.name.clone(),
             category,
             value,
-            unit: if (indicator.factor - 100.0).abs() < f64::EPSILON {
+            unit: if (record.factor - 100.0).abs() < f64::EPSILON {
                 "%".into()
             } else {
                 String::new()
             },
             target,
             status: value.zip(target).map(|(v, t)| status(category, v, t)),
-            previous: prior,
-            numerator: current.map(|(_, n, _)| n),
-            denominator: current.map(|(_, _, d)| d),
+            previous: prior.value,
+            numerator: (current.denominator != 0.0).then_some(current.numerator),
+            denominator: (current.denominator != 0.0).then_some(current.denominator),
         });
     }
     let dose_rows = crate::field::dose_rows(
@@ -269,10 +211,10 @@ pub async fn quarterly(
             t.get("report-awaiting-training"),
             count("awaiting_training").to_string(),
         ),
-        (t.get("report-activities"), format!("{}", now.1.0)),
+        (t.get("report-activities"), activity.0.to_string()),
         (
             t.get("report-contact-hours"),
-            format!("{:.0}", now.1.1 / 60.0),
+            format!("{:.0}", activity.1 as f64 / 60.0),
         ),
     ];
     let mut notable_changes = Vec::new();

@@ -141,6 +141,7 @@ pub async fn record_activity(
         .db
         .record_activity(&auth.actor(), program.id, &new)
         .await?;
+    crate::field::activity_recorded(&state, program.id, &detail).await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
 

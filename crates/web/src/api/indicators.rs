@@ -67,6 +67,8 @@ pub async fn create_data_element(
         .db
         .create_data_element(&auth.actor(), program.id, &input)
         .await?;
+    // The engine's catalog has no room for a new element: rebuild it on the next read.
+    state.engines.invalidate(program.id);
     Ok((StatusCode::CREATED, Json(element)))
 }
 
@@ -95,12 +97,12 @@ pub async fn save_values(
             }
         }
     }
-    Ok(Json(
-        state
-            .db
-            .save_values(&auth.actor(), program.id, &input)
-            .await?,
-    ))
+    let counts = state
+        .db
+        .save_values(&auth.actor(), program.id, &input)
+        .await?;
+    state.engines.values_saved(program.id, &input);
+    Ok(Json(counts))
 }
 
 /// Which periods a report covers.

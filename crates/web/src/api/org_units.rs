@@ -82,6 +82,8 @@ pub async fn create(
     }
     let new = input.validate()?;
     let unit = state.db.create_org_unit(&auth.actor(), &new).await?;
+    // The engines hold the org-unit tree: rebuild them on their next read.
+    state.engines.invalidate_all();
     Ok((StatusCode::CREATED, Json(unit.into())))
 }
 

@@ -394,12 +394,12 @@ pub async fn record_visit(
             debrief,
         };
         let new = new_activity(&state, program.id, input).await?;
-        Ok::<_, AppError>(
-            state
-                .db
-                .record_activity(&auth.actor(), program.id, &new)
-                .await?,
-        )
+        let detail = state
+            .db
+            .record_activity(&auth.actor(), program.id, &new)
+            .await?;
+        crate::field::activity_recorded(&state, program.id, &detail).await?;
+        Ok::<_, AppError>(detail)
     };
     match build.await {
         Ok(detail) => {

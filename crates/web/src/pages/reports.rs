@@ -83,8 +83,15 @@ async fn build(
     let layout = Layout::new(state, headers, Some(auth), "");
     let quarter = crate::reports::quarter(params.quarter.as_deref(), store::now().date_naive())?;
     let unit = scope(state, auth, &program, params).await?;
-    let report =
-        crate::reports::quarterly(&state.db, &layout.t, &program, unit.as_ref(), &quarter).await?;
+    let report = crate::reports::quarterly(
+        &state.db,
+        &state.engines,
+        &layout.t,
+        &program,
+        unit.as_ref(),
+        &quarter,
+    )
+    .await?;
     Ok((layout, program, report))
 }
 
@@ -253,7 +260,15 @@ pub async fn dashboard(
     let mut reports = Vec::new();
     for q in &quarters {
         reports.push(
-            crate::reports::quarterly(&state.db, &layout.t, &program, unit.as_ref(), q).await?,
+            crate::reports::quarterly(
+                &state.db,
+                &state.engines,
+                &layout.t,
+                &program,
+                unit.as_ref(),
+                q,
+            )
+            .await?,
         );
     }
     let Some(latest) = reports.last() else {
