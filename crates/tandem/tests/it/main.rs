@@ -763,3 +763,198 @@ fn the_field_demo_has_twelve_months_of_activity() {
         db.close().await;
     });
 }
+
+#[test]
+fn the_surgical_demo_has_indicators_values_and_signed_targets() {
+    use chrono::Datelike as _;
+    let cli = Cli::new("monitoring");
+    ok(&cli.run(&["demo", "--no-serve"]));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let db = store::Db::connect(&cli.url).await.expect("database");
+        let code = domain::values::Slug::parse("safe_surgery_et").expect("code");
+        let program = db.program_by_code(&code).await.expect("program").id;
+        let today = store::now().date_naive();
+        let this_month = today.with_day(1).expect("first of the month");
+        // Monitored month k: 0 the oldest of the last twelve complete months, 11 the last.
+        let month = |k: u32| {
+            this_month
+                .checked_sub_months(chrono::Months::new(12 - k))
+                .expect("month")
+        };
+        let period = |k: u32| month(k).format("%Y%m").to_string();
+
+        // Four integer elements, each with its DHIS2 code.
+        let elements = db.data_elements(program).await.expect("elements");
+        let codes: Vec<(&str, Option<&str>)> = elements
+            .iter()
+            .map(|e| (e.code.as_str(), e.dhis2_code.as_deref()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("OPERATIONS", Some("SS_OPERATIONS")),
+                ("PERIOP_DEATHS", Some("SS_PERIOP_DEATHS")),
+                ("SSC_USED", Some("SS_SSC_USED")),
+                ("SSI_CASES", Some("SS_SSI_CASES")),
+            ]
+        );
+        assert!(elements.iter().all(|e| e.value_type == "integer"));
+
+        // Eight active hospitals (not Leku, still being assessed) × 12 months × 4 elements.
+        let values = db.values_of(program, None, None).await.expect("values");
+        assert_eq!(values.len(), 8 * 12 * 4);
+        assert!(values.iter().all(|v| v.org_unit_code != "ET-SI-CE-LE"));
+        let value = |unit: &str, k: u32, element: &str| {
+            let period = period(k);
+            values
+                .iter()
+                .find(|v| {
+                    v.org_unit_code == unit && v.period == period && v.data_element_code == element
+                })
+                .map(|v| v.value)
+        };
+        let month_values = |unit: &str, k: u32| {
+            ["OPERATIONS", "SSC_USED", "SSI_CASES", "PERIOP_DEATHS"].map(|e| value(unit, k, e))
+        };
+        // Debre Markos (pilot, site 0), last month: 118 + 11 = 129 operations; mentored 12
+        // months, so checklist use at its 85 % ceiling (129 × 85 / 100 = 109) and infections
+        // at their 3 % floor (129 × 30 / 1000 = 3); (0 + 11) mod 3 = 2 deaths.
+        assert_eq!(
+            month_values("ET-AM-EG-DM", 11),
+            [Some(129.0), Some(109.0), Some(3.0), Some(2.0)]
+        );
+        // Motta (scale-up, site 1), oldest month, not yet mentored: 88 operations, 40 %
+        // checklist use (35), 6 % infections (5), (1 + 0) mod 3 = 1 death; last month, mentored
+        // six months: 99 operations, 85 % (84), 3 % (2), 0 deaths.
+        assert_eq!(
+            month_values("ET-AM-EG-MO", 0),
+            [Some(88.0), Some(35.0), Some(5.0), Some(1.0)]
+        );
+        assert_eq!(
+            month_values("ET-AM-EG-MO", 11),
+            [Some(99.0), Some(84.0), Some(2.0), Some(0.0)]
+        );
+        // Gida Ayana (site 5) stalled: last month still 40 % of 71 (28) and 6 % (4).
+        assert_eq!(
+            month_values("ET-OR-EW-GI", 11),
+            [Some(71.0), Some(28.0), Some(4.0), Some(1.0)]
+        );
+        // Two hospital-months were reported after the 15-day deadline: Sire in month 2 and
+        // Yirgalem in month 8, four values each.
+        let ends: Vec<(String, chrono::NaiveDate)> = (0..12)
+            .map(|k| (period(k), month(k + 1) - chrono::Duration::days(1)))
+            .collect();
+        let late: Vec<(&str, &str)> = values
+            .iter()
+            .filter(|v| {
+                ends.iter().any(|(period, end)| {
+                    *period == v.period
+                        && v.first_entered_at.date_naive() > *end + chrono::Duration::days(15)
+                })
+            })
+            .map(|v| (v.org_unit_code.as_str(), v.period.as_str()))
+            .collect();
+        let (p2, p8) = (period(2), period(8));
+        assert_eq!(late.len(), 8, "{late:?}");
+        assert!(late.iter().all(
+            |(unit, period)| (*unit, *period) == ("ET-OR-EW-SI", p2.as_str())
+                || (*unit, *period) == ("ET-SI-CE-YI", p8.as_str())
+        ));
+
+        // Four indicators over the elements and recorded visits.
+        let indicators = db.indicators(program).await.expect("indicators");
+        let defined: Vec<(&str, &str, &str, &str)> = indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.code.as_str(),
+                    i.category.as_str(),
+                    i.numerator.as_str(),
+                    i.denominator.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            defined,
+            [
+                ("POMR", "outcome", "#{PERIOP_DEATHS}", "#{OPERATIONS}"),
+                (
+                    "SSC_RATE",
+                    "provider_behaviour",
+                    "#{SSC_USED}",
+                    "#{OPERATIONS}"
+                ),
+                ("SSI_RATE", "outcome", "#{SSI_CASES}", "#{OPERATIONS}"),
+                ("VISITS", "input", "visits", "1"),
+            ]
+        );
+
+        // Three indicators × (Ethiopia + three regions) × (last quarter, this quarter), all
+        // fully signed by the five groups except Sidama's checklist target this quarter,
+        // which still awaits its regional health bureau.
+        let quarter = today.month0() / 3 + 1;
+        let current = format!("{}Q{quarter}", today.year());
+        let previous = if quarter == 1 {
+            format!("{}Q4", today.year() - 1)
+        } else {
+            format!("{}Q{}", today.year(), quarter - 1)
+        };
+        let targets = db.targets(program, None).await.expect("targets");
+        assert_eq!(targets.len(), 24);
+        for period in [&previous, &current] {
+            assert_eq!(targets.iter().filter(|t| t.period == *period).count(), 12);
+        }
+        let mut unsigned = Vec::new();
+        for indicator in indicators.iter().filter(|i| i.code != "VISITS") {
+            for unit in ["ET", "ET-AM", "ET-OR", "ET-SI"] {
+                let code = domain::values::OrgUnitCode::parse(unit).expect("code");
+                let unit_id = db.org_unit_by_code(&code).await.expect("unit").id;
+                for period in [&previous, &current] {
+                    let target = db
+                        .current_target(indicator.id, unit_id, period)
+                        .await
+                        .expect("target")
+                        .expect("proposed");
+                    assert_eq!(target.required_groups.len(), 5);
+                    if !target.fully_signed {
+                        let groups: Vec<&str> = target
+                            .target
+                            .signoffs
+                            .iter()
+                            .map(|s| s.group.as_str())
+                            .collect();
+                        unsigned.push((
+                            indicator.code.clone(),
+                            unit,
+                            period.clone(),
+                            groups.join(","),
+                        ));
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            unsigned,
+            [(
+                "SSC_RATE".to_owned(),
+                "ET-SI",
+                current.clone(),
+                "mentees,mentors,facility_leaders,program_managers".to_owned()
+            )]
+        );
+        let ssc = |unit: &str, period: &str| {
+            targets
+                .iter()
+                .find(|t| {
+                    t.indicator_code == "SSC_RATE" && t.org_unit_code == unit && t.period == period
+                })
+                .map(|t| t.value)
+        };
+        assert_eq!(ssc("ET", &previous), Some(75.0));
+        assert_eq!(ssc("ET-AM", &current), Some(80.0));
+    });
+}
