@@ -3,6 +3,7 @@
 
 mod dhis2;
 mod forms;
+mod indicator_values;
 
 use std::io::Write as _;
 use std::path::PathBuf;
