@@ -356,3 +356,25 @@ program-dashboard = Dashboard
 dashboard-title = Dashboard of { $program }
 dashboard-target = target { $target }
 dashboard-empty = No indicators are defined for this program yet.
+program-data-entry = Enter values
+program-targets = Targets
+entry-title = Values for { $program }
+entry-nowhere = You do not report for any facility in this program.
+entry-period = Period
+entry-period-hint = A DHIS2 period: 202610 (a month), 2026Q3 (a quarter).
+entry-save = Save the values
+entry-saved = { $count ->
+    [one] One value saved.
+   *[other] { $count } values saved.
+}
+targets-title = Targets of { $program }
+targets-indicator = Indicator
+targets-value = Target
+targets-signed = Signed by
+targets-group = Sign for
+targets-sign = Sign
+targets-group-mentees = mentees
+targets-group-mentors = mentors
+targets-group-facility_leaders = facility leaders
+targets-group-regional_authority = regional authority
+targets-group-program_managers = program managers

@@ -356,3 +356,25 @@ program-dashboard = Tableau de bord
 dashboard-title = Tableau de bord de { $program }
 dashboard-target = cible { $target }
 dashboard-empty = Aucun indicateur n'est encore défini pour ce programme.
+program-data-entry = Saisir des valeurs
+program-targets = Cibles
+entry-title = Valeurs pour { $program }
+entry-nowhere = Vous ne rapportez pour aucun établissement de ce programme.
+entry-period = Période
+entry-period-hint = Une période DHIS2 : 202610 (un mois), 2026Q3 (un trimestre).
+entry-save = Enregistrer les valeurs
+entry-saved = { $count ->
+    [one] Une valeur enregistrée.
+   *[other] { $count } valeurs enregistrées.
+}
+targets-title = Cibles de { $program }
+targets-indicator = Indicateur
+targets-value = Cible
+targets-signed = Signée par
+targets-group = Signer pour
+targets-sign = Signer
+targets-group-mentees = mentorés
+targets-group-mentors = mentors
+targets-group-facility_leaders = responsables d'établissement
+targets-group-regional_authority = autorité régionale
+targets-group-program_managers = gestionnaires du programme

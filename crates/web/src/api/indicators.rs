@@ -43,6 +43,20 @@ async fn reporting_program(
     Ok(program)
 }
 
+/// The subtree (path prefix) a viewer reports for: everything for managers, the area of
+/// their facility-leader or mentor role otherwise; `None` when they report nowhere.
+pub(crate) fn reporting_scope(auth: &Auth, program: ProgramId) -> Option<String> {
+    if auth.viewer.can_manage_program(program) {
+        return Some(String::new());
+    }
+    auth.viewer
+        .grants
+        .iter()
+        .filter(|g| g.program == program && matches!(g.role, Role::FacilityLeader | Role::Mentor))
+        .map(|g| g.org_unit_path.clone())
+        .min_by_key(String::len)
+}
+
 /// The program's data elements.
 #[utoipa::path(get, path = "/api/v1/programs/{program}/data-elements", tag = "indicators", params(("program" = i64, Path)), responses((status = 200, body = Vec<DataElementRecord>)))]
 pub async fn list_data_elements(
@@ -80,9 +94,21 @@ pub async fn save_values(
     PathId(id): PathId,
     ApiJson(input): ApiJson<Vec<NewValue>>,
 ) -> Result<Json<SaveCounts>, AppError> {
-    let program = reporting_program(&state, &auth, ProgramId(id)).await?;
-    if let Some(scope) = crate::scope::member_scope(&auth, program.id).filter(|s| !s.is_empty()) {
-        // Facility leaders report for their own facilities only.
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    Ok(Json(save_checked(&state, &auth, &program, &input).await?))
+}
+
+/// Saves values for a program if the caller may report there: managers anywhere in it,
+/// facility leaders and mentors for the facilities of their area. Keeps the engine current.
+pub(crate) async fn save_checked(
+    state: &AppState,
+    auth: &Auth,
+    program: &Program,
+    input: &[NewValue],
+) -> Result<SaveCounts, AppError> {
+    reporting_program(state, auth, program.id).await?;
+    if let Some(scope) = reporting_scope(auth, program.id).filter(|s| !s.is_empty()) {
+        // Facility leaders and mentors report for the facilities of their area only.
         for (i, value) in input.iter().enumerate() {
             let code = domain::values::OrgUnitCode::parse(&value.org_unit_code)
                 .map_err(|e| AppError::invalid(format!("values[{i}].org_unit"), e.message))?;
@@ -99,10 +125,10 @@ pub async fn save_values(
     }
     let counts = state
         .db
-        .save_values(&auth.actor(), program.id, &input)
+        .save_values(&auth.actor(), program.id, input)
         .await?;
-    state.engines.values_saved(program.id, &input);
-    Ok(Json(counts))
+    state.engines.values_saved(program.id, input);
+    Ok(counts)
 }
 
 /// Which periods a report covers.

@@ -321,3 +321,271 @@ pub async fn dashboard(
         tiles,
     })
 }
+
+/// Which facility and period the data-entry form is for.
+#[derive(Debug, Default, Deserialize)]
+pub struct EntryParams {
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reports/data_entry.html")]
+struct EntryPage {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    notice: Option<String>,
+    facilities: Vec<(i64, String, String)>,
+    unit: String,
+    period: String,
+    elements: Vec<(store::indicators::DataElementRecord, String)>,
+}
+
+/// The facilities a viewer may report for (their area; managers all of the program's).
+async fn reporting_facilities(
+    state: &AppState,
+    auth: &Auth,
+    program: &Program,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    let Some(scope) = crate::api::indicators::reporting_scope(auth, program.id) else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(i64, String, String)> = state
+        .db
+        .org_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.level == domain::org_units::OrgUnitLevel::Facility)
+        .filter(|u| u.path.starts_with(&scope))
+        .map(|u| (u.id.0, u.code.as_str().to_owned(), u.name.to_string()))
+        .collect();
+    out.sort_by(|a, b| a.2.cmp(&b.2));
+    Ok(out)
+}
+
+async fn entry_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    unit: String,
+    period: String,
+    banner: (Option<String>, Option<String>),
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("entry-title", "program", &program.name);
+    let facilities = reporting_facilities(state, auth, &program).await?;
+    let mut elements = Vec::new();
+    let current: std::collections::BTreeMap<String, f64> = if unit.is_empty() || period.is_empty() {
+        Default::default()
+    } else {
+        state
+            .db
+            .values_of(program.id, None, None)
+            .await?
+            .into_iter()
+            .filter(|v| v.org_unit_code == unit && v.period == period)
+            .map(|v| (v.data_element_code, v.value))
+            .collect()
+    };
+    for element in state.db.data_elements(program.id).await? {
+        let value = current
+            .get(&element.code)
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        elements.push((element, value));
+    }
+    let status = if banner.0.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = render(&EntryPage {
+        error: banner.0,
+        notice: banner.1,
+        layout,
+        program,
+        facilities,
+        unit,
+        period,
+        elements,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /programs/{program}/data-entry`: a facility's values for one period.
+pub async fn data_entry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    Params(params): Params<EntryParams>,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    entry_page(
+        &state,
+        &headers,
+        &auth,
+        program,
+        params.unit.unwrap_or_default(),
+        params.period.unwrap_or_default(),
+        (None, None),
+    )
+    .await
+}
+
+/// `POST /programs/{program}/data-entry`: saves the form's values (all or none) through the
+/// same path as the API, so the engine is kept current.
+pub async fn save_entry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let mut form: std::collections::BTreeMap<String, String> = Default::default();
+    for (k, v) in form_urlencoded::parse(&body) {
+        form.insert(k.into_owned(), v.into_owned());
+    }
+    auth.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    let unit = form.get("unit").cloned().unwrap_or_default();
+    let period = form.get("period").cloned().unwrap_or_default();
+    let mut values = Vec::new();
+    for (key, text) in &form {
+        let Some(code) = key.strip_prefix("de.") else {
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let value: f64 = match text.trim().replace(',', ".").parse() {
+            Ok(v) => v,
+            Err(_) => {
+                let error = format!("{code}: {text:?} is not a number");
+                return entry_page(
+                    &state,
+                    &headers,
+                    &auth,
+                    program,
+                    unit,
+                    period,
+                    (Some(error), None),
+                )
+                .await;
+            }
+        };
+        values.push(store::indicators::NewValue {
+            data_element_code: code.to_owned(),
+            org_unit_code: unit.clone(),
+            period: period.clone(),
+            value,
+            comment: String::new(),
+        });
+    }
+    let saved = crate::api::indicators::save_checked(&state, &auth, &program, &values).await;
+    let banner = match saved {
+        Ok(counts) => (
+            None,
+            Some(Layout::new(&state, &headers, Some(&auth), "").t.count(
+                "entry-saved",
+                "count",
+                (counts.created + counts.updated) as i64,
+            )),
+        ),
+        Err(AppError::Invalid(e)) => (Some(e.to_string()), None),
+        Err(e) => return Err(e),
+    };
+    entry_page(&state, &headers, &auth, program, unit, period, banner).await
+}
+
+#[derive(Template)]
+#[template(path = "reports/targets.html")]
+struct TargetsPage {
+    layout: Layout,
+    program: Program,
+    targets: Vec<store::indicators::Target>,
+    error: Option<String>,
+}
+
+/// `GET /programs/{program}/targets`: every target version with who signed for each group.
+pub async fn targets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    targets_page(&state, &headers, &auth, program, None).await
+}
+
+async fn targets_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("targets-title", "program", &program.name);
+    let mut targets = state.db.targets(program.id, None).await?;
+    targets.retain(|t| !t.superseded);
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = render(&TargetsPage {
+        layout,
+        program,
+        targets,
+        error,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// A sign-off from the page.
+#[derive(Debug, Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    csrf: String,
+    group: String,
+}
+
+/// `POST /targets/{target}/sign`: signs for the chosen group (the store checks the signer
+/// holds that role in the target's area, and that the group has not signed yet).
+pub async fn sign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    crate::extract::FormData(form): crate::extract::FormData<SignForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let target = state.db.target(id).await?;
+    let indicator = state.db.indicator(target.indicator).await?;
+    let program = readable_program(&state, &auth, indicator.program).await?;
+    let person = auth
+        .viewer
+        .person
+        .ok_or_else(|| AppError::invalid("person", "this account is not linked to a person"))?;
+    match state
+        .db
+        .sign_target(&auth.actor(), id, &form.group, person, "")
+        .await
+    {
+        Ok(_) => Ok(
+            axum::response::Redirect::to(&format!("/programs/{}/targets", program.id))
+                .into_response(),
+        ),
+        Err(store::DbError::Invalid(e)) => {
+            targets_page(&state, &headers, &auth, program, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

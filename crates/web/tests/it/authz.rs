@@ -225,6 +225,15 @@ const TABLE: &[Row] = &[
     ),
     // The quarterly report (C10)
     ("GET", "/programs/{program}/dashboard", "", MEMBERS),
+    ("GET", "/programs/{program}/data-entry", "", MEMBERS),
+    (
+        "POST",
+        "/programs/{program}/data-entry",
+        "unit=F1&period=202609&de.OPERATIONS=12",
+        REPORTERS,
+    ),
+    ("GET", "/programs/{program}/targets", "", MEMBERS),
+    ("POST", "/targets/{target}/sign", "group=mentors", MEMBERS),
     ("GET", "/programs/{program}/report", "", MEMBERS),
     ("GET", "/programs/{program}/report.pdf", "", MEMBERS),
     ("GET", "/programs/{program}/report.csv", "", MEMBERS),

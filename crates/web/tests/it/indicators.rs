@@ -228,3 +228,70 @@ async fn the_quarterly_report_shows_kpis_against_targets_in_four_formats() {
     assert_eq!(leader.status, StatusCode::OK);
     assert!(leader.text().contains("Unit F1"), "{}", leader.text());
 }
+
+#[tokio::test]
+async fn the_data_entry_form_saves_values_names_bad_ones_and_targets_are_signed_on_a_page() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let entry = format!("/programs/{}/data-entry", f.program);
+    let form = app
+        .get(&format!("{entry}?unit=F1&period=202609"), Persona::Leader)
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text().contains("name=\"de.OPERATIONS\""),
+        "{}",
+        form.text()
+    );
+    let bad = app
+        .form(
+            &entry,
+            Persona::Leader,
+            "unit=F1&period=202613&de.OPERATIONS=12",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("period"), "{}", bad.text());
+    let saved = app
+        .form(
+            &entry,
+            Persona::Leader,
+            "unit=F1&period=202609&de.OPERATIONS=12&de.SSI_CASES=1",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    assert!(saved.text().contains("2 values saved"), "{}", saved.text());
+    let outside = app
+        .form(
+            &entry,
+            Persona::Leader,
+            "unit=F2&period=202609&de.OPERATIONS=12",
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let sign = app
+        .form(
+            &format!("/targets/{}/sign", f.target),
+            Persona::Mentor,
+            "group=mentors",
+        )
+        .await;
+    assert_eq!(sign.status, StatusCode::SEE_OTHER, "{}", sign.text());
+    let again = app
+        .form(
+            &format!("/targets/{}/sign", f.target),
+            Persona::Mentor,
+            "group=mentors",
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text().contains("already signed"), "{}", again.text());
+    let page = app
+        .get(
+            &format!("/programs/{}/targets", f.program),
+            Persona::Regional,
+        )
+        .await;
+    assert!(page.text().contains("Mentor Person"), "{}", page.text());
+}
