@@ -205,7 +205,7 @@ pub async fn quarterly(
 
     let pairings = db.pairings_of_program(program.id, None).await?;
     let count = |status: &str| pairings.iter().filter(|p| p.status == status).count();
-    let participation = vec![
+    let mut participation = vec![
         (t.get("report-active-pairings"), count("active").to_string()),
         (
             t.get("report-awaiting-training"),
@@ -217,6 +217,39 @@ pub async fn quarterly(
             format!("{:.0}", activity.1 as f64 / 60.0),
         ),
     ];
+    // Completeness and timeliness of monthly reporting over the quarter, in the scope.
+    let units_by_path: BTreeMap<i64, String> =
+        units.iter().map(|(id, (_, p))| (*id, p.clone())).collect();
+    let (mut expected, mut reported, mut on_time) = (0, 0, 0);
+    for row in db
+        .completeness(
+            program.id,
+            PeriodType::Monthly,
+            quarter.start(),
+            quarter.end(),
+            store::indicators::DEFAULT_DEADLINE_DAYS,
+        )
+        .await?
+    {
+        if units_by_path
+            .get(&row.facility.0)
+            .is_some_and(|p| p.starts_with(path))
+        {
+            expected += row.expected;
+            reported += row.reported;
+            on_time += row.reported_on_time;
+        }
+    }
+    if expected > 0 {
+        participation.push((
+            t.get("report-completeness"),
+            format!("{:.0} %", 100.0 * reported as f64 / expected as f64),
+        ));
+        participation.push((
+            t.get("report-timeliness"),
+            format!("{:.0} %", 100.0 * on_time as f64 / expected as f64),
+        ));
+    }
     let mut notable_changes = Vec::new();
     for k in &kpis {
         if let (Some(v), Some(p)) = (k.value, k.previous) {

@@ -378,3 +378,5 @@ targets-group-mentors = mentors
 targets-group-facility_leaders = facility leaders
 targets-group-regional_authority = regional authority
 targets-group-program_managers = program managers
+report-completeness = Monthly reports received
+report-timeliness = Received on time (within 15 days)

@@ -378,3 +378,5 @@ targets-group-mentors = mentors
 targets-group-facility_leaders = responsables d'établissement
 targets-group-regional_authority = autorité régionale
 targets-group-program_managers = gestionnaires du programme
+report-completeness = Rapports mensuels reçus
+report-timeliness = Reçus à temps (sous 15 jours)
