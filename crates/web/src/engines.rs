@@ -260,20 +260,7 @@ pub fn quarter_figures(
     within: Option<&str>,
     quarter: &Period,
 ) -> Result<Vec<Figure>, AppError> {
-    let within = match within {
-        Some(code) => Some(engine.tree().find(code).map_err(engine_error)?),
-        None => None,
-    };
-    let first = Period::containing(PeriodType::Monthly, quarter.start()).map_err(engine_error)?;
-    let last = Period::containing(PeriodType::Monthly, quarter.end()).map_err(engine_error)?;
-    let query = Query {
-        within,
-        period_type: Some(PeriodType::Quarterly),
-        from: Some(first),
-        to: Some(last),
-        level: within.map(|w| engine.tree().level_of(w)),
-        ..Query::default()
-    };
+    let query = quarter_query(engine, within, quarter)?;
     let many = engine
         .evaluate_many(resolved, &query)
         .map_err(engine_error)?;
@@ -304,23 +291,33 @@ pub fn quarter_activity(
     within: Option<&str>,
     quarter: &Period,
 ) -> Result<(u64, u64), AppError> {
+    let rows = engine
+        .group(&quarter_query(engine, within, quarter)?)
+        .map_err(engine_error)?;
+    Ok(rows.iter().fold((0, 0), |(v, m), r| {
+        (v + r.measures.visits, m + r.measures.minutes)
+    }))
+}
+
+/// The engine query for one quarter within an org unit (grouped at that unit's level, so one
+/// group) or over the whole tree.
+fn quarter_query(
+    engine: &Engine,
+    within: Option<&str>,
+    quarter: &Period,
+) -> Result<Query, AppError> {
     let within = match within {
         Some(code) => Some(engine.tree().find(code).map_err(engine_error)?),
         None => None,
     };
     let first = Period::containing(PeriodType::Monthly, quarter.start()).map_err(engine_error)?;
     let last = Period::containing(PeriodType::Monthly, quarter.end()).map_err(engine_error)?;
-    let rows = engine
-        .group(&Query {
-            within,
-            period_type: Some(PeriodType::Quarterly),
-            from: Some(first),
-            to: Some(last),
-            level: within.map(|w| engine.tree().level_of(w)),
-            ..Query::default()
-        })
-        .map_err(engine_error)?;
-    Ok(rows.iter().fold((0, 0), |(v, m), r| {
-        (v + r.measures.visits, m + r.measures.minutes)
-    }))
+    Ok(Query {
+        within,
+        period_type: Some(PeriodType::Quarterly),
+        from: Some(first),
+        to: Some(last),
+        level: within.map(|w| engine.tree().level_of(w)),
+        ..Query::default()
+    })
 }

@@ -320,3 +320,21 @@ pub async fn person_feed(db: &Db, person: PersonId) -> Result<String, AppError> 
 pub fn monday_of(day: NaiveDate) -> NaiveDate {
     day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
+
+/// Makes (or replaces) the signed-in person's private feed address; the old one stops
+/// working. Only the token's hash is stored.
+pub async fn new_feed_path(
+    state: &crate::AppState,
+    auth: &crate::auth::Auth,
+) -> Result<String, AppError> {
+    let person = auth
+        .viewer
+        .person
+        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
+    let token = crate::auth::random_token()?;
+    state
+        .db
+        .set_calendar_feed(&auth.actor(), person, &crate::auth::token_hash(&token))
+        .await?;
+    Ok(format!("/calendar/{token}/feed.ics"))
+}

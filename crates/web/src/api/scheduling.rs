@@ -371,21 +371,8 @@ pub async fn new_feed(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<(StatusCode, Json<FeedAddress>), AppError> {
-    let person = auth
-        .viewer
-        .person
-        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
-    let token = crate::auth::random_token()?;
-    state
-        .db
-        .set_calendar_feed(&auth.actor(), person, &crate::auth::token_hash(&token))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(FeedAddress {
-            path: format!("/calendar/{token}/feed.ics"),
-        }),
-    ))
+    let path = plan::new_feed_path(&state, &auth).await?;
+    Ok((StatusCode::CREATED, Json(FeedAddress { path })))
 }
 
 /// A private calendar feed; the secret in the address is the only credential, as calendar

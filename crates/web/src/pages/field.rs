@@ -3,7 +3,7 @@
 //! their readiness, a facility's page with readiness, visits and open action items, and a
 //! mentee's page with their pairings, training, sessions and actions.
 
-use super::{Layout, render};
+use super::{Layout, render, render_form};
 use crate::AppState;
 use crate::api::field::{ActivityInput, ChecklistInput, new_activity};
 use crate::api::research::{contributable_program, readable_program};
@@ -13,7 +13,7 @@ use crate::extract::{PathId, PathIds};
 use crate::field::{AnswerInput, activity_filter, can_see_activity};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Role;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
@@ -241,11 +241,7 @@ async fn visit_form(
     let fields = chosen.map_or_else(Vec::new, |f| {
         draw(&f.model, layout.t.lang(), &posted_answers(&posted))
     });
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let page = VisitForm {
         facilities,
         mentees: people
@@ -262,9 +258,7 @@ async fn visit_form(
         program,
         error,
     };
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    render_form(&page, refused)
 }
 
 /// The checklist answers among posted fields (`q.<name>` → `<name>`).

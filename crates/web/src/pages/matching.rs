@@ -1,7 +1,7 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
 //! and the re-match when a mentor leaves. The work itself is in [`crate::proposals`].
 
-use super::{Layout, render};
+use super::{Layout, render, render_form};
 use crate::AppState;
 use crate::api::matching::managed_program;
 use crate::auth::Auth;
@@ -11,7 +11,7 @@ use crate::i18n::Tr;
 use crate::proposals::{self, ProposalResult};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{PersonId, ProgramId};
 use domain::programs::Program;
@@ -62,11 +62,7 @@ async fn program_page(
     };
     let mentees = people("mentee").await?;
     let mentors = people("mentor").await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let page = ProgramPage {
         cadre_pairs: settings
             .cadre_pairs
@@ -92,9 +88,7 @@ async fn program_page(
         program,
         error,
     };
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    render_form(&page, refused)
 }
 
 /// `GET /programs/{program}/matching`.

@@ -1,6 +1,6 @@
 //! A program's memberships, and adding one (managers).
 
-use super::{Layout, render, role_label};
+use super::{Layout, render_form, role_label};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -8,7 +8,7 @@ use crate::extract::{FormData, PathId};
 use crate::scope::{member_scope, visible_program};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Role;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
@@ -93,22 +93,19 @@ async fn page(
         .iter()
         .map(|r| (r.as_str(), role_label(&layout.t, *r, Some(program.kind))))
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut response = render(&ListPage {
-        layout,
-        error,
-        memberships,
-        can_manage,
-        people,
-        roles,
-        units,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let refused = error.is_some();
+    render_form(
+        &ListPage {
+            layout,
+            error,
+            memberships,
+            can_manage,
+            people,
+            roles,
+            units,
+        },
+        refused,
+    )
 }
 
 /// `GET /programs/{program}/memberships`.

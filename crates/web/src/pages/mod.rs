@@ -76,6 +76,16 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
         .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
+/// Renders a page that may carry a refusal: 422 when `refused`, so browsers, clients and
+/// tests see that the input was not accepted; 200 otherwise.
+pub fn render_form(template: &impl Template, refused: bool) -> Result<Response, AppError> {
+    let mut response = render(template)?;
+    if refused {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
 /// A role's name as the program's field model calls it (peer leader / mentor…).
 pub fn role_label(t: &Tr, role: Role, kind: Option<ProgramKind>) -> String {
     match (role, kind) {

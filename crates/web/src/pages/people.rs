@@ -1,6 +1,6 @@
 //! People: a program's list, a profile, and the create/edit form.
 
-use super::{Layout, render, role_label};
+use super::{Layout, render, render_form, role_label};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -8,7 +8,7 @@ use crate::extract::{FormData, Params, PathId};
 use crate::scope::{visible_filter, visible_program};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{PersonId, ProgramId};
 use domain::people::{Person, PersonInput, PersonProfile};
@@ -402,19 +402,16 @@ fn form_page(
         AppError::Invalid(f) => format!("{}: {}", f.field, f.message),
         other => other.to_string(),
     });
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut response = render(&FormPage {
-        layout,
-        action,
-        error: message,
-        fields,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let refused = error.is_some();
+    render_form(
+        &FormPage {
+            layout,
+            action,
+            error: message,
+            fields,
+        },
+        refused,
+    )
 }
 
 /// `GET /people/new` (managers).

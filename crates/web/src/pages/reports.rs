@@ -3,7 +3,7 @@
 //! report of their own area: a facility leader their facility, a regional viewer their region,
 //! a mentor or mentee the unit of their membership.
 
-use super::{Layout, render};
+use super::{Layout, render, render_form};
 use crate::AppState;
 use crate::api::research::{download, readable_program};
 use crate::auth::Auth;
@@ -398,23 +398,20 @@ async fn entry_page(
             .unwrap_or_default();
         elements.push((element, value));
     }
-    let status = if banner.0.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    let mut response = render(&EntryPage {
-        error: banner.0,
-        notice: banner.1,
-        layout,
-        program,
-        facilities,
-        unit,
-        period,
-        elements,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let refused = banner.0.is_some();
+    render_form(
+        &EntryPage {
+            error: banner.0,
+            notice: banner.1,
+            layout,
+            program,
+            facilities,
+            unit,
+            period,
+            elements,
+        },
+        refused,
+    )
 }
 
 /// `GET /programs/{program}/data-entry`: a facility's values for one period.
@@ -534,19 +531,16 @@ async fn targets_page(
     layout.title = layout.t.with("targets-title", "program", &program.name);
     let mut targets = state.db.targets(program.id, None).await?;
     targets.retain(|t| !t.superseded);
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    let mut response = render(&TargetsPage {
-        layout,
-        program,
-        targets,
-        error,
-    })?;
-    *response.status_mut() = status;
-    Ok(response)
+    let refused = error.is_some();
+    render_form(
+        &TargetsPage {
+            layout,
+            program,
+            targets,
+            error,
+        },
+        refused,
+    )
 }
 
 /// A sign-off from the page.

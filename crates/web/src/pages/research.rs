@@ -3,7 +3,7 @@
 //! mentees (in a peer collaborative: everyone) change. The figures come from
 //! [`crate::research`] and [`crate::scheduling`].
 
-use super::{Layout, render};
+use super::{Layout, render, render_form};
 use crate::AppState;
 use crate::api::research::{contributable_program, contributable_project, readable_program};
 use crate::api::scheduling::parse_windows;
@@ -14,7 +14,7 @@ use crate::research::{ParticipationReport, StretchSuggestion, participation_repo
 use crate::scheduling::{self as plan, ProposedSlot, SeriesProposal};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use domain::ids::{PersonId, ProgramId};
@@ -66,11 +66,7 @@ async fn board_page(
                 .collect(),
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let page = BoardPage {
         columns,
         outputs: state.db.outputs(program.id).await?,
@@ -79,9 +75,7 @@ async fn board_page(
         program,
         error,
     };
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    render_form(&page, refused)
 }
 
 /// `GET /programs/{program}/research`: projects by stage, and outputs with their exports.
@@ -184,11 +178,7 @@ async fn project_page(
         .into_iter()
         .map(|s| (layout.t.get(&format!("research-stretch-{}", s.role)), s))
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let page = ProjectPage {
         stage: stage_label(&layout.t, stage.id()),
         next_stage: stage
@@ -219,9 +209,7 @@ async fn project_page(
         project,
         error,
     };
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    render_form(&page, refused)
 }
 
 /// `GET /research/projects/{project}`.
@@ -673,11 +661,7 @@ async fn scheduling_page(
         (None, Some(person)) => availability_lines(&state.db.availability(person).await?),
         (None, None) => String::new(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let now = store::now();
     let page = SchedulingPage {
         week: week.to_string(),
@@ -701,9 +685,7 @@ async fn scheduling_page(
         error,
         notice,
     };
-    let mut response = render(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    render_form(&page, refused)
 }
 
 /// `GET /programs/{program}/scheduling`: best slots in each member's local time, a fair
@@ -856,21 +838,9 @@ pub async fn new_feed(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
-    let person = auth
-        .viewer
-        .person
-        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
-    let token = crate::auth::random_token()?;
-    state
-        .db
-        .set_calendar_feed(&auth.actor(), person, &crate::auth::token_hash(&token))
-        .await?;
+    let path = plan::new_feed_path(&state, &auth).await?;
     let layout = Layout::new(&state, &headers, Some(&auth), "");
-    let notice = layout.t.with(
-        "scheduling-feed-created",
-        "path",
-        format!("/calendar/{token}/feed.ics"),
-    );
+    let notice = layout.t.with("scheduling-feed-created", "path", path);
     let banner = Banner {
         notice: Some(notice),
         ..Banner::default()
