@@ -438,7 +438,8 @@ pub fn compute(contacts: &[Contact], query: &DoseQuery) -> Result<Vec<DoseRow>, 
                         Some(planned.visits),
                     ),
                     Modality::TeleSession => (
-                        t.day_minutes.values().map(|m| f64::from(*m)).sum(),
+                        // An empty f64 sum is -0.0; adding 0.0 makes it print as 0.
+                        t.day_minutes.values().map(|m| f64::from(*m)).sum::<f64>() + 0.0,
                         planned.tele_minutes,
                         None,
                     ),
@@ -651,6 +652,20 @@ mod tests {
         assert_eq!(planned_for(&PLAN, &jan).expect("plan").visits, 0.5);
         assert_eq!(mondays_between(d(2025, 1, 6), d(2025, 1, 6)), 1);
         assert_eq!(mondays_between(d(2025, 1, 7), d(2025, 1, 12)), 0);
+    }
+
+    #[test]
+    fn nothing_delivered_reads_as_zero_not_minus_zero() {
+        let rows = compute(&[], &query(PeriodType::Quarterly)).expect("dose");
+        let tele = rows
+            .iter()
+            .find(|r| r.modality == Some(Modality::TeleSession))
+            .expect("a tele row");
+        let delivered = tele.delivered.expect("planned, so delivered is reported");
+        assert!(
+            delivered == 0.0 && delivered.is_sign_positive(),
+            "{delivered}"
+        );
     }
 
     #[test]
