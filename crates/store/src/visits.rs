@@ -1147,6 +1147,24 @@ impl Db {
             .transpose()
     }
 
+    /// Each checklist filled in the program's activities as (activity, percent of the points
+    /// possible), for the indicator engine's score measures; a checklist with nothing
+    /// scorable is left out.
+    pub async fn checklist_percents(&self, program: ProgramId) -> Result<Vec<(i64, f64)>, DbError> {
+        let rows: Vec<(i64, f64, f64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.activity_id, c.score_total, c.score_max FROM checklist_submissions c \
+                 JOIN activities a ON a.id = c.activity_id WHERE a.program_id = $1 ORDER BY c.id",
+            )
+            .bind(program.0).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|(_, _, max)| *max > 0.0)
+            .map(|(activity, total, max)| (activity, 100.0 * total / max))
+            .collect())
+    }
+
     /// Every attended contact of the program between `from` and `to` (inclusive), one row per
     /// person, activity and day, by date: the input the dose computation aggregates by
     /// mentee, facility, period and modality. A visit's days outside the range are left out.

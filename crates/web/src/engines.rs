@@ -39,6 +39,8 @@ fn engine_error(e: indicators::Error) -> AppError {
 /// A program's indicator value for one group of a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
+    /// The validation rules this value breaks, in words (`numerator 12 exceeds denominator 10`).
+    pub violations: Vec<String>,
     /// Indicator code.
     pub code: String,
     /// `factor × numerator / denominator`, when the denominator is not 0.
@@ -157,12 +159,14 @@ impl Engines {
     }
 
     /// Keeps a loaded engine current after an activity at the facility `facility_code` was
-    /// recorded (activities without a facility are not counted by facility).
+    /// recorded, scored `score` percent by its checklist (activities without a facility are
+    /// not counted by facility).
     pub fn activity_recorded(
         &self,
         program: ProgramId,
         activity: &store::visits::Activity,
         facility_code: Option<&str>,
+        score: Option<f64>,
     ) {
         let Some(code) = facility_code else {
             return;
@@ -173,7 +177,7 @@ impl Engines {
         let Some(engine) = engines.get_mut(&program) else {
             return;
         };
-        let appended = fact_of(engine, activity, code.to_owned())
+        let appended = fact_of(engine, activity, code.to_owned(), score)
             .ok()
             .and_then(|fact| engine.append(&fact).ok());
         if appended.is_none() {
@@ -216,6 +220,7 @@ fn fact_of(
     engine: &Engine,
     activity: &store::visits::Activity,
     facility: String,
+    score: Option<f64>,
 ) -> Result<Fact, AppError> {
     let days = (activity.ends_on - activity.starts_on).num_days() + 1;
     let minutes = match activity.duration_minutes {
@@ -230,7 +235,7 @@ fn fact_of(
         cadre: 0,
         modality: modality(&activity.kind),
         minutes: u16::try_from(minutes.clamp(0, i64::from(u16::MAX))).unwrap_or(u16::MAX),
-        score: None,
+        score,
     })
 }
 
@@ -243,10 +248,16 @@ async fn activity_facts(
     let activities = db
         .activities(program, &store::visits::ActivityFilter::default())
         .await?;
+    // The first checklist of an activity scores it (a visit usually fills one).
+    let mut scores: HashMap<i64, f64> = HashMap::new();
+    for (activity, percent) in db.checklist_percents(program).await? {
+        scores.entry(activity).or_insert(percent);
+    }
     let mut facts = Vec::with_capacity(activities.len());
     for activity in &activities {
         if let Some(code) = activity.facility.and_then(|f| codes.get(&f)) {
-            facts.push(fact_of(engine, activity, code.clone())?);
+            let score = scores.get(&activity.id).copied();
+            facts.push(fact_of(engine, activity, code.clone(), score)?);
         }
     }
     Ok(facts)
@@ -267,6 +278,7 @@ pub fn quarter_figures(
     let mut figures: Vec<Figure> = resolved
         .iter()
         .map(|r| Figure {
+            violations: Vec::new(),
             code: r.indicator.code.clone(),
             value: None,
             numerator: 0.0,
@@ -281,6 +293,12 @@ pub fn quarter_figures(
     }
     for (figure, r) in figures.iter_mut().zip(resolved) {
         figure.value = r.indicator.value(figure.numerator, figure.denominator);
+        figure.violations = many
+            .violations
+            .iter()
+            .filter(|v| v.indicator == figure.code)
+            .map(|v| v.detail.clone())
+            .collect();
     }
     Ok(figures)
 }

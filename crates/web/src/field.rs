@@ -199,8 +199,13 @@ pub async fn activity_recorded(
         Some(id) => Some(state.db.org_unit(id).await?.code.as_str().to_owned()),
         None => None,
     };
+    let score = detail
+        .checklists
+        .first()
+        .filter(|c| c.score_max > 0.0)
+        .map(|c| 100.0 * c.score_total / c.score_max);
     state
         .engines
-        .activity_recorded(program, &detail.activity, code.as_deref());
+        .activity_recorded(program, &detail.activity, code.as_deref(), score);
     Ok(())
 }

@@ -5,7 +5,7 @@
 //!
 //! Indicator values are read from the program's indicator engine (`crate::engines`): data
 //! values summed over the scope's facilities and the quarter, and recorded activity (visits,
-//! contact minutes; checklist scores are not yet fed to the engine). Status against a target: input and provider-behaviour
+//! contact minutes, checklist scores). Status against a target: input and provider-behaviour
 //! indicators should reach their target, outcome indicators (adverse events such as surgical
 //! site infection or perioperative mortality) should stay at or below it; within 10 % of the
 //! target on the wrong side is "at risk".
@@ -264,6 +264,17 @@ pub async fn quarterly(
         }
         if k.status == Some(Status::OffTrack) {
             notable_changes.push(t.with("report-off-track", "indicator", &k.name));
+        }
+    }
+    // Validation rules broken this quarter (a numerator above its denominator, a value out
+    // of its range) point at data to check before the figures are trusted.
+    for (record, figure) in records.iter().zip(&now) {
+        for detail in &figure.violations {
+            notable_changes.push(t.with(
+                "report-violation",
+                "indicator",
+                format!("{}: {detail}", record.name),
+            ));
         }
     }
     let labels = if t.lang() == "fr" {

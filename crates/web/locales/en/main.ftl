@@ -380,3 +380,4 @@ targets-group-regional_authority = regional authority
 targets-group-program_managers = program managers
 report-completeness = Monthly reports received
 report-timeliness = Received on time (within 15 days)
+report-violation = Check the data: { $indicator }

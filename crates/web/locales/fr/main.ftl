@@ -380,3 +380,4 @@ targets-group-regional_authority = autorité régionale
 targets-group-program_managers = gestionnaires du programme
 report-completeness = Rapports mensuels reçus
 report-timeliness = Reçus à temps (sous 15 jours)
+report-violation = Vérifier les données : { $indicator }

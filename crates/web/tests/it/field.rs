@@ -493,3 +493,65 @@ async fn the_facility_and_mentee_pages_show_dose_and_open_actions() {
         .text();
     assert!(facility.contains("Dose this quarter"), "{facility}");
 }
+
+#[tokio::test]
+async fn checklist_scores_reach_the_report_and_broken_rules_are_flagged() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let form = checklist(&app).await;
+    let mentor = f.person_of[&Persona::Mentor].0;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    for body in [
+        json!({"code": "CHECKLIST_MEAN", "name": "Mean checklist score", "category": "provider_behaviour",
+               "numerator": "score_sum", "denominator": "scored_visits", "factor": 1}),
+        json!({"code": "SSI_CHECKED", "name": "Infections per operation (checked)", "category": "outcome",
+               "numerator": "#{SSI_CASES}", "denominator": "#{OPERATIONS}", "factor": 100,
+               "rules": ["NumeratorLeDenominator"]}),
+    ] {
+        let created = app
+            .json(
+                Method::POST,
+                &format!("/api/v1/programs/{}/indicators", f.program),
+                Persona::Manager,
+                &body,
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    }
+    let report = format!(
+        "/programs/{}/report?quarter=2026Q4&unit={}",
+        f.program, f.units["F1"].0
+    );
+    // Read once so the engine is built before the writes below: they must reach it.
+    assert_eq!(
+        app.get(&report, Persona::Manager).await.status,
+        StatusCode::OK
+    );
+    let visit = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/activities", f.program),
+            Persona::Mentor,
+            &json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-10", "ends_on": "2026-11-11",
+                    "participants": [{"person": mentor, "role": "mentor", "attended": true},
+                                     {"person": mentee, "role": "mentee", "attended": true}],
+                    "checklist": {"form": form, "mentee": mentee, "answers": answers("4")}}),
+        )
+        .await;
+    assert_eq!(visit.status, StatusCode::CREATED, "{}", visit.text());
+    let values = app
+        .json(Method::POST, &format!("/api/v1/programs/{}/data-values", f.program), Persona::Manager, &json!([
+            {"data_element_code": "OPERATIONS", "org_unit_code": "F1", "period": "202610", "value": 10},
+            {"data_element_code": "SSI_CASES", "org_unit_code": "F1", "period": "202610", "value": 12}
+        ]))
+        .await;
+    assert_eq!(values.status, StatusCode::OK, "{}", values.text());
+    let html = app.get(&report, Persona::Manager).await.text();
+    // 19 of 22 points: 86.4 %.
+    assert!(html.contains("Mean checklist score"), "{html}");
+    assert!(html.contains("86.4"), "{html}");
+    assert!(
+        html.contains("Check the data: Infections per operation (checked)"),
+        "{html}"
+    );
+}
