@@ -2,6 +2,7 @@
 //! the training gate on pairings, activities with checklists and debriefs, site readiness and
 //! the dose inputs. Every refused input names its field and leaves nothing written.
 
+use super::field_of;
 use super::{actor, person, tree, unit};
 use chrono::NaiveDate;
 use domain::access::Role;
@@ -9,13 +10,13 @@ use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
+use store::Db;
 use store::readiness::NewAssessment;
 use store::testing::fresh_db;
 use store::visits::{
     ActivityFilter, DosePlan, NewAction, NewActivity, NewCase, NewChecklist, NewDebrief,
     NewParticipant,
 };
-use store::{Db, DbError};
 
 const SHA: &str = "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7";
 
@@ -162,13 +163,6 @@ fn visit(f: &Field, form: i64) -> NewActivity {
             ],
         }),
         ..NewActivity::default()
-    }
-}
-
-fn field_of(err: &DbError) -> &str {
-    match err {
-        DbError::Invalid(e) => e.field.as_str(),
-        other => panic!("expected a field error, got {other}"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! program's data elements, and versioned targets with one sign-off per stakeholder group.
 //! Every refused input names its field and leaves nothing written.
 
+use super::field_of;
 use super::{actor, person, tree, unit};
 use chrono::{Duration, NaiveDate, TimeZone as _, Utc};
 use domain::access::Role;
@@ -151,13 +152,6 @@ fn value(de: &str, ou: &str, period: &str, value: f64) -> NewValue {
         period: period.into(),
         value,
         comment: String::new(),
-    }
-}
-
-fn field_of(err: &DbError) -> String {
-    match err {
-        DbError::Invalid(e) => e.field.clone(),
-        other => panic!("expected a field error, got {other}"),
     }
 }
 

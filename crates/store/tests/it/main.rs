@@ -27,6 +27,14 @@ fn unit(parent: Option<&str>, level: &str, code: &str, name: &str) -> NewOrgUnit
     .expect("valid unit")
 }
 
+/// The field a refusal names; any other error fails the test.
+fn field_of(err: &DbError) -> &str {
+    match err {
+        DbError::Invalid(e) => e.field.as_str(),
+        other => panic!("expected a field error, got {other}"),
+    }
+}
+
 fn actor() -> Actor {
     Actor::system("test")
 }

@@ -6,13 +6,6 @@ use super::support::{Persona, TestApp};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-fn field(reply: &Value) -> String {
-    reply["error"]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 async fn checklist(app: &TestApp) -> i64 {
     let form = forms::Form::from_xlsx_bytes(
         "surgical_mentoring_checklist.xlsx",
@@ -89,7 +82,7 @@ async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_foll
         out_of_range.text()
     );
     assert_eq!(
-        field(&out_of_range.json()),
+        out_of_range.error_field(),
         "checklist.answers.team_communication"
     );
     let backwards = app
@@ -100,7 +93,7 @@ async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_foll
             &visit("4", "2026-11-09", f.units["F1"].0),
         )
         .await;
-    assert_eq!(field(&backwards.json()), "ends_on", "{}", backwards.text());
+    assert_eq!(backwards.error_field(), "ends_on", "{}", backwards.text());
     let unknown = app
         .json(
             Method::POST,
@@ -109,7 +102,7 @@ async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_foll
             &visit("4", "2026-11-11", 999_999),
         )
         .await;
-    assert_eq!(field(&unknown.json()), "facility", "{}", unknown.text());
+    assert_eq!(unknown.error_field(), "facility", "{}", unknown.text());
     let district = app
         .json(
             Method::POST,
@@ -118,7 +111,7 @@ async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_foll
             &visit("4", "2026-11-11", f.units["D1"].0),
         )
         .await;
-    assert_eq!(field(&district.json()), "facility", "{}", district.text());
+    assert_eq!(district.error_field(), "facility", "{}", district.text());
     let after_refusals = app
         .get(&path, Persona::Manager)
         .await
@@ -184,7 +177,7 @@ async fn a_visit_with_a_scored_checklist_and_debrief_opens_actions_that_are_foll
             &json!({"status": "finished"}),
         )
         .await;
-    assert_eq!(field(&bad.json()), "status");
+    assert_eq!(bad.error_field(), "status");
 }
 
 #[tokio::test]
@@ -259,7 +252,7 @@ async fn the_training_gate_refuses_then_allows_and_an_override_is_audited() {
             &json!({"reason": "urgent"}),
         )
         .await;
-    assert_eq!(field(&short.json()), "reason");
+    assert_eq!(short.error_field(), "reason");
     let overridden = app
         .json(
             Method::POST,
@@ -301,13 +294,13 @@ async fn a_site_is_activated_only_after_its_assessment() {
     let early = app
         .json(Method::POST, &activate, Persona::Manager, &json!(null))
         .await;
-    assert_eq!(field(&early.json()), "facility", "{}", early.text());
+    assert_eq!(early.error_field(), "facility", "{}", early.text());
     let wrong_purpose = app
         .json(Method::POST, &format!("/api/v1/programs/{}/assessments", f.program), Persona::Manager,
               &json!({"facility": f.units["F2"].0, "form": checklist(&app).await, "answers": {}, "assessed_on": "2026-11-01"}))
         .await;
     assert_eq!(
-        field(&wrong_purpose.json()),
+        wrong_purpose.error_field(),
         "assessment.form",
         "{}",
         wrong_purpose.text()

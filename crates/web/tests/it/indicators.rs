@@ -4,14 +4,7 @@
 
 use super::support::{Persona, TestApp};
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
-
-fn field(reply: &Value) -> String {
-    reply["error"]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn values_indicators_targets_and_the_dhis2_export() {
@@ -37,7 +30,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
             "{}",
             refused.text()
         );
-        assert_eq!(field(&refused.json()), expected, "{}", refused.text());
+        assert_eq!(refused.error_field(), expected, "{}", refused.text());
     }
     // The leader of F1 cannot report for F2.
     let elsewhere = app
@@ -49,7 +42,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
         )
         .await;
     assert_eq!(
-        field(&elsewhere.json()),
+        elsewhere.error_field(),
         "values[0].org_unit",
         "{}",
         elsewhere.text()
@@ -72,7 +65,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
                     "numerator": "#{CHECKLIST_USED}", "denominator": "#{OPERATIONS}", "factor": 100}),
         )
         .await;
-    assert_eq!(field(&unknown.json()), "numerator", "{}", unknown.text());
+    assert_eq!(unknown.error_field(), "numerator", "{}", unknown.text());
 
     let sign = format!("/api/v1/targets/{}/sign", f.target);
     let first = app
@@ -93,7 +86,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
         )
         .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&twice.json()), "group", "{}", twice.text());
+    assert_eq!(twice.error_field(), "group", "{}", twice.text());
     let not_theirs = app
         .json(
             Method::POST,
@@ -102,7 +95,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
             &json!({"group": "facility_leaders"}),
         )
         .await;
-    assert_eq!(field(&not_theirs.json()), "person", "{}", not_theirs.text());
+    assert_eq!(not_theirs.error_field(), "person", "{}", not_theirs.text());
 
     let export = app
         .get(
@@ -155,7 +148,7 @@ async fn values_indicators_targets_and_the_dhis2_export() {
             Persona::Manager,
         )
         .await;
-    assert_eq!(field(&backwards.json()), "to");
+    assert_eq!(backwards.error_field(), "to");
 }
 
 #[tokio::test]

@@ -4,14 +4,7 @@
 
 use super::support::{Persona, TestApp};
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
-
-fn field(reply: &Value) -> String {
-    reply["error"]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
@@ -39,7 +32,7 @@ async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
         )
         .await;
     assert_eq!(skip.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&skip.json()), "stage");
+    assert_eq!(skip.error_field(), "stage");
 
     let roles = json!({"person": mentee, "roles": [
         {"role": "conceptualization", "degree": "lead"},
@@ -60,7 +53,7 @@ async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
         "{}",
         dup.text()
     );
-    assert_eq!(field(&dup.json()), "roles[2]");
+    assert_eq!(dup.error_field(), "roles[2]");
     let detail = app
         .get(&format!("/api/v1/projects/{project}"), Persona::Mentor)
         .await
@@ -94,7 +87,7 @@ async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
         )
         .await;
     assert_eq!(task.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&task.json()), "due_on");
+    assert_eq!(task.error_field(), "due_on");
 
     let publication = json!({
         "project": project,
@@ -120,7 +113,7 @@ async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
         )
         .await;
     assert_eq!(bad_doi.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&bad_doi.json()), "doi");
+    assert_eq!(bad_doi.error_field(), "doi");
     let bad_orcid = app
         .json(
             Method::POST,
@@ -129,7 +122,7 @@ async fn a_project_gets_roles_tasks_and_outputs_and_exports_them() {
             &json!({"kind": "publication", "title": "T", "venue": "J", "happened_on": "2026-01-01", "authors": [{"family": "A", "orcid": "0000-0002-1825-0098"}]}),
         )
         .await;
-    assert_eq!(field(&bad_orcid.json()), "authors[0].orcid");
+    assert_eq!(bad_orcid.error_field(), "authors[0].orcid");
     let added = app
         .json(
             Method::POST,
@@ -186,7 +179,7 @@ async fn slots_sessions_invites_feeds_and_participation() {
         )
         .await;
     assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&backwards.json()), "availability[1].end");
+    assert_eq!(backwards.error_field(), "availability[1].end");
     for person in [mentee, mentor] {
         let ok = app
             .json(
@@ -234,7 +227,7 @@ async fn slots_sessions_invites_feeds_and_participation() {
         )
         .await;
     assert_eq!(zone.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field(&zone.json()), "zone");
+    assert_eq!(zone.error_field(), "zone");
     let created = app
         .json(
             Method::POST,

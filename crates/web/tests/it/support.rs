@@ -119,6 +119,13 @@ impl Reply {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
+    /// The field an API refusal names (`{"error":{"field":…}}`), empty when none.
+    pub fn error_field(&self) -> String {
+        self.json()["error"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
     pub fn location(&self) -> String {
         self.headers
             .get(header::LOCATION)
