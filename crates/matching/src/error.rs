@@ -74,6 +74,18 @@ pub enum Error {
         /// Entries given.
         len: usize,
     },
+    /// A live matcher was asked to raise a capacity, which it does not do in place.
+    #[error(
+        "mentor {mentor}'s capacity can only be lowered in place ({from} -> {to}); solve again"
+    )]
+    CapacityRaised {
+        /// Mentor index.
+        mentor: usize,
+        /// Current capacity.
+        from: u32,
+        /// Capacity asked for.
+        to: u32,
+    },
     /// A warm start whose vectors do not match the problem's size.
     #[error("warm start is for {got} mentees/mentors but the problem has {want}")]
     WarmStartShape {

@@ -28,6 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Network};
 
+mod matcher;
+pub use matcher::Matcher;
+
 const NONE: u32 = u32::MAX;
 const INF: i64 = i64::MAX / 2;
 /// Price of a zero-capacity mentor: above any `u - c` (both bounded by 2^40 in magnitude).
@@ -366,7 +369,7 @@ fn finish(net: &Network, st: State, components: usize) -> Solution {
 }
 
 /// Primal and dual state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct State {
     arc: Vec<u32>,
     u: Vec<i64>,
@@ -510,9 +513,10 @@ enum Term {
     Unassigned(u32),
 }
 
-/// Successive-shortest-path engine over one network.
-struct Ssp<'a> {
-    net: &'a Network,
+/// Search state of the successive-shortest-path engine, owned apart from the network it
+/// searches so that [`Matcher`] can keep it between solves (see [`Ssp::park`]).
+#[derive(Clone, Default)]
+struct Engine {
     st: State,
     /// Effective capacity: min(capacity, in-degree), so the slot table below stays O(arcs).
     cap: Vec<u32>,
@@ -539,6 +543,35 @@ struct Ssp<'a> {
     heap: Heap,
 }
 
+impl Engine {
+    /// The primal and dual state as a textbook certificate for `net`.
+    ///
+    /// Searches treat a mentor as full at min(capacity, in-degree). One that is full only
+    /// because every mentee who can reach it already has it may hold a price > 0 with
+    /// capacity to spare; its price can drop to 0 (its members' duals with it) without
+    /// breaking any condition, which gives the certificate `is_optimal` checks.
+    fn certified_state(&self, net: &Network) -> State {
+        let mut st = self.st.clone();
+        for j in 0..net.mentors() {
+            let pj = st.p[j];
+            if pj > 0 && self.count[j] < net.capacity[j] {
+                st.p[j] = 0;
+                let b = self.slot_start[j];
+                for k in b..b + self.count[j] as usize {
+                    st.u[self.slots[k] as usize] -= pj;
+                }
+            }
+        }
+        st
+    }
+}
+
+/// Successive-shortest-path engine over one network: the network plus its [`Engine`].
+struct Ssp<'a> {
+    net: &'a Network,
+    e: Engine,
+}
+
 impl<'a> Ssp<'a> {
     fn new(net: &'a Network, st: State) -> Self {
         let cap = effective_capacity(net);
@@ -547,8 +580,7 @@ impl<'a> Ssp<'a> {
         for j in 0..m {
             slot_start[j + 1] = slot_start[j] + cap[j] as usize;
         }
-        let mut s = Ssp {
-            net,
+        let e = Engine {
             cap,
             count: vec![0; m],
             slots: vec![NONE; slot_start[m]],
@@ -568,8 +600,9 @@ impl<'a> Ssp<'a> {
             heap: Heap::new(m),
             st,
         };
+        let mut s = Ssp { net, e };
         for i in 0..net.mentees() {
-            let a = s.st.arc[i];
+            let a = s.e.st.arc[i];
             if a != NONE {
                 s.attach(i as u32, a);
             }
@@ -578,53 +611,86 @@ impl<'a> Ssp<'a> {
         // arc can afford keeps every search and the auction pass away from it.
         for j in 0..m {
             if net.capacity[j] == 0 {
-                s.st.p[j] = ZERO_CAP_PRICE;
+                s.e.st.p[j] = ZERO_CAP_PRICE;
             }
         }
         s
     }
 
-    fn into_state(mut self) -> State {
-        // Searches treat a mentor as full at min(capacity, in-degree). One that is full only
-        // because every mentee who can reach it already has it may hold a price > 0 with
-        // capacity to spare; its price can drop to 0 (its members' duals with it) without
-        // breaking any condition, which gives the textbook certificate `is_optimal` checks.
+    fn into_state(self) -> State {
+        self.e.certified_state(self.net)
+    }
+
+    /// Rebuilds every stale contracted adjacency now, so that later searches find them ready.
+    fn rebuild_dirty(&mut self) {
         for j in 0..self.net.mentors() {
-            let pj = self.st.p[j];
-            if pj > 0 && self.count[j] < self.net.capacity[j] {
-                self.st.p[j] = 0;
-                let b = self.slot_start[j];
-                for k in b..b + self.count[j] as usize {
-                    self.st.u[self.slots[k] as usize] -= pj;
-                }
+            if self.e.dirty[j] && self.e.count[j] > 0 {
+                self.rebuild(j);
             }
         }
-        self.st
+    }
+
+    /// Sets the network aside and keeps the search state (see [`Matcher`]).
+    fn park(self) -> Engine {
+        self.e
+    }
+
+    /// Resumes a parked engine on the network it was built for (same indices; capacities may
+    /// have been lowered since, see [`Ssp::lower_capacity`]).
+    fn resume(net: &'a Network, e: Engine) -> Self {
+        Ssp { net, e }
+    }
+
+    /// Lowers mentor `j`'s capacity to `cap` (the caller has already lowered it in the
+    /// network) and returns its members beyond the new capacity, most expensive first, now
+    /// unrouted. The others keep their seat: prices stay valid, because a full mentor may hold
+    /// any price and no arc's reduced cost changes.
+    fn lower_capacity(&mut self, j: usize, cap: u32) -> Vec<u32> {
+        self.e.cap[j] = self.e.cap[j].min(cap);
+        let mut moving = Vec::new();
+        while self.e.count[j] > self.e.cap[j] {
+            // The members' own costs are cached, so finding the most expensive is cheap.
+            let b = self.e.slot_start[j];
+            let members = &self.e.slots[b..b + self.e.count[j] as usize];
+            let Some(&i) = members
+                .iter()
+                .max_by_key(|&&i| (self.e.own[i as usize], Reverse(i)))
+            else {
+                break;
+            };
+            self.detach(i);
+            moving.push(i);
+        }
+        if cap == 0 {
+            // Empty now: a price no arc can afford keeps later searches away.
+            self.e.st.p[j] = ZERO_CAP_PRICE;
+        }
+        moving
     }
 
     fn attach(&mut self, i: u32, arc: u32) {
         let j = self.net.head[arc as usize] as usize;
-        self.dirty[j] = true;
-        let k = self.count[j];
-        self.slots[self.slot_start[j] + k as usize] = i;
-        self.pos[i as usize] = k;
-        self.own[i as usize] = self.net.cost[arc as usize];
-        self.count[j] = k + 1;
-        self.st.arc[i as usize] = arc;
+        self.e.dirty[j] = true;
+        let k = self.e.count[j];
+        self.e.slots[self.e.slot_start[j] + k as usize] = i;
+        self.e.pos[i as usize] = k;
+        self.e.own[i as usize] = self.net.cost[arc as usize];
+        self.e.count[j] = k + 1;
+        self.e.st.arc[i as usize] = arc;
     }
 
     fn detach(&mut self, i: u32) {
-        let arc = self.st.arc[i as usize];
+        let arc = self.e.st.arc[i as usize];
         let j = self.net.head[arc as usize] as usize;
-        self.dirty[j] = true;
-        let base = self.slot_start[j];
-        let k = self.pos[i as usize] as usize;
-        let last = self.count[j] as usize - 1;
-        let moved = self.slots[base + last];
-        self.slots[base + k] = moved;
-        self.pos[moved as usize] = k as u32;
-        self.count[j] = last as u32;
-        self.st.arc[i as usize] = NONE;
+        self.e.dirty[j] = true;
+        let base = self.e.slot_start[j];
+        let k = self.e.pos[i as usize] as usize;
+        let last = self.e.count[j] as usize - 1;
+        let moved = self.e.slots[base + last];
+        self.e.slots[base + k] = moved;
+        self.e.pos[moved as usize] = k as u32;
+        self.e.count[j] = last as u32;
+        self.e.st.arc[i as usize] = NONE;
     }
 
     /// Rebuilds mentor `j`'s contracted adjacency: for each other mentor `j2` reachable through
@@ -638,14 +704,14 @@ impl<'a> Ssp<'a> {
     /// rebuilt lazily, when next needed).
     fn rebuild(&mut self, j: usize) {
         let net = self.net;
-        let mut adj = std::mem::take(&mut self.adj[j]);
+        let mut adj = std::mem::take(&mut self.e.adj[j]);
         adj.clear();
-        let b = self.slot_start[j];
+        let b = self.e.slot_start[j];
         let mut kick_cost = i64::MIN;
         let mut kick_mentee = NONE;
-        for k in b..b + self.count[j] as usize {
-            let i = self.slots[k];
-            let own = self.own[i as usize];
+        for k in b..b + self.e.count[j] as usize {
+            let i = self.e.slots[k];
+            let own = self.e.own[i as usize];
             if own > kick_cost {
                 kick_cost = own;
                 kick_mentee = i;
@@ -657,9 +723,9 @@ impl<'a> Ssp<'a> {
                     continue;
                 }
                 let w = net.cost[e] - own;
-                let at = self.adj_pos[to as usize];
+                let at = self.e.adj_pos[to as usize];
                 if at == NONE {
-                    self.adj_pos[to as usize] = adj.len() as u32;
+                    self.e.adj_pos[to as usize] = adj.len() as u32;
                     adj.push(AdjEntry { to, mentee: i, w });
                 } else if w < adj[at as usize].w {
                     adj[at as usize] = AdjEntry { to, mentee: i, w };
@@ -667,12 +733,12 @@ impl<'a> Ssp<'a> {
             }
         }
         for en in &adj {
-            self.adj_pos[en.to as usize] = NONE;
+            self.e.adj_pos[en.to as usize] = NONE;
         }
-        self.adj[j] = adj;
-        self.kick_cost[j] = kick_cost;
-        self.kick_mentee[j] = kick_mentee;
-        self.dirty[j] = false;
+        self.e.adj[j] = adj;
+        self.e.kick_cost[j] = kick_cost;
+        self.e.kick_mentee[j] = kick_mentee;
+        self.e.dirty[j] = false;
     }
 
     /// Cold start: an auction-like pass (the capacitated analogue of LAPJV's augmenting row
@@ -714,7 +780,7 @@ impl<'a> Ssp<'a> {
             let mut e1 = NONE;
             let mut w2 = INF;
             for e in lo..hi {
-                let v = net.cost[e] + self.st.p[net.head[e] as usize];
+                let v = net.cost[e] + self.e.st.p[net.head[e] as usize];
                 if v < w1 || (e1 == NONE && v == w1) {
                     w2 = w1;
                     w1 = v;
@@ -724,27 +790,27 @@ impl<'a> Ssp<'a> {
                 }
             }
             if e1 == NONE {
-                self.st.u[iu] = uc;
+                self.e.st.u[iu] = uc;
                 continue;
             }
             let j = net.head[e1 as usize] as usize;
-            if self.count[j] < self.cap[j] {
-                self.st.u[iu] = w1;
-                self.w2[iu] = w2;
+            if self.e.count[j] < self.e.cap[j] {
+                self.e.st.u[iu] = w1;
+                self.e.w2[iu] = w2;
                 self.attach(i, e1);
                 continue;
             }
             // Full: the member with the least slack leaves.
-            let b = self.slot_start[j];
-            let c = self.count[j] as usize;
+            let b = self.e.slot_start[j];
+            let c = self.e.count[j] as usize;
             let mut kstar = NONE;
             let mut smin = INF;
             for k in b..b + c {
-                let m = self.slots[k] as usize;
-                let slack = self.w2[m] - self.st.u[m];
+                let m = self.e.slots[k] as usize;
+                let slack = self.e.w2[m] - self.e.st.u[m];
                 if slack < smin {
                     smin = slack;
-                    kstar = self.slots[k];
+                    kstar = self.e.slots[k];
                 }
             }
             if kstar == NONE {
@@ -753,16 +819,16 @@ impl<'a> Ssp<'a> {
             }
             let delta = (w2 - w1).min(smin).max(0);
             if delta > 0 {
-                self.st.p[j] += delta;
+                self.e.st.p[j] += delta;
                 for k in b..b + c {
-                    let m = self.slots[k] as usize;
-                    self.st.u[m] += delta;
+                    let m = self.e.slots[k] as usize;
+                    self.e.st.u[m] += delta;
                 }
             }
             self.detach(kstar);
             queue.push_back(kstar);
-            self.st.u[iu] = w1 + delta;
-            self.w2[iu] = w2;
+            self.e.st.u[iu] = w1 + delta;
+            self.e.w2[iu] = w2;
             self.attach(i, e1);
         }
         left
@@ -785,7 +851,7 @@ impl<'a> Ssp<'a> {
         for k in 0..heads.len() {
             let ju = heads[k] as usize;
             let v = base + costs[k];
-            if v < self.q[ju] {
+            if v < self.e.q[ju] {
                 self.improve(ju, v, i, best, term);
             }
         }
@@ -793,18 +859,18 @@ impl<'a> Ssp<'a> {
 
     #[inline]
     fn improve(&mut self, ju: usize, v: i64, i: u32, best: &mut i64, term: &mut Term) {
-        if self.q[ju] == INF {
-            self.touched.push(ju as u32);
+        if self.e.q[ju] == INF {
+            self.e.touched.push(ju as u32);
         }
-        self.q[ju] = v;
-        self.pred_mentee[ju] = i;
-        let nd = v + self.st.p[ju];
+        self.e.q[ju] = v;
+        self.e.pred_mentee[ju] = i;
+        let nd = v + self.e.st.p[ju];
         if nd < *best {
-            if self.count[ju] < self.cap[ju] {
+            if self.e.count[ju] < self.e.cap[ju] {
                 *best = nd;
                 *term = Term::Mentor(ju as u32);
             } else {
-                self.heap.push_or_decrease(nd, ju as u32);
+                self.e.heap.push_or_decrease(nd, ju as u32);
             }
         }
     }
@@ -816,61 +882,61 @@ impl<'a> Ssp<'a> {
         let uc = net.unassigned_cost;
         let mut us = uc;
         for e in net.row_start[s]..net.row_start[s + 1] {
-            us = us.min(net.cost[e] + self.st.p[net.head[e] as usize]);
+            us = us.min(net.cost[e] + self.e.st.p[net.head[e] as usize]);
         }
-        self.st.u[s] = us;
+        self.e.st.u[s] = us;
         let mut best = uc - us;
         let mut term = Term::Unassigned(s as u32);
         self.relax(s as u32, 0, us, &mut best, &mut term);
-        while let Some((d, j)) = self.heap.pop() {
+        while let Some((d, j)) = self.e.heap.pop() {
             if d >= best {
                 break;
             }
             let ju = j as usize;
-            self.finalized.push((j, d));
-            if self.dirty[ju] {
+            self.e.finalized.push((j, d));
+            if self.e.dirty[ju] {
                 self.rebuild(ju);
             }
-            if self.count[ju] > 0 {
+            if self.e.count[ju] > 0 {
                 // Dropping the member with the largest cost (largest dual) is the cheapest exit.
-                let t = d + uc - (self.kick_cost[ju] + self.st.p[ju]);
+                let t = d + uc - (self.e.kick_cost[ju] + self.e.st.p[ju]);
                 if t < best {
                     best = t;
-                    term = Term::Unassigned(self.kick_mentee[ju]);
+                    term = Term::Unassigned(self.e.kick_mentee[ju]);
                 }
             }
-            let base = d - self.st.p[ju];
-            let adj = std::mem::take(&mut self.adj[ju]);
+            let base = d - self.e.st.p[ju];
+            let adj = std::mem::take(&mut self.e.adj[ju]);
             for en in &adj {
                 let v = base + en.w;
-                if v < self.q[en.to as usize] {
+                if v < self.e.q[en.to as usize] {
                     self.improve(en.to as usize, v, en.mentee, &mut best, &mut term);
                 }
             }
-            self.adj[ju] = adj;
+            self.e.adj[ju] = adj;
         }
         // Dual update: every finalized mentor (and its mentees) moves by best - dist.
-        for idx in 0..self.finalized.len() {
-            let (j, dj) = self.finalized[idx];
+        for idx in 0..self.e.finalized.len() {
+            let (j, dj) = self.e.finalized[idx];
             let j = j as usize;
             let delta = best - dj;
             if delta > 0 {
-                self.st.p[j] += delta;
-                let b = self.slot_start[j];
-                for k in b..b + self.count[j] as usize {
-                    let i = self.slots[k] as usize;
-                    self.st.u[i] += delta;
+                self.e.st.p[j] += delta;
+                let b = self.e.slot_start[j];
+                for k in b..b + self.e.count[j] as usize {
+                    let i = self.e.slots[k] as usize;
+                    self.e.st.u[i] += delta;
                 }
             }
         }
-        self.st.u[s] = us + best;
+        self.e.st.u[s] = us + best;
         // Flip the path.
         let mut j = match term {
             Term::Unassigned(i) => {
                 if i as usize == s {
                     NONE
                 } else {
-                    let jo = net.head[self.st.arc[i as usize] as usize];
+                    let jo = net.head[self.e.st.arc[i as usize] as usize];
                     self.detach(i);
                     jo
                 }
@@ -879,7 +945,7 @@ impl<'a> Ssp<'a> {
         };
         while j != NONE {
             let ju = j as usize;
-            let i = self.pred_mentee[ju];
+            let i = self.e.pred_mentee[ju];
             // Cannot fail: `pred_mentee[j] = i` is only set while relaxing an arc (i, j).
             let e = net
                 .arc_index(i as usize, j)
@@ -887,22 +953,22 @@ impl<'a> Ssp<'a> {
             let next = if i as usize == s {
                 NONE
             } else {
-                let jo = net.head[self.st.arc[i as usize] as usize];
+                let jo = net.head[self.e.st.arc[i as usize] as usize];
                 self.detach(i);
                 jo
             };
             self.attach(i, e);
             j = next;
         }
-        for &j in &self.touched {
+        for &j in &self.e.touched {
             let ju = j as usize;
-            self.q[ju] = INF;
-            self.pred_mentee[ju] = NONE;
+            self.e.q[ju] = INF;
+            self.e.pred_mentee[ju] = NONE;
         }
 
-        self.touched.clear();
-        self.finalized.clear();
-        self.heap.clear();
+        self.e.touched.clear();
+        self.e.finalized.clear();
+        self.e.heap.clear();
     }
 }
 
@@ -911,6 +977,7 @@ impl<'a> Ssp<'a> {
 /// Why not `BinaryHeap` with lazy deletion: a mentor's distance improves several times per
 /// search, and the stale copies cost pushes and pops; decrease-key keeps one entry per mentor.
 /// Ties pop the smaller mentor index, so searches are deterministic.
+#[derive(Clone, Default)]
 struct Heap {
     items: Vec<(i64, u32)>,
     /// Position of each mentor in `items`, `NONE` when absent.
@@ -995,6 +1062,7 @@ impl Heap {
 }
 
 /// A connected component: its mentees and mentors in increasing global index.
+#[derive(Clone)]
 struct Component {
     mentees: Vec<u32>,
     mentors: Vec<u32>,

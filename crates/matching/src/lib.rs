@@ -25,7 +25,7 @@ mod problem;
 
 pub use dense::{DenseAssignment, solve_dense};
 pub use error::{Error, InstanceError};
-pub use flow::{Solution, WarmStart, is_optimal, resolve, solve};
+pub use flow::{Matcher, Solution, WarmStart, is_optimal, resolve, solve};
 pub use geo::{
     Coupling, CouplingParams, FacilitySite, Team, TeamMentor, Teams, couple_facilities, form_teams,
     haversine_km,

@@ -6,7 +6,7 @@ mod domain;
 mod files;
 mod reference;
 
-use matching::{Arc, Network, WarmStart, is_optimal, resolve, solve, solve_dense};
+use matching::{Arc, Error, Matcher, Network, WarmStart, is_optimal, resolve, solve, solve_dense};
 use proptest::prelude::*;
 
 use reference::{brute_force, brute_force_dense, mcf_bellman_ford};
@@ -167,6 +167,57 @@ proptest! {
         prop_assert_eq!(warm1, warm);
     }
 
+    /// The live matcher, after capacities are lowered in two rounds (some mentors leave, some
+    /// take fewer), holds the same optimum as a cold solve of the changed instance, with a
+    /// valid certificate, and the same result on 1 and 2 threads.
+    #[test]
+    fn live_matcher_equals_cold(
+        blocks in proptest::collection::vec(instance(12, 4), 1..4),
+        first in proptest::collection::vec(0u8..4, 12),
+        second in proptest::collection::vec(0u8..4, 12),
+    ) {
+        let mut arcs = Vec::new();
+        let mut caps = Vec::new();
+        let mut n = 0u32;
+        let u = 90;
+        for (bn, bcaps, barcs, _) in &blocks {
+            let m0 = caps.len() as u32;
+            for a in barcs {
+                arcs.push(Arc { mentee: a.mentee + n, mentor: a.mentor + m0, cost: a.cost });
+            }
+            caps.extend_from_slice(bcaps);
+            n += *bn as u32;
+        }
+        let net = Network::new(n as usize, caps.clone(), &arcs, u).expect("valid");
+        let mut live = Matcher::solve(net.clone());
+        let mut live1 = single_thread().install(|| Matcher::solve(net.clone()));
+        prop_assert_eq!(live.solution().objective(), solve(&net).objective());
+        for round in [&first, &second] {
+            // 0: leaves; 1: one fewer; 2, 3: unchanged.
+            let changes: Vec<(u32, u32)> = caps
+                .iter()
+                .enumerate()
+                .filter_map(|(j, &c)| match round[j % 12] {
+                    0 => Some((j as u32, 0)),
+                    1 => Some((j as u32, c.saturating_sub(1))),
+                    _ => None,
+                })
+                .collect();
+            for &(j, c) in &changes {
+                caps[j as usize] = c;
+            }
+            live.lower_capacities(&changes).expect("lower only");
+            single_thread().install(|| live1.lower_capacities(&changes)).expect("lower only");
+            let changed = Network::new(n as usize, caps.clone(), &arcs, u).expect("valid");
+            let sol = live.solution();
+            check_solution(&changed, &sol);
+            prop_assert_eq!(sol.objective(), solve(&changed).objective());
+            prop_assert_eq!(sol.objective(), mcf_bellman_ford(n as usize, &caps, &arcs, u));
+            prop_assert_eq!(live1.solution(), sol);
+            prop_assert_eq!(live.network().capacities(), changed.capacities());
+        }
+    }
+
     /// Dense LAPJV equals brute force over permutations, also for rectangular matrices.
     #[test]
     fn dense_matches_brute_force(
@@ -274,4 +325,62 @@ fn dense_rejects_bad_shape() {
         solve_dense(&[1, 2, 3], 2, 2),
         Err(matching::Error::DenseShape { .. })
     ));
+}
+
+#[test]
+fn live_matcher_refuses_unknown_mentors_and_raised_capacities_and_changes_nothing() {
+    let arcs = [
+        Arc {
+            mentee: 0,
+            mentor: 0,
+            cost: 1,
+        },
+        Arc {
+            mentee: 0,
+            mentor: 1,
+            cost: 3,
+        },
+        Arc {
+            mentee: 1,
+            mentor: 1,
+            cost: 1,
+        },
+        Arc {
+            mentee: 1,
+            mentor: 2,
+            cost: 10,
+        },
+    ];
+    let net = Network::new(2, vec![1, 1, 1], &arcs, 100).expect("valid");
+    let mut live = Matcher::solve(net);
+    let before = live.solution();
+    assert_eq!(before.mentor_of(), &[Some(0), Some(1)]);
+    let err = live
+        .lower_capacities(&[(0, 0), (7, 0)])
+        .expect_err("mentor 7 is unknown");
+    assert!(
+        matches!(
+            err,
+            Error::UnknownMentor {
+                mentor: 7,
+                count: 3
+            }
+        ),
+        "{err}"
+    );
+    let err = live
+        .lower_capacities(&[(1, 0), (0, 3)])
+        .expect_err("raising is refused");
+    assert_eq!(
+        err.to_string(),
+        "mentor 0's capacity can only be lowered in place (1 -> 3); solve again"
+    );
+    assert_eq!(live.solution(), before);
+    assert_eq!(live.network().capacities(), &[1, 1, 1]);
+    // Mentor 0 leaves: mentee 0 takes mentor 1 (3), which moves mentee 1 on to mentor 2 (10);
+    // 13 beats leaving mentee 0 unassigned (100 + 1).
+    live.mentors_leave(&[0]).expect("known mentor");
+    let after = live.solution();
+    assert_eq!(after.mentor_of(), &[Some(1), Some(2)]);
+    assert_eq!(after.objective(), 13);
 }
