@@ -64,7 +64,9 @@ for inst in (S5, S50):
                  "rematch_warm_s": m("tandem_ssp", inst, "rematch_warm_s"),
                  "rematch_cold_s": m("tandem_ssp", inst, "rematch_cold_s"),
                  "warm_over_full_solve": m("tandem_ssp", inst, "warm_over_full_solve"),
-                 "warm_over_cold_rematch": m("tandem_ssp", inst, "warm_over_cold_rematch")}
+                 "warm_over_cold_rematch": m("tandem_ssp", inst, "warm_over_cold_rematch"),
+                 "rematch_live_s": m("tandem_ssp", inst, "rematch_live_s"),
+                 "live_over_full_solve": m("tandem_ssp", inst, "live_over_full_solve")}
 rep[S50]["tandem_rss_peak_mb"] = m("tandem_ssp_mem", S50, "rss_peak_mb")
 rep[S50]["lemon_rss_peak_mb"] = m("lemon_ns", S50, "rss_peak_mb")
 rep[S50]["ortools_rss_peak_mb"] = m("s_ortools_mcf", S50, "rss_peak_mb")
