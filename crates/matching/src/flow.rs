@@ -544,25 +544,23 @@ struct Engine {
 }
 
 impl Engine {
-    /// The primal and dual state as a textbook certificate for `net`.
+    /// Mentors whose price can drop to 0, with that price, for a textbook certificate.
     ///
     /// Searches treat a mentor as full at min(capacity, in-degree). One that is full only
     /// because every mentee who can reach it already has it may hold a price > 0 with
     /// capacity to spare; its price can drop to 0 (its members' duals with it) without
     /// breaking any condition, which gives the certificate `is_optimal` checks.
-    fn certified_state(&self, net: &Network) -> State {
-        let mut st = self.st.clone();
-        for j in 0..net.mentors() {
-            let pj = st.p[j];
-            if pj > 0 && self.count[j] < net.capacity[j] {
-                st.p[j] = 0;
-                let b = self.slot_start[j];
-                for k in b..b + self.count[j] as usize {
-                    st.u[self.slots[k] as usize] -= pj;
-                }
-            }
-        }
-        st
+    fn surplus_prices(&self, net: &Network) -> Vec<(usize, i64)> {
+        (0..net.mentors())
+            .filter(|&j| self.st.p[j] > 0 && self.count[j] < net.capacity[j])
+            .map(|j| (j, self.st.p[j]))
+            .collect()
+    }
+
+    /// Mentor `j`'s current mentees.
+    fn members(&self, j: usize) -> &[u32] {
+        let b = self.slot_start[j];
+        &self.slots[b..b + self.count[j] as usize]
     }
 }
 
@@ -617,11 +615,19 @@ impl<'a> Ssp<'a> {
         s
     }
 
-    fn into_state(self) -> State {
-        self.e.certified_state(self.net)
+    fn into_state(mut self) -> State {
+        for (j, pj) in self.e.surplus_prices(self.net) {
+            self.e.st.p[j] = 0;
+            for k in 0..self.e.count[j] as usize {
+                let i = self.e.slots[self.e.slot_start[j] + k] as usize;
+                self.e.st.u[i] -= pj;
+            }
+        }
+        self.e.st
     }
 
-    /// Rebuilds every stale contracted adjacency now, so that later searches find them ready.
+    /// Rebuilds every stale contracted adjacency now, so that later searches find them ready
+    /// (a [`Matcher`] does this once after its first solve).
     fn rebuild_dirty(&mut self) {
         for j in 0..self.net.mentors() {
             if self.e.dirty[j] && self.e.count[j] > 0 {

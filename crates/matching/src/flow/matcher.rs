@@ -72,8 +72,14 @@ impl Matcher {
     pub fn solution(&self) -> Solution {
         let mut state = State::empty(&self.net);
         for part in &self.parts {
-            let local = part.engine.certified_state(&part.sub);
-            part.comp.scatter(&self.net, &local, &mut state);
+            part.comp.scatter(&self.net, &part.engine.st, &mut state);
+            // The certificate's prices, as `solve` gives them (see `Engine::surplus_prices`).
+            for (lj, pj) in part.engine.surplus_prices(&part.sub) {
+                state.p[part.comp.mentors[lj] as usize] = 0;
+                for &li in part.engine.members(lj) {
+                    state.u[part.comp.mentees[li as usize] as usize] -= pj;
+                }
+            }
         }
         // Mentees without any arc are unassigned at penalty U, as in `solve`.
         for i in 0..self.net.mentees() {
