@@ -158,6 +158,15 @@ pub enum Error {
         /// What is duplicated, e.g. `edge 3 -> 7`.
         what: String,
     },
+    /// A mentor said to leave (`tandem match solve --leave`) that the mentors file does not
+    /// define.
+    #[error("--leave: mentor id {id} is not in {}", file.display())]
+    UnknownLeaver {
+        /// The mentors file.
+        file: PathBuf,
+        /// The id given.
+        id: i64,
+    },
     /// A cost in a file that is out of range.
     #[error("{}:{line}: cost {value} would overflow (|cost| must be <= {max})", file.display())]
     FileCostOverflow {

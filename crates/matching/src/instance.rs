@@ -15,7 +15,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::network::MAX_ABS_COST;
-use crate::{Arc, Error, Network, Solution, solve};
+use crate::{Arc, Error, Matcher, Network, Solution, solve};
 
 /// A sparse instance read from files, with the file ids of its mentors.
 #[derive(Clone, Debug)]
@@ -49,6 +49,27 @@ pub struct SolveReport {
     pub edges: usize,
     /// Independent components solved.
     pub components: usize,
+    /// The re-match after the mentors given to `--leave` left (absent when none did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rematch: Option<RematchReport>,
+}
+
+/// The re-match after some mentors leave, solved in place by a live [`Matcher`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RematchReport {
+    /// File ids of the mentors who left.
+    pub left: Vec<i64>,
+    /// Total cost after the re-match.
+    pub objective: i64,
+    /// Mentees with a mentor.
+    pub assigned: usize,
+    /// Mentees without one.
+    pub unassigned: usize,
+    /// Mentees whose mentor changed (including those who lost theirs): what a manager would
+    /// have to tell people.
+    pub moved: usize,
+    /// Re-match time in seconds.
+    pub seconds: f64,
 }
 
 impl SolveReport {
@@ -59,19 +80,62 @@ impl SolveReport {
     }
 }
 
-/// Reads `edges` and `mentors`, solves, and reports. Errors name the file and line.
+/// Reads `edges` and `mentors`, solves, and reports; then, if `leaving` names mentors (file
+/// ids), they leave and the report adds the re-match. Errors name the file and line, or the
+/// leaving id that `mentors` does not define.
 pub fn solve_instance_files(
     edges: &Path,
     mentors: &Path,
     unassigned_cost: i64,
+    leaving: &[i64],
 ) -> Result<SolveReport, InstanceError> {
     let t0 = Instant::now();
     let inst = read_sparse(edges, mentors, unassigned_cost)?;
     let read_seconds = t0.elapsed().as_secs_f64();
+    if leaving.is_empty() {
+        let t1 = Instant::now();
+        let sol = solve(&inst.network);
+        let seconds = t1.elapsed().as_secs_f64();
+        return Ok(report(&inst.network, &sol, seconds, read_seconds));
+    }
+    let index: HashMap<i64, u32> = inst
+        .mentor_ids
+        .iter()
+        .enumerate()
+        .map(|(j, &id)| (id, j as u32))
+        .collect();
+    let leavers = leaving
+        .iter()
+        .map(|id| {
+            index.get(id).copied().ok_or_else(|| Error::UnknownLeaver {
+                file: mentors.to_path_buf(),
+                id: *id,
+            })
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
     let t1 = Instant::now();
-    let sol = solve(&inst.network);
+    let mut live = Matcher::solve(inst.network);
+    let before = live.solution();
     let seconds = t1.elapsed().as_secs_f64();
-    Ok(report(&inst.network, &sol, seconds, read_seconds))
+    let t2 = Instant::now();
+    live.mentors_leave(&leavers)?;
+    let after = live.solution();
+    let rematch_seconds = t2.elapsed().as_secs_f64();
+    let mut out = report(live.network(), &before, seconds, read_seconds);
+    out.rematch = Some(RematchReport {
+        left: leaving.to_vec(),
+        objective: after.objective(),
+        assigned: after.assigned(),
+        unassigned: after.unassigned(),
+        moved: before
+            .mentor_of()
+            .iter()
+            .zip(after.mentor_of())
+            .filter(|(b, a)| b != a)
+            .count(),
+        seconds: rematch_seconds,
+    });
+    Ok(out)
 }
 
 use crate::InstanceError;
@@ -89,6 +153,7 @@ pub fn report(net: &Network, sol: &Solution, seconds: f64, read_seconds: f64) ->
         mentors: net.mentors(),
         edges: net.arcs(),
         components: sol.components(),
+        rematch: None,
     }
 }
 

@@ -85,6 +85,9 @@ struct SolveArgs {
     /// Cost of leaving a mentee unassigned.
     #[arg(long, default_value_t = 100_000)]
     unassigned_cost: i64,
+    /// Mentor ids who leave after the solve (comma-separated); the report adds the re-match.
+    #[arg(long, value_delimiter = ',')]
+    leave: Vec<i64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &args.edges,
                 &args.mentors,
                 args.unassigned_cost,
+                &args.leave,
             )?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())

@@ -326,6 +326,50 @@ fn bad_flags_and_urls_are_named() {
 }
 
 #[test]
+fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
+    let cli = Cli::new("solve-leave");
+    let edges = cli.dir.join("x.edges.csv");
+    let mentors = cli.dir.join("x.mentors.csv");
+    std::fs::write(
+        &edges,
+        "mentee,mentor,cost\n0,10,1\n0,11,3\n1,11,1\n1,12,10\n",
+    )
+    .expect("write");
+    std::fs::write(&mentors, "mentor,capacity\n10,1\n11,1\n12,1\n").expect("write");
+    let (e, m) = (
+        edges.to_str().expect("utf-8"),
+        mentors.to_str().expect("utf-8"),
+    );
+    let base = [
+        "match",
+        "solve",
+        "--edges",
+        e,
+        "--mentors",
+        m,
+        "--unassigned-cost",
+        "100",
+    ];
+    // Mentor 10 leaves: mentee 0 takes mentor 11, which moves mentee 1 on to mentor 12.
+    let out = ok(&cli.run(&[&base[..], &["--leave", "10"]].concat()));
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report["objective"], 2, "{out}");
+    assert_eq!(report["rematch"]["objective"], 13, "{out}");
+    assert_eq!(report["rematch"]["moved"], 2, "{out}");
+    assert_eq!(report["rematch"]["left"], serde_json::json!([10]));
+    // Without --leave the report has no re-match.
+    let out = ok(&cli.run(&base));
+    assert!(!out.contains("rematch"), "{out}");
+    let err = fails(&cli.run(&[&base[..], &["--leave", "10,99"]].concat()));
+    assert!(
+        err.contains("--leave: mentor id 99 is not in") && err.contains("x.mentors.csv"),
+        "{err}"
+    );
+    let err = fails(&cli.run(&[&base[..], &["--leave", "ten"]].concat()));
+    assert!(err.contains("--leave"), "{err}");
+}
+
+#[test]
 fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
     let cli = Cli::new("matching");
     ok(&cli.run(&["demo", "--no-serve"]));
