@@ -241,8 +241,9 @@ pub async fn show(
     page(&state, &headers, &auth, program, shown).await
 }
 
-/// The posted form as ranks: blank selects are unranked; each bad value names its field.
-fn posted_ranks(fields: &BTreeMap<String, String>) -> Result<Vec<Posted>, FieldError> {
+/// The posted form as ranks, in the order posted (so a clash names the later field): blank
+/// selects are unranked; each bad value names its field.
+fn posted_ranks(fields: &[(String, String)]) -> Result<Vec<Posted>, FieldError> {
     let mut posted = Vec::new();
     for (field, value) in fields {
         let Some(id) = field.strip_prefix("rank_") else {
@@ -276,9 +277,10 @@ pub async fn save(
     PathId(id): PathId,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let fields: BTreeMap<String, String> = form_urlencoded::parse(&body)
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    let fields: BTreeMap<String, String> = pairs.iter().cloned().collect();
     auth.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     let program = visible_program(&state, &auth, ProgramId(id)).await?;
     let outcome = async {
@@ -294,7 +296,7 @@ pub async fn save(
                 FieldError::new("person", "you can state only your own preferences").into(),
             );
         }
-        let posted = posted_ranks(&fields)?;
+        let posted = posted_ranks(&pairs)?;
         preferences::save(&state.db, &auth.actor(), program.id, me, &posted).await
     }
     .await;
