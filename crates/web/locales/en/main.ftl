@@ -432,5 +432,11 @@ matching-choice-mentor = { $rank ->
     [3] mentor's 3rd choice
    *[other] mentor's { $rank }th choice
 }
-matching-choice-mentee-none = not among the mentee's { $count } choices
-matching-choice-mentor-none = not among the mentor's { $count } choices
+matching-choice-mentee-none = { $count ->
+    [one] not the mentee's choice
+   *[other] not among the mentee's { $count } choices
+}
+matching-choice-mentor-none = { $count ->
+    [one] not the mentor's choice
+   *[other] not among the mentor's { $count } choices
+}

@@ -426,5 +426,11 @@ matching-choice-mentor = { $rank ->
     [1] 1er choix du mentor
    *[other] { $rank }e choix du mentor
 }
-matching-choice-mentee-none = hors des { $count } choix du mentoré
-matching-choice-mentor-none = hors des { $count } choix du mentor
+matching-choice-mentee-none = { $count ->
+    [one] pas le choix du mentoré
+   *[other] hors des { $count } choix du mentoré
+}
+matching-choice-mentor-none = { $count ->
+    [one] pas le choix du mentor
+   *[other] hors des { $count } choix du mentor
+}
