@@ -469,6 +469,44 @@ mod tests {
     }
 
     #[test]
+    fn the_fit_a_page_shows_is_what_the_solver_prices() {
+        let settings = Settings::default();
+        let mut mentee = person("surgeon", &["am", "fr-CA"], 3);
+        mentee.years_experience = Some(2);
+        mentee.location = Some((10.33, 37.73));
+        let mut mentor = person("surgeon", &["fr", "en"], 1);
+        mentor.years_experience = Some(10);
+        mentor.location = Some((9.09, 36.55));
+        let fit = fit(&mentee, &mentor);
+        assert_eq!(fit.shared_languages, vec!["fr-CA".to_owned()]);
+        assert_eq!(fit.overlap_minutes, 7 * 60);
+        assert_eq!(fit.experience_gap, Some(8));
+        let km = fit.distance_km.expect("both located");
+        assert!(
+            (180.0..200.0).contains(&km),
+            "Debre Markos to Nekemte: {km}"
+        );
+        let problem = build_problem(
+            &settings,
+            &Inputs {
+                mentees: vec![mentee],
+                mentors: vec![(mentor, None)],
+                ..Inputs::default()
+            },
+        );
+        let costs = fit.costs(&settings);
+        assert_eq!(problem.candidates[0].costs[..4], costs);
+        assert_eq!(costs[0], 0, "French is shared");
+        assert_eq!(costs[1], 40 * 2);
+        assert_eq!(costs[3], 10 * 3);
+        assert!(settings.cadre_allows("surgeon", "surgeon"));
+        assert!(
+            !settings.cadre_allows("", ""),
+            "an unknown cadre matches nobody"
+        );
+    }
+
+    #[test]
     fn allowed_cadre_pairs_and_pins_add_candidates() {
         let settings = Settings {
             cadre_pairs: vec![("or_nurse".into(), "anesthetist".into())],
