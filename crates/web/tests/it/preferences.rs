@@ -329,7 +329,7 @@ async fn bad_rankings_name_the_field_keep_what_was_typed_and_write_nothing() {
         (
             format!("person={me}&rank_{alpha}=1&rank_{beta}=1"),
             format!("rank_{beta}"),
-            format!("<option value=\"1\" selected>"),
+            "<option value=\"1\" selected>".to_owned(),
         ),
         (
             format!("person={me}&rank_{alpha}=3"),
@@ -349,12 +349,12 @@ async fn bad_rankings_name_the_field_keep_what_was_typed_and_write_nothing() {
         (
             format!("person={other}&rank_{beta}=1"),
             "person".to_owned(),
-            format!("<option value=\"1\" selected>"),
+            "<option value=\"1\" selected>".to_owned(),
         ),
         (
             format!("person={me}&rank_{beta}=2&rank_999999=1"),
             "rank_999999".to_owned(),
-            format!("<option value=\"2\" selected>"),
+            "<option value=\"2\" selected>".to_owned(),
         ),
     ];
     for (form, field, typed) in cases {
