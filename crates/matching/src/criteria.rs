@@ -150,6 +150,12 @@ impl Settings {
         (!self.cadre_pairs.is_empty()).then(|| self.cadre_pairs.clone())
     }
 
+    /// Whether the cadre rule lets a mentor of `mentor` cadre take a mentee of `mentee` cadre.
+    /// A person whose cadre is unknown (`""`) is allowed with nobody.
+    pub fn cadre_allows(&self, mentee: &str, mentor: &str) -> bool {
+        !mentee.is_empty() && !mentor.is_empty() && self.cadre_allowed(mentee, mentor)
+    }
+
     fn cadre_allowed(&self, mentee: &str, mentor: &str) -> bool {
         if self.cadre_pairs.is_empty() {
             mentee == mentor
@@ -227,34 +233,12 @@ pub fn build_problem(settings: &Settings, inputs: &Inputs) -> Problem {
     let mut candidates = Vec::new();
     for (i, mentee) in inputs.mentees.iter().enumerate() {
         for (j, (mentor, _)) in inputs.mentors.iter().enumerate() {
-            let allowed = !mentee.cadre.is_empty()
-                && !mentor.cadre.is_empty()
-                && settings.cadre_allowed(&mentee.cadre, &mentor.cadre);
+            let allowed = settings.cadre_allows(&mentee.cadre, &mentor.cadre);
             if !allowed && !pinned.contains(&(i, j)) {
                 continue;
             }
-            let language = if share_language(&mentee.languages, &mentor.languages) {
-                0
-            } else {
-                w.language
-            };
-            let missing_minutes = i64::from(
-                WORKING_DAY_MINUTES
-                    - working_overlap_minutes(mentee.utc_offset_minutes, mentor.utc_offset_minutes),
-            );
-            let working_hours = (w.working_hours * missing_minutes + 30) / 60;
-            let distance = match (mentee.location, mentor.location) {
-                (Some(a), Some(b)) => {
-                    (w.distance as f64 * haversine_km(a.0, a.1, b.0, b.1) / 100.0).round() as i64
-                }
-                _ => 0,
-            };
-            let experience = match (mentee.years_experience, mentor.years_experience) {
-                (Some(a), Some(b)) => {
-                    w.experience * ((b - a) - settings.target_experience_gap).abs()
-                }
-                _ => 0,
-            };
+            let [language, working_hours, distance, experience] =
+                fit(mentee, mentor).costs(settings);
             let preference =
                 w.preference * (rank_cost(&mentee_ranks[i], j) + rank_cost(&mentor_ranks[j], i));
             let continuity = if current.contains(&(i, j)) {
@@ -298,6 +282,73 @@ pub fn build_problem(settings: &Settings, inputs: &Inputs) -> Problem {
     }
 }
 
+/// What a mentee and a mentor have in common on the criteria that do not depend on anyone's
+/// choices, before weights: the facts [`build_problem`] prices, and what a person choosing
+/// whom to rank wants to read. One computation for both, so a page never disagrees with the
+/// solver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    /// The mentee's languages that the mentor speaks too (compared by primary subtag).
+    pub shared_languages: Vec<String>,
+    /// Minutes of the working day (08:00–17:00 local) they share.
+    pub overlap_minutes: i32,
+    /// Great-circle distance between their facilities, when both are known.
+    pub distance_km: Option<f64>,
+    /// The mentor's years of experience minus the mentee's, when both are known.
+    pub experience_gap: Option<i64>,
+}
+
+/// The [`Fit`] of a mentee with a mentor.
+pub fn fit(mentee: &Profile, mentor: &Profile) -> Fit {
+    Fit {
+        shared_languages: mentee
+            .languages
+            .iter()
+            .filter(|tag| {
+                mentor
+                    .languages
+                    .iter()
+                    .any(|other| primary_subtag(tag) == primary_subtag(other))
+            })
+            .cloned()
+            .collect(),
+        overlap_minutes: working_overlap_minutes(
+            mentee.utc_offset_minutes,
+            mentor.utc_offset_minutes,
+        ),
+        distance_km: mentee
+            .location
+            .zip(mentor.location)
+            .map(|(a, b)| haversine_km(a.0, a.1, b.0, b.1)),
+        experience_gap: mentee
+            .years_experience
+            .zip(mentor.years_experience)
+            .map(|(a, b)| b - a),
+    }
+}
+
+impl Fit {
+    /// The costs of the language, working-hours, distance and experience criteria (the first
+    /// four of [`CRITERIA`]) under the program's settings.
+    pub fn costs(&self, settings: &Settings) -> [i64; 4] {
+        let w = &settings.weights;
+        let language = if self.shared_languages.is_empty() {
+            w.language
+        } else {
+            0
+        };
+        let missing_minutes = i64::from(WORKING_DAY_MINUTES - self.overlap_minutes);
+        let working_hours = (w.working_hours * missing_minutes + 30) / 60;
+        let distance = self
+            .distance_km
+            .map_or(0, |km| (w.distance as f64 * km / 100.0).round() as i64);
+        let experience = self.experience_gap.map_or(0, |gap| {
+            w.experience * (gap - settings.target_experience_gap).abs()
+        });
+        [language, working_hours, distance, experience]
+    }
+}
+
 /// Places down someone's ranking: 0 for their first choice, `rank - 1` below it, and one past
 /// their last rank for anyone unranked. Nothing when they ranked nobody.
 fn rank_cost(ranked: &[(usize, u32)], whom: usize) -> i64 {
@@ -310,19 +361,17 @@ fn rank_cost(ranked: &[(usize, u32)], whom: usize) -> i64 {
     }
 }
 
-fn share_language(a: &[String], b: &[String]) -> bool {
-    let primary = |tag: &String| {
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-    };
-    a.iter().any(|x| b.iter().any(|y| primary(x) == primary(y)))
+fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// A working day is 08:00–17:00 local.
 const WORKING_DAY_START: i32 = 8 * 60;
-const WORKING_DAY_MINUTES: i32 = 9 * 60;
+/// Length of the working day the working-hours criterion compares, in minutes.
+pub const WORKING_DAY_MINUTES: i32 = 9 * 60;
 const DAY: i32 = 24 * 60;
 
 /// Minutes of the working day two people share, given their UTC offsets. The day wraps, so
@@ -417,6 +466,44 @@ mod tests {
         assert_eq!(far[3], 10 * (28 - 5));
         assert_eq!(far[4], 0);
         assert_eq!(far[5], 0);
+    }
+
+    #[test]
+    fn the_fit_a_page_shows_is_what_the_solver_prices() {
+        let settings = Settings::default();
+        let mut mentee = person("surgeon", &["am", "fr-CA"], 3);
+        mentee.years_experience = Some(2);
+        mentee.location = Some((10.33, 37.73));
+        let mut mentor = person("surgeon", &["fr", "en"], 1);
+        mentor.years_experience = Some(10);
+        mentor.location = Some((9.09, 36.55));
+        let fit = fit(&mentee, &mentor);
+        assert_eq!(fit.shared_languages, vec!["fr-CA".to_owned()]);
+        assert_eq!(fit.overlap_minutes, 7 * 60);
+        assert_eq!(fit.experience_gap, Some(8));
+        let km = fit.distance_km.expect("both located");
+        assert!(
+            (180.0..200.0).contains(&km),
+            "Debre Markos to Nekemte: {km}"
+        );
+        let problem = build_problem(
+            &settings,
+            &Inputs {
+                mentees: vec![mentee],
+                mentors: vec![(mentor, None)],
+                ..Inputs::default()
+            },
+        );
+        let costs = fit.costs(&settings);
+        assert_eq!(problem.candidates[0].costs[..4], costs);
+        assert_eq!(costs[0], 0, "French is shared");
+        assert_eq!(costs[1], 40 * 2);
+        assert_eq!(costs[3], 10 * 3);
+        assert!(settings.cadre_allows("surgeon", "surgeon"));
+        assert!(
+            !settings.cadre_allows("", ""),
+            "an unknown cadre matches nobody"
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@ use matching::criteria::Settings;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
+/// The most people one person may rank.
+pub const MAX_RANKED: usize = 20;
+
 /// What a manager decided about one pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -410,8 +413,10 @@ impl Db {
         person: PersonId,
         ranked: &[PersonId],
     ) -> Result<(), DbError> {
-        if ranked.len() > 20 {
-            return Err(FieldError::new("ranked", "rank at most 20 people").into());
+        if ranked.len() > MAX_RANKED {
+            return Err(
+                FieldError::new("ranked", format!("rank at most {MAX_RANKED} people")).into(),
+            );
         }
         let mut seen = BTreeSet::new();
         for (k, other) in ranked.iter().enumerate() {
@@ -458,7 +463,13 @@ impl Db {
         });
         Ok(rows
             .into_iter()
-            .map(|(a, b, r)| (PersonId(a), PersonId(b), r.clamp(1, 20) as u32))
+            .map(|(a, b, r)| {
+                (
+                    PersonId(a),
+                    PersonId(b),
+                    r.clamp(1, MAX_RANKED as i64) as u32,
+                )
+            })
             .collect())
     }
 

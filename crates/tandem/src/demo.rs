@@ -416,7 +416,7 @@ impl Loader<'_> {
             default_capacity: 5,
             ..Settings::default()
         };
-        self.match_and_approve(program, &settings, &[]).await?;
+        self.match_and_approve(program, &settings, &[], &[]).await?;
         // The first peer leader also runs the collaborative.
         self.member(program, ids[0], Role::ProgramManager, "NG")
             .await?;
@@ -669,12 +669,15 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Pairs a program the way a manager would: settings, rules, a proposal, approval.
+    /// Pairs a program the way a manager would: settings, rules, the rankings people state
+    /// (each `(person, ranked first choice first)`, checked as the preferences page checks
+    /// them), a proposal, approval.
     async fn match_and_approve(
         &self,
         program: ProgramId,
         settings: &Settings,
         conflicts: &[(PersonId, PersonId)],
+        rankings: &[(PersonId, Vec<PersonId>)],
     ) -> anyhow::Result<()> {
         self.db
             .set_matching_settings(&self.actor, program, settings)
@@ -690,6 +693,20 @@ impl Loader<'_> {
                     "direct supervisor",
                 )
                 .await?;
+        }
+        for (person, ranked) in rankings {
+            let posted: Vec<web::preferences::Posted> = ranked
+                .iter()
+                .enumerate()
+                .map(|(k, whom)| web::preferences::Posted {
+                    field: format!("ranked[{k}]"),
+                    person: *whom,
+                    rank: k as u32 + 1,
+                })
+                .collect();
+            web::preferences::save(self.db, &self.actor, program, *person, &posted)
+                .await
+                .map_err(|e| anyhow::anyhow!("preferences of person {person}: {e}"))?;
         }
         let proposal = web::proposals::propose(self.db, &self.actor, program, "demo")
             .await
@@ -923,7 +940,18 @@ impl Loader<'_> {
             default_capacity: 4,
             ..Settings::default()
         };
-        self.match_and_approve(program, &settings, &conflicts)
+        // A few people state whom they would like; the proposal shows which wishes it kept.
+        // The demo mentee (Debre Markos surgeon) ranks her region's surgeon first and
+        // Oromia's second; Nekemte's anaesthetist ranks Oromia's anaesthetist first; Sidama's
+        // anaesthetist mentor ranks the Hawassa anaesthetist first.
+        let (sites, teams) = (&field.sites, &field.teams);
+        let rankings = [
+            (sites[0].mentees[0], vec![teams[0][0], teams[1][0]]),
+            (sites[1].mentees[0], vec![teams[0][0]]),
+            (sites[3].mentees[1], vec![teams[1][1], teams[0][1]]),
+            (teams[2][1], vec![sites[6].mentees[1]]),
+        ];
+        self.match_and_approve(program, &settings, &conflicts, &rankings)
             .await?;
         self.field_history(&field)
             .await

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod field;
 pub mod i18n;
 pub mod pages;
+pub mod preferences;
 pub mod proposals;
 pub mod reports;
 pub mod research;

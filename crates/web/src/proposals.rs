@@ -11,8 +11,8 @@ use domain::ids::{PersonId, ProgramId};
 use matching::criteria::{self, Inputs, Profile, Ranking};
 use matching::{CostComponent, Exclusion, Rules, UnassignedReason, WarmStart};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use store::matching::{MatchPerson, RuleKind, StoredProposal};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use store::matching::{MatchPerson, MatchRule, RuleKind, StoredProposal};
 use store::memberships::Pairing;
 use store::{Actor, Db};
 
@@ -63,6 +63,36 @@ pub struct ProposedPair {
     pub current: bool,
     /// The best other mentor, should this one leave.
     pub backup: Option<BackupMentor>,
+    /// Where the mentee had ranked this mentor, if the mentee ranked anyone.
+    #[serde(default)]
+    pub mentee_choice: Option<StatedChoice>,
+    /// Where the mentor had ranked this mentee, if the mentor ranked anyone.
+    #[serde(default)]
+    pub mentor_choice: Option<StatedChoice>,
+}
+
+/// What one side of a pair had stated about the other before the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatedChoice {
+    /// The rank given to the other (1 = first choice); `None` when they ranked others only.
+    pub rank: Option<u32>,
+    /// How many people they ranked.
+    pub of: u32,
+}
+
+impl StatedChoice {
+    /// The choice `who` made about `whom`, from every stated `(who, whom, rank)`.
+    fn of(
+        preferences: &[(PersonId, PersonId, u32)],
+        who: PersonId,
+        whom: PersonId,
+    ) -> Option<Self> {
+        let mine: Vec<_> = preferences.iter().filter(|p| p.0 == who).collect();
+        (!mine.is_empty()).then(|| StatedChoice {
+            rank: mine.iter().find(|p| p.1 == whom).map(|p| p.2),
+            of: mine.len() as u32,
+        })
+    }
 }
 
 /// A back-up mentor.
@@ -103,7 +133,8 @@ fn utc_offset_minutes(zone: &str) -> i32 {
         .unwrap_or(0)
 }
 
-fn profile(person: &MatchPerson) -> Profile {
+/// What matching needs to know about a stored person.
+pub(crate) fn profile(person: &MatchPerson) -> Profile {
     Profile {
         cadre: person.cadre.clone(),
         languages: person.languages.clone(),
@@ -167,17 +198,17 @@ pub async fn propose_with(
         cadre_pairs: settings.cadre_rule(),
         ..Rules::default()
     };
-    for rule in &rules {
+    for rule in pair_rules(&settings, &rules, &pairings) {
         let Some((i, j)) = pair_index(rule.mentee, rule.mentor) else {
             continue; // the person has since left the program; the rule no longer applies
         };
         match rule.kind {
-            RuleKind::Pin => solver_rules.pins.push((i, j)),
-            RuleKind::Forbid => solver_rules.forbids.push((i, j)),
-            RuleKind::Conflict => solver_rules.exclusions.push(Exclusion {
+            PairRuleKind::Pin => solver_rules.pins.push((i, j)),
+            PairRuleKind::Forbid => solver_rules.forbids.push((i, j)),
+            PairRuleKind::Exclude(reason) => solver_rules.exclusions.push(Exclusion {
                 mentee: i,
                 mentor: j,
-                reason: rule.reason.clone(),
+                reason,
             }),
         }
     }
@@ -187,20 +218,6 @@ pub async fn propose_with(
         .filter(|p| p.status == "active" || p.status == "awaiting_training")
         .filter_map(|p| pair_index(p.mentee, p.mentor))
         .collect();
-    if settings.exclude_previous_pairings {
-        let ended: HashSet<(usize, usize)> = pairings
-            .iter()
-            .filter(|p| p.status == "ended")
-            .filter_map(|p| pair_index(p.mentee, p.mentor))
-            .collect();
-        for (i, j) in ended {
-            solver_rules.exclusions.push(Exclusion {
-                mentee: i,
-                mentor: j,
-                reason: "previous pairing".into(),
-            });
-        }
-    }
     let mut mentee_rankings = Vec::new();
     let mut mentor_rankings = Vec::new();
     for (who, whom, rank) in &preferences {
@@ -276,6 +293,16 @@ pub async fn propose_with(
                 cost: b.cost,
                 has_room: b.has_room,
             }),
+            mentee_choice: StatedChoice::of(
+                &preferences,
+                mentees[p.mentee].id,
+                mentors[p.mentor].id,
+            ),
+            mentor_choice: StatedChoice::of(
+                &preferences,
+                mentors[p.mentor].id,
+                mentees[p.mentee].id,
+            ),
         })
         .collect();
     let changes = pairs.iter().filter(|p| !p.current).count()
@@ -306,6 +333,58 @@ pub async fn propose_with(
     Ok(db
         .insert_proposal(actor, program, reason, result.objective, &json)
         .await?)
+}
+
+/// A manager's rule or the program's setting as it bears on one pair, by person.
+pub(crate) struct PairRule {
+    pub(crate) mentee: PersonId,
+    pub(crate) mentor: PersonId,
+    pub(crate) kind: PairRuleKind,
+}
+
+/// What a [`PairRule`] does to its pair.
+pub(crate) enum PairRuleKind {
+    /// The pair is forced (and a candidate whatever the cadre rule says).
+    Pin,
+    /// The pair is never made.
+    Forbid,
+    /// The pair is never made, for a reason only managers read.
+    Exclude(String),
+}
+
+/// The hard rules on pairs the solver obeys: the manager's pins, forbids and named conflicts,
+/// and previous pairings when the program never repeats them. The preferences page offers
+/// only what these allow, so a person never ranks someone the solver could not give them.
+pub(crate) fn pair_rules(
+    settings: &criteria::Settings,
+    rules: &[MatchRule],
+    pairings: &[Pairing],
+) -> Vec<PairRule> {
+    let mut out: Vec<PairRule> = rules
+        .iter()
+        .map(|rule| PairRule {
+            mentee: rule.mentee,
+            mentor: rule.mentor,
+            kind: match rule.kind {
+                RuleKind::Pin => PairRuleKind::Pin,
+                RuleKind::Forbid => PairRuleKind::Forbid,
+                RuleKind::Conflict => PairRuleKind::Exclude(rule.reason.clone()),
+            },
+        })
+        .collect();
+    if settings.exclude_previous_pairings {
+        let ended: BTreeSet<(PersonId, PersonId)> = pairings
+            .iter()
+            .filter(|p| p.status == "ended")
+            .map(|p| (p.mentee, p.mentor))
+            .collect();
+        out.extend(ended.into_iter().map(|(mentee, mentor)| PairRule {
+            mentee,
+            mentor,
+            kind: PairRuleKind::Exclude("previous pairing".into()),
+        }));
+    }
+    out
 }
 
 /// Carries a previous solution over to today's people: the same person keeps the same

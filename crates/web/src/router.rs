@@ -393,6 +393,13 @@ fn routes() -> Routes {
         "/api/v1/programs/{program}/participation/nudges",
         api::scheduling::queue_nudges,
     )
+    // Matching preferences stated by mentees and mentors themselves (C5)
+    .get("/programs/{program}/preferences", pages::preferences::show)
+    .post("/programs/{program}/preferences", pages::preferences::save)
+    .get(
+        "/api/v1/programs/{program}/matching/preferences",
+        api::matching::get_preferences,
+    )
 }
 
 /// The application: routes, error rendering, compression.

@@ -381,3 +381,62 @@ targets-group-program_managers = program managers
 report-completeness = Monthly reports received
 report-timeliness = Received on time (within 15 days)
 report-violation = Check the data: { $indicator }
+program-preferences = My matching preferences
+prefs-title = My matching preferences in { $program }
+prefs-intro-mentee = Rank the mentors you would most like to work with, up to { $max }. Matching weighs your ranking together with shared language, working hours, distance and experience, so your first choice is likely but not promised.
+prefs-intro-mentor = Rank the mentees you would most like to mentor, up to { $max }. Matching weighs your ranking together with shared language, working hours, distance and experience, so your first choice is likely but not promised.
+prefs-not-linked = Your account is not linked to a person, so it cannot state matching preferences.
+prefs-not-a-member = Only the program's mentees and mentors state matching preferences.
+prefs-your-ranking = Your ranking
+prefs-nothing-ranked = You have not ranked anyone yet.
+prefs-none-offered = There is nobody you can rank in this program yet.
+prefs-rank-for = Your rank for { $name }
+prefs-not-ranked = Not ranked
+prefs-choice = { $rank ->
+    [1] 1st choice
+    [2] 2nd choice
+    [3] 3rd choice
+   *[other] { $rank }th choice
+}
+prefs-years = { $years ->
+    [one] 1 year of experience
+   *[other] { $years } years of experience
+}
+prefs-fit-language = You both speak { $languages }
+prefs-fit-no-language = No language in common
+prefs-fit-same-hours = Same working hours
+prefs-fit-no-hours = No working hours in common
+prefs-fit-hours = { $hours } h of the working day in common
+prefs-fit-same-place = At the same facility
+prefs-fit-distance = { $km } km away
+prefs-fit-same-years = As experienced as you
+prefs-fit-more-years = { $years ->
+    [one] 1 more year of experience than you
+   *[other] { $years } more years of experience than you
+}
+prefs-fit-fewer-years = { $years ->
+    [one] 1 year less experience than you
+   *[other] { $years } years less experience than you
+}
+prefs-save = Save my ranking
+prefs-saved = Your ranking is saved.
+matching-choice-mentee = { $rank ->
+    [1] mentee's 1st choice
+    [2] mentee's 2nd choice
+    [3] mentee's 3rd choice
+   *[other] mentee's { $rank }th choice
+}
+matching-choice-mentor = { $rank ->
+    [1] mentor's 1st choice
+    [2] mentor's 2nd choice
+    [3] mentor's 3rd choice
+   *[other] mentor's { $rank }th choice
+}
+matching-choice-mentee-none = { $count ->
+    [one] not the mentee's choice
+   *[other] not among the mentee's { $count } choices
+}
+matching-choice-mentor-none = { $count ->
+    [one] not the mentor's choice
+   *[other] not among the mentor's { $count } choices
+}

@@ -381,3 +381,56 @@ targets-group-program_managers = gestionnaires du programme
 report-completeness = Rapports mensuels reçus
 report-timeliness = Reçus à temps (sous 15 jours)
 report-violation = Vérifier les données : { $indicator }
+program-preferences = Mes préférences d'appariement
+prefs-title = Mes préférences d'appariement dans { $program }
+prefs-intro-mentee = Classez les mentors avec qui vous aimeriez le plus travailler, jusqu'à { $max }. L'appariement pèse votre classement avec la langue commune, les heures de travail, la distance et l'expérience : votre premier choix est probable mais pas garanti.
+prefs-intro-mentor = Classez les mentorés que vous aimeriez le plus accompagner, jusqu'à { $max }. L'appariement pèse votre classement avec la langue commune, les heures de travail, la distance et l'expérience : votre premier choix est probable mais pas garanti.
+prefs-not-linked = Votre compte n'est lié à aucune personne : il ne peut pas indiquer de préférences d'appariement.
+prefs-not-a-member = Seuls les mentorés et les mentors du programme indiquent des préférences d'appariement.
+prefs-your-ranking = Votre classement
+prefs-nothing-ranked = Vous n'avez encore classé personne.
+prefs-none-offered = Personne ne peut encore être classé dans ce programme.
+prefs-rank-for = Votre rang pour { $name }
+prefs-not-ranked = Non classé
+prefs-choice = { $rank ->
+    [1] 1er choix
+   *[other] { $rank }e choix
+}
+prefs-years = { $years ->
+    [one] { $years } an d'expérience
+   *[other] { $years } ans d'expérience
+}
+prefs-fit-language = Vous parlez tous deux { $languages }
+prefs-fit-no-language = Aucune langue en commun
+prefs-fit-same-hours = Mêmes heures de travail
+prefs-fit-no-hours = Aucune heure de travail en commun
+prefs-fit-hours = { $hours } h de la journée de travail en commun
+prefs-fit-same-place = Dans le même établissement
+prefs-fit-distance = À { $km } km
+prefs-fit-same-years = Aussi expérimenté que vous
+prefs-fit-more-years = { $years ->
+    [one] 1 an d'expérience de plus que vous
+   *[other] { $years } ans d'expérience de plus que vous
+}
+prefs-fit-fewer-years = { $years ->
+    [one] 1 an d'expérience de moins que vous
+   *[other] { $years } ans d'expérience de moins que vous
+}
+prefs-save = Enregistrer mon classement
+prefs-saved = Votre classement est enregistré.
+matching-choice-mentee = { $rank ->
+    [1] 1er choix du mentoré
+   *[other] { $rank }e choix du mentoré
+}
+matching-choice-mentor = { $rank ->
+    [1] 1er choix du mentor
+   *[other] { $rank }e choix du mentor
+}
+matching-choice-mentee-none = { $count ->
+    [one] pas le choix du mentoré
+   *[other] hors des { $count } choix du mentoré
+}
+matching-choice-mentor-none = { $count ->
+    [one] pas le choix du mentor
+   *[other] hors des { $count } choix du mentor
+}

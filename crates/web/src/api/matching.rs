@@ -1,11 +1,12 @@
 //! Matching (C5): settings, capacities, rules and preferences, proposals, approval, and
-//! re-matching when a mentor leaves. Program managers only: a proposal shows every mentee's
-//! pairing options.
+//! re-matching when a mentor leaves. Program managers only — a proposal shows every mentee's
+//! pairing options — except preferences, which mentees and mentors state for themselves.
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
+use crate::preferences::{self, Posted, Preferences};
 use crate::proposals::{self, ProposalResult};
 use crate::scope::visible_program;
 use axum::Json;
@@ -162,34 +163,55 @@ pub struct PreferencesInput {
     pub ranked: Vec<i64>,
 }
 
-/// Records what a mentee or mentor ranks (replacing what they ranked before).
-#[utoipa::path(post, path = "/api/v1/programs/{program}/matching/preferences", tag = "matching", params(("program" = i64, Path)), request_body = PreferencesInput, responses((status = 204), (status = 422, body = crate::error::ErrorBody)))]
+/// Records what a mentee or mentor ranks (replacing what they ranked before; an empty list
+/// clears it). Mentees and mentors state their own; a program manager may state anyone's.
+/// Only people the person may be matched with can be ranked (`ranked[i]` names a refusal).
+#[utoipa::path(post, path = "/api/v1/programs/{program}/matching/preferences", tag = "matching", params(("program" = i64, Path)), request_body = PreferencesInput, responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_preferences(
     State(state): State<AppState>,
     auth: Auth,
     PathId(id): PathId,
     ApiJson(input): ApiJson<PreferencesInput>,
 ) -> Result<StatusCode, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state, &auth, ProgramId(id)).await?;
     let person = PersonId(input.person);
-    let is_member = state
-        .db
-        .memberships_of_person(person)
-        .await?
-        .iter()
-        .any(|m| m.program == program.id);
-    if !is_member {
+    if !auth.viewer.can_manage_program(program.id) && auth.viewer.person != Some(person) {
         return Err(AppError::invalid(
             "person",
-            format!("person {person} is not in this program"),
+            "you can state only your own preferences",
         ));
     }
-    let ranked: Vec<PersonId> = input.ranked.iter().copied().map(PersonId).collect();
-    state
-        .db
-        .set_match_preferences(&auth.actor(), program.id, person, &ranked)
-        .await?;
+    let posted: Vec<Posted> = input
+        .ranked
+        .iter()
+        .enumerate()
+        .map(|(k, other)| Posted {
+            field: format!("ranked[{k}]"),
+            person: PersonId(*other),
+            rank: k as u32 + 1,
+        })
+        .collect();
+    preferences::save(&state.db, &auth.actor(), program.id, person, &posted).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's own preferences: everyone they may rank (best fit first, with how each fits
+/// them) and the rank they gave. 422 on `person` when the caller is neither a mentee nor a
+/// mentor of the program.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/matching/preferences", tag = "matching", params(("program" = i64, Path)), responses((status = 200, body = Preferences), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn get_preferences(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Preferences>, AppError> {
+    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let person = auth
+        .viewer
+        .person
+        .ok_or_else(|| AppError::invalid("person", "this account is not linked to a person"))?;
+    Ok(Json(
+        preferences::load(&state.db, program.id, person).await?,
+    ))
 }
 
 /// A proposal without its (large) result, for lists.

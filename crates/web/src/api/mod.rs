@@ -35,7 +35,7 @@ use utoipa::OpenApi;
         audit::list,
         matching::get_settings, matching::put_settings, matching::set_capacity,
         matching::list_rules, matching::create_rule, matching::delete_rule,
-        matching::set_preferences,
+        matching::set_preferences, matching::get_preferences,
         matching::list_proposals, matching::create_proposal, matching::get_proposal,
         matching::approve_proposal, matching::mentor_left,
         research::list_projects, research::create_project, research::get_project,

@@ -330,6 +330,21 @@ struct PairLine {
     pinned: bool,
     current: bool,
     backup: Option<String>,
+    /// Stated preferences this pair honours or passes over ("mentee's 1st choice").
+    choices: Vec<String>,
+}
+
+/// A side's stated choice about its pair, readable: its rank, or that it ranked others.
+fn choice_text(t: &Tr, side: &str, choice: Option<&proposals::StatedChoice>) -> Option<String> {
+    let choice = choice?;
+    Some(match choice.rank {
+        Some(rank) => t.count(&format!("matching-choice-{side}"), "rank", i64::from(rank)),
+        None => t.count(
+            &format!("matching-choice-{side}-none"),
+            "count",
+            i64::from(choice.of),
+        ),
+    })
 }
 
 #[derive(Template)]
@@ -396,6 +411,13 @@ pub async fn proposal(
                     t.with("matching-backup-full", "name", &b.mentor_name)
                 }
             }),
+            choices: [
+                choice_text(&t, "mentee", p.mentee_choice.as_ref()),
+                choice_text(&t, "mentor", p.mentor_choice.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         })
         .collect();
     let unassigned = result

@@ -7,6 +7,7 @@ pub mod matching;
 pub mod memberships;
 pub mod org_units;
 pub mod people;
+pub mod preferences;
 pub mod programs;
 pub mod reports;
 pub mod research;

@@ -21,6 +21,16 @@ pub struct ProgramCard {
     name: String,
     kind: String,
     roles: String,
+    /// A mentee or mentor here, who states matching preferences.
+    ranks: bool,
+}
+
+/// Whether the viewer is a mentee or mentor of the program (and so ranks the other side).
+fn states_preferences(auth: &Auth, program: ProgramId) -> bool {
+    auth.viewer
+        .grants
+        .iter()
+        .any(|g| g.program == program && matches!(g.role, Role::Mentee | Role::Mentor))
 }
 
 #[derive(Template)]
@@ -58,6 +68,7 @@ pub async fn home(
                 name: p.name.to_string(),
                 kind: kind_label(&layout.t, p.kind),
                 roles: roles.join(", "),
+                ranks: states_preferences(&auth, p.id),
             }
         })
         .collect();
@@ -74,6 +85,7 @@ struct OverviewPage {
     can_manage: bool,
     can_contribute: bool,
     is_research: bool,
+    ranks: bool,
 }
 
 /// `GET /programs/{program}`: what the program is and who is in it (within the viewer's scope).
@@ -99,7 +111,9 @@ pub async fn overview(
     let can_manage = auth.viewer.can_manage_program(program.id);
     let can_contribute = auth.viewer.can_contribute(program.id);
     let is_research = program.kind == ProgramKind::PeerResearch;
+    let ranks = states_preferences(&auth, program.id);
     render(&OverviewPage {
+        ranks,
         layout,
         program,
         kind,

@@ -192,11 +192,13 @@ const TABLE: &[Row] = &[
         MANAGERS,
     ),
     ("DELETE", "/api/v1/matching/rules/{rule}", "", MANAGERS),
+    // Any member may try: mentees and mentors state their own (someone else's is a 422 on
+    // `person`, see `preferences.rs`), managers anyone's; leaders and viewers get a 422.
     (
         "POST",
         "/api/v1/programs/{program}/matching/preferences",
-        r#"{"person":{person},"ranked":[{mentor}]}"#,
-        MANAGERS,
+        r#"{"person":{person},"ranked":[]}"#,
+        MEMBERS,
     ),
     (
         "GET",
@@ -543,6 +545,19 @@ const TABLE: &[Row] = &[
         "/api/v1/programs/{program}/participation/nudges",
         "",
         MANAGERS,
+    ),
+    ("GET", "/programs/{program}/preferences", "", MEMBERS),
+    (
+        "POST",
+        "/programs/{program}/preferences",
+        "person={person}",
+        MEMBERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/matching/preferences",
+        "",
+        MEMBERS,
     ),
 ];
 

@@ -7,6 +7,7 @@ mod field;
 mod indicators;
 mod matching;
 mod pages;
+mod preferences;
 mod research;
 mod sessions;
 mod support;
