@@ -359,10 +359,10 @@ fn missing_cadres_are_explained() {
         lon,
         max_facilities,
     };
-    // Two facilities 11 km apart; one surgeon between them who joins one team; an
-    // anaesthetist 1000 km away; no OR nurse at all.
+    // Two facilities 11 km apart; one surgeon between them, nearer the first, who joins one
+    // team; an anaesthetist 1000 km away; no OR nurse at all.
     let facilities = vec![fac(0.0), fac(0.1)];
-    let mentors = vec![tm("surgeon", 0.05, 1), tm("anesthetist", 9.0, 5)];
+    let mentors = vec![tm("surgeon", 0.04, 1), tm("anesthetist", 9.0, 5)];
     let required: Vec<String> = ["surgeon", "anesthetist", "or_nurse"]
         .map(String::from)
         .to_vec();

@@ -540,3 +540,42 @@ pub async fn approve(
         Err(other) => Err(other),
     }
 }
+
+/// What the facility page says about a facility's approved coupling and team: its strong
+/// partner (or the weak facilities it supports) and its mentors, one line each.
+pub async fn facility_partners(
+    state: &AppState,
+    t: &Tr,
+    program: ProgramId,
+    facility: domain::ids::OrgUnitId,
+) -> Result<Vec<String>, AppError> {
+    let mut lines = Vec::new();
+    let couplings = state.db.active_couplings(program).await?;
+    for c in couplings.iter().filter(|c| c.weak == facility) {
+        lines.push(t.with(
+            "facilities-coupled-with",
+            "name",
+            format!("{} ({})", c.strong_name, km(c.km)),
+        ));
+    }
+    let supported: Vec<String> = couplings
+        .iter()
+        .filter(|c| c.strong == facility)
+        .map(|c| format!("{} ({})", c.weak_name, km(c.km)))
+        .collect();
+    if !supported.is_empty() {
+        lines.push(t.with("facilities-supports", "names", supported.join(", ")));
+    }
+    let team: Vec<String> = state
+        .db
+        .active_team_members(program)
+        .await?
+        .into_iter()
+        .filter(|m| m.facility == facility)
+        .map(|m| format!("{}: {} ({})", m.cadre, m.mentor_name, km(m.km)))
+        .collect();
+    if !team.is_empty() {
+        lines.push(format!("{}: {}", t.get("facilities-team"), team.join("; ")));
+    }
+    Ok(lines)
+}
