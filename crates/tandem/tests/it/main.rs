@@ -385,7 +385,7 @@ fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
 
 #[test]
 fn the_demo_hospitals_are_coupled_and_given_teams_through_the_workflow() {
-    let cli = Cli::new("facility-matching");
+    let cli = Cli::new("facility_matching");
     ok(&cli.run(&["demo", "--no-serve"]));
     // The demo approved its couplings when it loaded: a new run proposes the same ones.
     let out = ok(&cli.run(&["match", "couple", "--program", "safe_surgery_et"]));
