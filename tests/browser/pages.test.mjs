@@ -145,3 +145,36 @@ test('a mentor records a coaching visit on a phone: the checklist is drawn from 
   assert.equal(await page.getByLabel('First day').inputValue(), '2026-11-10');
   await page.context().close();
 });
+
+test('a manager runs a facility coupling proposal on a phone, reads why, and approves it', async () => {
+  const page = await phone();
+  await signIn(page, 'manager@demo.tandem');
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
+  await page.getByRole('link', { name: 'Matching', exact: true }).click();
+  await page.getByRole('link', { name: 'Facility coupling and teams' }).click();
+  // The demo approved its couplings when it loaded: each weak hospital with its region's
+  // referral hospital.
+  const current = page.getByRole('row').filter({ hasText: 'Motta General Hospital' });
+  await assert.doesNotReject(current.first().waitFor());
+  assert.match(await current.first().innerText(), /Debre Markos Referral Hospital/);
+  await fitsTheScreen(page);
+
+  // One weak hospital per strong one this time: each region's second weak hospital is left
+  // out, and the proposal says why.
+  await page.getByLabel(/Weak facilities per strong facility/).fill('1');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('button', { name: 'Run a coupling proposal' }).click();
+  await page.waitForURL(/\/facility-matching\/proposals\/\d+$/);
+  await assert.doesNotReject(page.getByRole('heading', { name: /Coupling proposal/ }).waitFor());
+  await assert.doesNotReject(page.getByText(/is full\.$/).first().waitFor());
+  const pairs = page.getByRole('row').filter({ hasText: 'km' });
+  assert.ok(await pairs.count() >= 3, 'three couplings with their distance');
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/facility-coupling.png`, fullPage: true });
+
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.waitForURL(/\/facility-matching$/);
+  const rows = page.locator('h2', { hasText: 'Approved couplings' }).locator('..').getByRole('row');
+  assert.equal(await rows.count(), 1 + 3, 'the header and one weak hospital per region');
+  await page.context().close();
+});

@@ -27,8 +27,8 @@ pub use dense::{DenseAssignment, solve_dense};
 pub use error::{Error, InstanceError};
 pub use flow::{Matcher, Solution, WarmStart, is_optimal, resolve, solve};
 pub use geo::{
-    Coupling, CouplingParams, FacilitySite, Team, TeamMentor, Teams, couple_facilities, form_teams,
-    haversine_km,
+    Coupling, CouplingParams, FacilitySettings, FacilitySite, MAX_FACILITY_KM, MissingReason, Team,
+    TeamMentor, Teams, UncoupledReason, couple_facilities, form_teams, haversine_km,
 };
 pub use network::{Arc, MAX_ABS_COST, MAX_OBJECTIVE_BOUND, Network};
 pub use problem::{

@@ -11,6 +11,7 @@ mod error;
 
 pub mod accounts;
 pub mod audit;
+pub mod facility_matching;
 pub mod forms;
 pub mod indicators;
 pub mod matching;

@@ -717,6 +717,37 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Couples the weaker hospitals with stronger ones nearby and forms a surgeon,
+    /// anesthetist and OR-nurse team per hospital the way a manager would: settings, a
+    /// proposal, approval.
+    async fn couple_and_form_teams(&self, program: ProgramId) -> anyhow::Result<()> {
+        let settings = matching::FacilitySettings {
+            threshold: DEMO_READINESS_THRESHOLD,
+            max_per_strong: 2,
+            max_km: 150.0,
+            max_teams_per_mentor: 3,
+            required_cadres: vec!["surgeon".into(), "anesthetist".into(), "or_nurse".into()],
+        };
+        self.db
+            .set_facility_matching_settings(&self.actor, program, &settings)
+            .await?;
+        let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
+        let coupling =
+            web::facility_matching::propose_coupling(self.db, &self.actor, program, "demo")
+                .await
+                .map_err(web_error)?;
+        web::facility_matching::approve(self.db, &self.actor, coupling.id)
+            .await
+            .map_err(web_error)?;
+        let teams = web::facility_matching::propose_teams(self.db, &self.actor, program, "demo")
+            .await
+            .map_err(web_error)?;
+        web::facility_matching::approve(self.db, &self.actor, teams.id)
+            .await
+            .map_err(web_error)?;
+        Ok(())
+    }
+
     async fn surgery(&mut self) -> anyhow::Result<()> {
         self.unit(None, "country", "ET", "Ethiopia", None).await?;
         // (region code, region, zone code, zone, [(facility code, facility, lat, lon)])
@@ -956,6 +987,10 @@ impl Loader<'_> {
         self.field_history(&field)
             .await
             .context("the surgical program's field history")?;
+        // After the readiness assessments: coupling reads them as facility strength.
+        self.couple_and_form_teams(program)
+            .await
+            .context("the surgical program's facility coupling and mentor teams")?;
         self.monitoring(&field)
             .await
             .context("the surgical program's monitoring data and targets")?;
@@ -1164,6 +1199,9 @@ struct FieldProgram {
     teams: Vec<[PersonId; 3]>,
     sites: Vec<FieldSite>,
 }
+
+/// Readiness (%) below which a demo hospital is weak and coupled with a stronger one.
+const DEMO_READINESS_THRESHOLD: f64 = 60.0;
 
 /// Days ago the pilot sites (each region's referral hospital) started mentoring.
 const PILOT_SINCE_DAYS: i64 = 365;

@@ -1,5 +1,6 @@
-//! `tandem match propose | approve | mentor-left`: the matching workflow from the command line,
-//! through the same code as the web pages and the API (`web::proposals`).
+//! `tandem match propose | approve | mentor-left | couple | teams`: the matching workflow from
+//! the command line, through the same code as the web pages and the API (`web::proposals`,
+//! `web::facility_matching`).
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -7,6 +8,7 @@ use domain::ids::{PersonId, ProgramId};
 use domain::values::{Email, Slug};
 use serde_json::json;
 use store::{Actor, Db};
+use web::facility_matching;
 use web::proposals::{self, Start};
 
 /// Matching commands that work on a program in the database.
@@ -24,11 +26,39 @@ pub enum ProposalCommand {
         #[arg(long)]
         cold: bool,
     },
-    /// Approve a draft proposal: its pairings become active, the ones it replaces end.
+    /// Approve a draft proposal: its pairings (or couplings, or teams) become active, the
+    /// ones it replaces end.
     Approve {
-        /// Proposal id (printed by `propose`).
+        /// Mentee matching proposal id (printed by `propose`).
+        #[arg(
+            long,
+            required_unless_present = "facility_proposal",
+            conflicts_with = "facility_proposal"
+        )]
+        proposal: Option<i64>,
+        /// Facility coupling or team proposal id (printed by `couple` and `teams`).
         #[arg(long)]
-        proposal: i64,
+        facility_proposal: Option<i64>,
+    },
+    /// Run a facility coupling proposal (weak facilities with nearby strong ones) and print it
+    /// as JSON (a draft until approved).
+    Couple {
+        /// Program code.
+        #[arg(long)]
+        program: String,
+        /// Approve it at once.
+        #[arg(long)]
+        approve: bool,
+    },
+    /// Run a mentor team proposal (a team per facility covering the required cadres) and print
+    /// it as JSON (a draft until approved).
+    Teams {
+        /// Program code.
+        #[arg(long)]
+        program: String,
+        /// Approve it at once.
+        #[arg(long)]
+        approve: bool,
     },
     /// Record that a mentor left: their pairings end and their mentees are re-matched.
     MentorLeft {
@@ -79,6 +109,32 @@ fn summary(stored: &store::matching::StoredProposal) -> anyhow::Result<serde_jso
     }))
 }
 
+/// Prints a facility proposal (approving it first when asked) as JSON.
+async fn print_facility(
+    db: &Db,
+    actor: &Actor,
+    stored: store::facility_matching::StoredFacilityProposal,
+    approve: bool,
+) -> anyhow::Result<()> {
+    let mut stored = stored;
+    if approve {
+        facility_matching::approve(db, actor, stored.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        stored = db.facility_proposal(stored.id).await?;
+    }
+    let result = facility_matching::result_of(&stored).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = json!({
+        "id": stored.id,
+        "kind": stored.kind,
+        "status": stored.status,
+        "reason": stored.reason,
+        "result": result,
+    });
+    println!("{}", serde_json::to_string_pretty(&body)?);
+    Ok(())
+}
+
 /// Runs one command, printing JSON on standard output.
 pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
@@ -108,7 +164,10 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
             }
             println!("{}", serde_json::to_string_pretty(&summary(&stored)?)?);
         }
-        ProposalCommand::Approve { proposal } => {
+        ProposalCommand::Approve {
+            proposal: Some(proposal),
+            ..
+        } => {
             let created = proposals::approve(db, &actor, proposal)
                 .await
                 .map_err(|e| anyhow::anyhow!("--proposal: {e}"))?;
@@ -116,6 +175,46 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 "{}",
                 serde_json::to_string_pretty(&json!({"proposal": proposal, "created": created}))?
             );
+        }
+        ProposalCommand::Approve {
+            facility_proposal, ..
+        } => {
+            let Some(id) = facility_proposal else {
+                bail!("give --proposal or --facility-proposal");
+            };
+            let counts = facility_matching::approve(db, &actor, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("--facility-proposal: {e}"))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &json!({"facility_proposal": id, "created": counts.created, "ended": counts.ended})
+                )?
+            );
+        }
+        ProposalCommand::Couple { program, approve } => {
+            let program = program_id(db, &program).await?;
+            let stored = facility_matching::propose_coupling(
+                db,
+                &actor,
+                program,
+                "requested from the command line",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
+            print_facility(db, &actor, stored, approve).await?;
+        }
+        ProposalCommand::Teams { program, approve } => {
+            let program = program_id(db, &program).await?;
+            let stored = facility_matching::propose_teams(
+                db,
+                &actor,
+                program,
+                "requested from the command line",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
+            print_facility(db, &actor, stored, approve).await?;
         }
         ProposalCommand::MentorLeft { program, mentor } => {
             let program = program_id(db, &program).await?;

@@ -9,6 +9,7 @@ pub mod dhis2;
 pub mod engines;
 pub mod error;
 pub mod extract;
+pub mod facility_matching;
 pub mod field;
 pub mod i18n;
 pub mod pages;

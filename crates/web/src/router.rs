@@ -400,6 +400,63 @@ fn routes() -> Routes {
         "/api/v1/programs/{program}/matching/preferences",
         api::matching::get_preferences,
     )
+    // Facility coupling and mentor team formation (C5)
+    .get(
+        "/programs/{program}/facility-matching",
+        pages::facility_matching::program,
+    )
+    .post(
+        "/programs/{program}/facility-matching/settings",
+        pages::facility_matching::save_settings,
+    )
+    .post(
+        "/programs/{program}/facility-matching/coupling-proposals",
+        pages::facility_matching::run_coupling,
+    )
+    .post(
+        "/programs/{program}/facility-matching/team-proposals",
+        pages::facility_matching::run_teams,
+    )
+    .get(
+        "/facility-matching/proposals/{proposal}",
+        pages::facility_matching::proposal,
+    )
+    .post(
+        "/facility-matching/proposals/{proposal}/approve",
+        pages::facility_matching::approve,
+    )
+    .get(
+        "/api/v1/programs/{program}/facility-matching/settings",
+        api::facility_matching::get_settings,
+    )
+    .put(
+        "/api/v1/programs/{program}/facility-matching/settings",
+        api::facility_matching::put_settings,
+    )
+    .post(
+        "/api/v1/programs/{program}/facility-matching/coupling-proposals",
+        api::facility_matching::propose_coupling,
+    )
+    .post(
+        "/api/v1/programs/{program}/facility-matching/team-proposals",
+        api::facility_matching::propose_teams,
+    )
+    .get(
+        "/api/v1/facility-matching/proposals/{proposal}",
+        api::facility_matching::get_proposal,
+    )
+    .post(
+        "/api/v1/facility-matching/proposals/{proposal}/approve",
+        api::facility_matching::approve_proposal,
+    )
+    .get(
+        "/api/v1/programs/{program}/facility-matching/couplings",
+        api::facility_matching::list_couplings,
+    )
+    .get(
+        "/api/v1/programs/{program}/facility-matching/teams",
+        api::facility_matching::list_teams,
+    )
 }
 
 /// The application: routes, error rendering, compression.

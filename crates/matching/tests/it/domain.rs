@@ -268,3 +268,169 @@ fn teams_cover_required_cadres() {
     );
     assert!(t.teams[1].missing.is_empty());
 }
+
+#[test]
+fn uncoupled_facilities_and_farther_partners_are_explained() {
+    use matching::UncoupledReason;
+    let site = |lon: f64, strength: f64| FacilitySite {
+        lat: 0.0,
+        lon,
+        strength,
+    };
+    // One degree of longitude on the equator is about 111 km. Strong at 0; weak at 0.5 and
+    // 0.6 (both in range of it, but it takes one), and at 5 (out of every range).
+    let sites = vec![
+        site(0.0, 90.0),
+        site(0.5, 10.0),
+        site(0.6, 10.0),
+        site(5.0, 10.0),
+        site(1.2, 90.0),
+    ];
+    let params = CouplingParams {
+        threshold: 50.0,
+        max_per_strong: 1,
+        max_km: Some(200.0),
+    };
+    let c = couple_facilities(&sites, &params).expect("valid");
+    // 1 -> 0 (56 km) and 2 -> 4 (67 km) beat 1 -> 4 and 2 -> 0 (78 + 67 = 145 > 56 + 67).
+    let pairs: Vec<(usize, usize)> = c.pairs.iter().map(|p| (p.0, p.1)).collect();
+    assert_eq!(pairs, vec![(1, 0), (2, 4)]);
+    // Each got a nearest strong facility (facility 2 lies halfway between 0 and 4), so
+    // neither carries a "a nearer one was full" note.
+    assert_eq!(c.nearer, vec![None, None]);
+    assert_eq!(c.unpaired, vec![3]);
+    assert_eq!(c.unpaired_reasons, vec![UncoupledReason::NoStrongInRange]);
+
+    // Capacity: strong at 0 takes one; weak at 0.1 and 0.2 both want it, nothing else in range.
+    let sites = vec![
+        site(0.0, 90.0),
+        site(0.1, 10.0),
+        site(0.2, 10.0),
+        site(3.0, 90.0),
+    ];
+    let c = couple_facilities(
+        &sites,
+        &CouplingParams {
+            threshold: 50.0,
+            max_per_strong: 1,
+            max_km: Some(100.0),
+        },
+    )
+    .expect("valid");
+    assert_eq!(
+        c.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
+        vec![(1, 0)]
+    );
+    assert_eq!(c.unpaired, vec![2]);
+    assert_eq!(c.unpaired_reasons, vec![UncoupledReason::StrongInRangeFull]);
+
+    // With a wider range the second weak facility goes to the far strong one, and the
+    // proposal says the nearer one was full.
+    let c = couple_facilities(
+        &sites,
+        &CouplingParams {
+            threshold: 50.0,
+            max_per_strong: 1,
+            max_km: Some(400.0),
+        },
+    )
+    .expect("valid");
+    assert_eq!(
+        c.pairs.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
+        vec![(1, 0), (2, 3)]
+    );
+    assert_eq!(c.nearer[0], None);
+    let (nearer, km) = c.nearer[1].expect("a nearer, full strong facility");
+    assert_eq!(nearer, 0);
+    assert!((km - 22.2).abs() < 0.2, "{km}");
+}
+
+#[test]
+fn missing_cadres_are_explained() {
+    use matching::MissingReason;
+    let fac = |lon: f64| FacilitySite {
+        lat: 0.0,
+        lon,
+        strength: 0.0,
+    };
+    let tm = |cadre: &str, lon: f64, max_facilities| TeamMentor {
+        cadre: cadre.into(),
+        lat: 0.0,
+        lon,
+        max_facilities,
+    };
+    // Two facilities 11 km apart; one surgeon between them, nearer the first, who joins one
+    // team; an anaesthetist 1000 km away; no OR nurse at all.
+    let facilities = vec![fac(0.0), fac(0.1)];
+    let mentors = vec![tm("surgeon", 0.04, 1), tm("anesthetist", 9.0, 5)];
+    let required: Vec<String> = ["surgeon", "anesthetist", "or_nurse"]
+        .map(String::from)
+        .to_vec();
+    let t = form_teams(&facilities, &mentors, &required, Some(100.0)).expect("valid");
+    assert_eq!(t.teams[0].members, vec![("surgeon".to_string(), 0)]);
+    assert_eq!(
+        t.teams[0].missing_reasons,
+        vec![MissingReason::NoneInRange, MissingReason::NoMentorOfCadre]
+    );
+    assert!(t.teams[1].members.is_empty());
+    assert_eq!(t.teams[1].missing, required);
+    assert_eq!(
+        t.teams[1].missing_reasons,
+        vec![
+            MissingReason::AllInRangeAtLimit,
+            MissingReason::NoneInRange,
+            MissingReason::NoMentorOfCadre
+        ]
+    );
+}
+
+#[test]
+fn facility_settings_name_the_bad_field() {
+    use matching::FacilitySettings;
+    assert!(FacilitySettings::default().validate().is_ok());
+    let bad = |s: FacilitySettings| s.validate().expect_err("refused").0;
+    let d = FacilitySettings::default;
+    assert_eq!(
+        bad(FacilitySettings {
+            threshold: 101.0,
+            ..d()
+        }),
+        "threshold"
+    );
+    assert_eq!(
+        bad(FacilitySettings {
+            threshold: f64::NAN,
+            ..d()
+        }),
+        "threshold"
+    );
+    assert_eq!(
+        bad(FacilitySettings {
+            max_per_strong: 0,
+            ..d()
+        }),
+        "max_per_strong"
+    );
+    assert_eq!(bad(FacilitySettings { max_km: 0.0, ..d() }), "max_km");
+    assert_eq!(
+        bad(FacilitySettings {
+            max_teams_per_mentor: 0,
+            ..d()
+        }),
+        "max_teams_per_mentor"
+    );
+    assert_eq!(
+        bad(FacilitySettings {
+            required_cadres: vec!["surgeon".into(), "Surgeon!".into()],
+            ..d()
+        }),
+        "required_cadres[1]"
+    );
+    assert_eq!(
+        bad(FacilitySettings {
+            required_cadres: vec!["surgeon".into(), "surgeon".into()],
+            ..d()
+        }),
+        "required_cadres[1]"
+    );
+}

@@ -428,6 +428,49 @@ fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
 }
 
 #[test]
+fn the_demo_hospitals_are_coupled_and_given_teams_through_the_workflow() {
+    let cli = Cli::new("facility_matching");
+    ok(&cli.run(&["demo", "--no-serve"]));
+    // The demo approved its couplings when it loaded: a new run proposes the same ones.
+    let out = ok(&cli.run(&["match", "couple", "--program", "safe_surgery_et"]));
+    let coupling: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(coupling["kind"], "coupling");
+    assert_eq!(coupling["status"], "draft");
+    assert_eq!(coupling["result"]["changes"], 0, "{out}");
+    let pairs = coupling["result"]["pairs"].as_array().expect("pairs");
+    // The six 40 % hospitals, each with its region's 60 % referral hospital.
+    assert_eq!(pairs.len(), 6, "{out}");
+    let motta = pairs
+        .iter()
+        .find(|p| p["weak_name"] == "Motta General Hospital")
+        .expect("Motta coupled");
+    assert_eq!(motta["strong_name"], "Debre Markos Referral Hospital");
+    assert!(pairs.iter().all(|p| p["current"] == true), "{out}");
+
+    let out = ok(&cli.run(&["match", "teams", "--program", "safe_surgery_et"]));
+    let teams: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(teams["result"]["changes"], 0, "{out}");
+    let list = teams["result"]["teams"].as_array().expect("teams");
+    assert_eq!(list.len(), 9);
+    assert!(
+        list.iter()
+            .all(|t| t["members"].as_array().map(Vec::len) == Some(3)),
+        "surgeon, anesthetist and OR nurse everywhere: {out}"
+    );
+
+    let id = coupling["id"].to_string();
+    let approved = ok(&cli.run(&["match", "approve", "--facility-proposal", &id]));
+    assert!(approved.contains("\"created\": 6"), "{approved}");
+    let err = fails(&cli.run(&["match", "approve", "--facility-proposal", &id]));
+    assert!(
+        err.contains("--facility-proposal") && err.contains("approved"),
+        "{err}"
+    );
+    let err = fails(&cli.run(&["match", "couple", "--program", "no_such_program"]));
+    assert!(err.contains("--program"), "{err}");
+}
+
+#[test]
 fn the_research_demo_has_eighteen_months_of_history() {
     use chrono::Datelike as _;
     let cli = Cli::new("history");

@@ -440,3 +440,69 @@ matching-choice-mentor-none = { $count ->
     [one] not the mentor's choice
    *[other] not among the mentor's { $count } choices
 }
+facilities-title = Facility coupling and teams for { $program }
+facilities-link = Facility coupling and teams
+facilities-back = Back to mentee matching
+facilities-explain = A facility whose readiness (its latest site assessment) is below the threshold is weak and is coupled with a nearby strong facility. Each facility gets a mentor team covering the required cadres. Run a proposal, read it, change the settings and run again if needed, then approve it.
+facilities-run-coupling = Run a coupling proposal
+facilities-run-teams = Form mentor teams
+facilities-kind = Kind
+facilities-kind-coupling = Coupling
+facilities-kind-teams = Teams
+facilities-current-couplings = Approved couplings
+facilities-current-teams = Approved mentor teams
+facilities-none-yet = None approved yet.
+facilities-weak = Weak facility (readiness)
+facilities-strong = Strong facility (readiness)
+facilities-distance = Distance
+facilities-facility = Facility
+facilities-readiness = Readiness
+facilities-members = Team
+facilities-takes = Takes
+facilities-who = Facility or mentor
+facilities-threshold = Readiness threshold (%): below it a facility is weak
+facilities-max_per_strong = Weak facilities per strong facility (at most)
+facilities-max_km = Farthest distance (km)
+facilities-max_teams_per_mentor = Teams per mentor (at most)
+facilities-required_cadres = Cadres every team needs, comma-separated
+facilities-not-a-number = { $field }: enter a number
+facilities-need-cadres = Name the cadres every team must cover in the settings below, then form the teams.
+facilities-proposal-coupling = Coupling proposal { $id }
+facilities-proposal-teams = Team proposal { $id }
+facilities-approve = Approve
+facilities-settings-used = within { $km } km
+facilities-total-km = { $km } km in all
+facilities-pairs = { $count ->
+    [one] One weak facility coupled
+   *[other] { $count } weak facilities coupled
+}
+facilities-unpaired = { $count ->
+    [one] One facility not coupled
+   *[other] { $count } facilities not coupled
+}
+facilities-strong-list = { $count ->
+    [one] One strong facility
+   *[other] { $count } strong facilities
+}
+facilities-teams = { $count ->
+    [one] One team
+   *[other] { $count } teams
+}
+facilities-left-out = { $count ->
+    [one] One left out
+   *[other] { $count } left out
+}
+facilities-no-readiness = not assessed
+facilities-nearer-full = Nearer { $name } was full.
+facilities-why-no_coordinates = No coordinates recorded for this facility.
+facilities-why-no_assessment = No scored site assessment yet, so its strength is unknown.
+facilities-why-no_strong_in_range = No strong facility within { $km } km.
+facilities-why-strong_in_range_full = Every strong facility within { $km } km is full.
+facilities-missing-no_mentor = no mentor of this cadre in the program
+facilities-missing-none_in_range = no mentor of this cadre within range
+facilities-missing-all_at_limit = every mentor of this cadre within range is at their team limit
+facilities-mentor-no_coordinates = Their home facility has no coordinates.
+facilities-mentor-not_taking = Not taking on work (capacity 0).
+facilities-coupled-with = Coupled with { $name }
+facilities-supports = Supports { $names }
+facilities-team = Mentor team

@@ -434,3 +434,69 @@ matching-choice-mentor-none = { $count ->
     [one] pas le choix du mentor
    *[other] hors des { $count } choix du mentor
 }
+facilities-title = Jumelage des établissements et équipes pour { $program }
+facilities-link = Jumelage des établissements et équipes
+facilities-back = Retour à l'appariement des mentorés
+facilities-explain = Un établissement dont la préparation (sa dernière évaluation de site) est sous le seuil est faible et est jumelé à un établissement fort proche. Chaque établissement reçoit une équipe de mentors couvrant les cadres requis. Lancez une proposition, lisez-la, modifiez les paramètres et relancez si besoin, puis approuvez-la.
+facilities-run-coupling = Lancer une proposition de jumelage
+facilities-run-teams = Former les équipes de mentors
+facilities-kind = Type
+facilities-kind-coupling = Jumelage
+facilities-kind-teams = Équipes
+facilities-current-couplings = Jumelages approuvés
+facilities-current-teams = Équipes de mentors approuvées
+facilities-none-yet = Rien d'approuvé pour l'instant.
+facilities-weak = Établissement faible (préparation)
+facilities-strong = Établissement fort (préparation)
+facilities-distance = Distance
+facilities-facility = Établissement
+facilities-readiness = Préparation
+facilities-members = Équipe
+facilities-takes = Accueille
+facilities-who = Établissement ou mentor
+facilities-threshold = Seuil de préparation (%) : en dessous, un établissement est faible
+facilities-max_per_strong = Établissements faibles par établissement fort (au plus)
+facilities-max_km = Distance maximale (km)
+facilities-max_teams_per_mentor = Équipes par mentor (au plus)
+facilities-required_cadres = Cadres requis dans chaque équipe, séparés par des virgules
+facilities-not-a-number = { $field } : saisissez un nombre
+facilities-need-cadres = Indiquez dans les paramètres ci-dessous les cadres que chaque équipe doit couvrir, puis formez les équipes.
+facilities-proposal-coupling = Proposition de jumelage { $id }
+facilities-proposal-teams = Proposition d'équipes { $id }
+facilities-approve = Approuver
+facilities-settings-used = à { $km } km au plus
+facilities-total-km = { $km } km au total
+facilities-pairs = { $count ->
+    [one] Un établissement faible jumelé
+   *[other] { $count } établissements faibles jumelés
+}
+facilities-unpaired = { $count ->
+    [one] Un établissement non jumelé
+   *[other] { $count } établissements non jumelés
+}
+facilities-strong-list = { $count ->
+    [one] Un établissement fort
+   *[other] { $count } établissements forts
+}
+facilities-teams = { $count ->
+    [one] Une équipe
+   *[other] { $count } équipes
+}
+facilities-left-out = { $count ->
+    [one] Un laissé de côté
+   *[other] { $count } laissés de côté
+}
+facilities-no-readiness = non évalué
+facilities-nearer-full = { $name }, plus proche, était complet.
+facilities-why-no_coordinates = Aucune coordonnée enregistrée pour cet établissement.
+facilities-why-no_assessment = Pas encore d'évaluation de site notée : sa force est inconnue.
+facilities-why-no_strong_in_range = Aucun établissement fort à moins de { $km } km.
+facilities-why-strong_in_range_full = Tous les établissements forts à moins de { $km } km sont complets.
+facilities-missing-no_mentor = aucun mentor de ce cadre dans le programme
+facilities-missing-none_in_range = aucun mentor de ce cadre à portée
+facilities-missing-all_at_limit = tous les mentors de ce cadre à portée ont atteint leur limite d'équipes
+facilities-mentor-no_coordinates = Leur établissement d'attache n'a pas de coordonnées.
+facilities-mentor-not_taking = Ne prend pas de travail (capacité 0).
+facilities-coupled-with = Jumelé avec { $name }
+facilities-supports = Soutient { $names }
+facilities-team = Équipe de mentors

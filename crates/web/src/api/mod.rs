@@ -6,6 +6,7 @@
 //! every error answers `{"error":{"code","message","field"}}` with a 4xx or 5xx status.
 
 pub mod audit;
+pub mod facility_matching;
 pub mod field;
 pub mod indicators;
 pub mod matching;
@@ -56,6 +57,10 @@ use utoipa::OpenApi;
         indicators::completeness, indicators::list_indicators, indicators::create_indicator,
         indicators::list_targets, indicators::propose_target, indicators::sign_target,
         indicators::dhis2_export,
+        facility_matching::get_settings, facility_matching::put_settings,
+        facility_matching::propose_coupling, facility_matching::propose_teams,
+        facility_matching::get_proposal, facility_matching::approve_proposal,
+        facility_matching::list_couplings, facility_matching::list_teams,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

@@ -457,6 +457,8 @@ struct FacilityPage {
     facility_id: i64,
     dose: Vec<DoseLine>,
     quarter: String,
+    /// Its coupling partner(s) and mentor team, in words.
+    partners: Vec<String>,
 }
 
 /// One modality's dose in the current quarter, as pages show it.
@@ -555,7 +557,10 @@ pub async fn facility(
         indicators::dose::Subject::Facility(unit.id.0),
     )
     .await?;
+    let partners =
+        super::facility_matching::facility_partners(&state, &layout.t, program.id, unit.id).await?;
     render(&FacilityPage {
+        partners,
         dose,
         quarter,
         facility_id: unit.id.0,

@@ -2,6 +2,7 @@
 //! it; templates under `templates/<area>/` mirror these modules. Every page extends
 //! `base.html` through its [`Layout`].
 
+pub mod facility_matching;
 pub mod field;
 pub mod matching;
 pub mod memberships;

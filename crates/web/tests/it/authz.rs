@@ -559,7 +559,90 @@ const TABLE: &[Row] = &[
         "",
         MEMBERS,
     ),
+    // Facility coupling and mentor teams (C5)
+    ("GET", "/programs/{program}/facility-matching", "", MANAGERS),
+    (
+        "POST",
+        "/programs/{program}/facility-matching/settings",
+        FACILITY_SETTINGS_FORM,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/facility-matching/coupling-proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/programs/{program}/facility-matching/team-proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/facility-matching/proposals/{proposal}",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/facility-matching/proposals/{proposal}/approve",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/facility-matching/settings",
+        "",
+        MANAGERS,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{program}/facility-matching/settings",
+        r#"{"required_cadres":["surgeon"]}"#,
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/facility-matching/coupling-proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{program}/facility-matching/team-proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/facility-matching/proposals/{proposal}",
+        "",
+        MANAGERS,
+    ),
+    (
+        "POST",
+        "/api/v1/facility-matching/proposals/{proposal}/approve",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/facility-matching/couplings",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{program}/facility-matching/teams",
+        "",
+        MANAGERS,
+    ),
 ];
+
+const FACILITY_SETTINGS_FORM: &str =
+    "threshold=60&max_per_strong=2&max_km=150&max_teams_per_mentor=3&required_cadres=surgeon";
 
 fn target_person(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
     match rel {
@@ -605,7 +688,16 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
         .replace("{F1}", &f.units["F1"].to_string())
         .replace("{mentor}", &f.person_of[&Persona::Mentor].to_string())
         .replace("{rule}", &f.rule.to_string())
-        .replace("{proposal}", &f.proposal.to_string())
+        .replace(
+            "{proposal}",
+            // Facility proposals are numbered apart from mentee matching proposals.
+            &if template.contains("facility-matching") {
+                f.facility_proposal
+            } else {
+                f.proposal
+            }
+            .to_string(),
+        )
         .replace("{project}", &f.project.to_string())
         .replace("{task}", &f.task.to_string())
         .replace("{session}", &f.session.to_string())

@@ -3,6 +3,7 @@
 
 mod api;
 mod authz;
+mod facility_matching;
 mod field;
 mod indicators;
 mod matching;

@@ -95,6 +95,8 @@ pub struct Fixture {
     pub pairing: i64,
     /// Data elements OPERATIONS and SSI_CASES, the indicator SSI_RATE and a target for it at F1.
     pub target: i64,
+    /// A draft facility coupling proposal (over no sites).
+    pub facility_proposal: i64,
 }
 
 pub struct TestApp {
@@ -522,6 +524,12 @@ async fn build_fixture(db: &Db) -> Fixture {
         .expect("target")
         .id;
 
+    let facility_proposal =
+        web::facility_matching::propose_coupling(db, &actor, program, "fixture")
+            .await
+            .expect("facility proposal")
+            .id;
+
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
@@ -565,6 +573,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         course,
         pairing,
         target,
+        facility_proposal,
     }
 }
 

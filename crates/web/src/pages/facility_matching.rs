@@ -1,0 +1,581 @@
+//! Facility coupling and team pages (managers): settings, the two run buttons, a proposal with
+//! its explanations and the Approve button, and the program's current couplings and teams.
+//! The work itself is in [`crate::facility_matching`].
+
+use super::{Layout, render_form};
+use crate::AppState;
+use crate::api::matching::managed_program;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::{FormData, PathId};
+use crate::facility_matching::{self, CouplingResult, FacilityResult, TeamsResult};
+use crate::i18n::Tr;
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::ids::ProgramId;
+use domain::programs::Program;
+use matching::{FacilitySettings, MissingReason};
+use serde::Deserialize;
+use store::facility_matching::{
+    ActiveCoupling, ActiveTeamMember, FacilityProposalKind, StoredFacilityProposal,
+};
+
+/// The settings form as typed (kept on a refusal so nothing has to be typed again).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    threshold: String,
+    #[serde(default)]
+    max_per_strong: String,
+    #[serde(default)]
+    max_km: String,
+    #[serde(default)]
+    max_teams_per_mentor: String,
+    #[serde(default)]
+    required_cadres: String,
+}
+
+impl SettingsForm {
+    fn of(s: &FacilitySettings) -> Self {
+        Self {
+            csrf: String::new(),
+            threshold: s.threshold.to_string(),
+            max_per_strong: s.max_per_strong.to_string(),
+            max_km: s.max_km.to_string(),
+            max_teams_per_mentor: s.max_teams_per_mentor.to_string(),
+            required_cadres: s.required_cadres.join(", "),
+        }
+    }
+
+    fn parse(&self, t: &Tr) -> Result<FacilitySettings, String> {
+        fn number<T: std::str::FromStr>(t: &Tr, field: &str, text: &str) -> Result<T, String> {
+            text.trim().parse().map_err(|_| {
+                t.with(
+                    "facilities-not-a-number",
+                    "field",
+                    t.get(&format!("facilities-{field}")),
+                )
+            })
+        }
+        let settings = FacilitySettings {
+            threshold: number(t, "threshold", &self.threshold)?,
+            max_per_strong: number(t, "max_per_strong", &self.max_per_strong)?,
+            max_km: number(t, "max_km", &self.max_km)?,
+            max_teams_per_mentor: number(t, "max_teams_per_mentor", &self.max_teams_per_mentor)?,
+            required_cadres: self
+                .required_cadres
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        settings.validate().map_err(|(field, message)| {
+            let base = field.split('[').next().unwrap_or(&field);
+            format!("{}: {message}", t.get(&format!("facilities-{base}")))
+        })?;
+        Ok(settings)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "facility_matching/program.html")]
+struct ProgramPage {
+    layout: Layout,
+    program: Program,
+    error: Option<String>,
+    form: SettingsForm,
+    proposals: Vec<(i64, String, String, String, String)>,
+    couplings: Vec<ActiveCoupling>,
+    teams: Vec<(i64, String, Vec<ActiveTeamMember>)>,
+}
+
+async fn program_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    error: Option<String>,
+    form: Option<SettingsForm>,
+) -> Result<Response, AppError> {
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    layout.title = layout.t.with("facilities-title", "program", &program.name);
+    let t = layout.t.clone();
+    let form = match form {
+        Some(f) => f,
+        None => SettingsForm::of(&state.db.facility_matching_settings(program.id).await?),
+    };
+    let proposals = state
+        .db
+        .facility_proposals_of_program(program.id, 10)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.id,
+                t.get(&format!("facilities-kind-{}", p.kind.as_str())),
+                t.get(&format!("matching-status-{}", p.status)),
+                p.reason,
+                p.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            )
+        })
+        .collect();
+    let mut teams: Vec<(i64, String, Vec<ActiveTeamMember>)> = Vec::new();
+    for member in state.db.active_team_members(program.id).await? {
+        match teams.last_mut() {
+            Some((id, _, members)) if *id == member.facility.0 => members.push(member),
+            _ => teams.push((
+                member.facility.0,
+                member.facility_name.clone(),
+                vec![member],
+            )),
+        }
+    }
+    let refused = error.is_some();
+    render_form(
+        &ProgramPage {
+            couplings: state.db.active_couplings(program.id).await?,
+            teams,
+            proposals,
+            layout,
+            program,
+            error,
+            form,
+        },
+        refused,
+    )
+}
+
+/// `GET /programs/{program}/facility-matching`.
+pub async fn program(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    program_page(&state, &headers, &auth, program, None, None).await
+}
+
+/// `POST /programs/{program}/facility-matching/settings`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<SettingsForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let t = super::translator(&state, &headers);
+    match form.parse(&t) {
+        Ok(settings) => {
+            state
+                .db
+                .set_facility_matching_settings(&auth.actor(), program.id, &settings)
+                .await?;
+            Ok(
+                Redirect::to(&format!("/programs/{}/facility-matching", program.id))
+                    .into_response(),
+            )
+        }
+        Err(message) => {
+            program_page(&state, &headers, &auth, program, Some(message), Some(form)).await
+        }
+    }
+}
+
+/// A form with only the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
+    auth: Auth,
+    id: i64,
+    csrf: &str,
+    kind: FacilityProposalKind,
+) -> Result<Response, AppError> {
+    auth.check_csrf(csrf)?;
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let actor = auth.actor();
+    let reason = "requested by a manager";
+    let stored = match kind {
+        FacilityProposalKind::Coupling => {
+            facility_matching::propose_coupling(&state.db, &actor, program.id, reason).await
+        }
+        FacilityProposalKind::Teams => {
+            facility_matching::propose_teams(&state.db, &actor, program.id, reason).await
+        }
+    };
+    match stored {
+        Ok(stored) => Ok(
+            Redirect::to(&format!("/facility-matching/proposals/{}", stored.id)).into_response(),
+        ),
+        Err(AppError::Invalid(e)) => {
+            let t = super::translator(&state, &headers);
+            let message = if e.field == "required_cadres" {
+                t.get("facilities-need-cadres")
+            } else {
+                e.to_string()
+            };
+            program_page(&state, &headers, &auth, program, Some(message), None).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /programs/{program}/facility-matching/coupling-proposals`.
+pub async fn run_coupling(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    run(
+        state,
+        headers,
+        auth,
+        id,
+        &form.csrf,
+        FacilityProposalKind::Coupling,
+    )
+    .await
+}
+
+/// `POST /programs/{program}/facility-matching/team-proposals`.
+pub async fn run_teams(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    run(
+        state,
+        headers,
+        auth,
+        id,
+        &form.csrf,
+        FacilityProposalKind::Teams,
+    )
+    .await
+}
+
+/// One row of a proposal table, already in words.
+struct Line {
+    cells: Vec<String>,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "facility_matching/proposal.html")]
+struct ProposalPage {
+    layout: Layout,
+    program: Program,
+    proposal: StoredFacilityProposal,
+    error: Option<String>,
+    status: String,
+    summary: String,
+    /// (heading, column titles, rows) per table.
+    tables: Vec<(String, Vec<String>, Vec<Line>)>,
+}
+
+fn percent(value: Option<f64>, t: &Tr) -> String {
+    value.map_or_else(|| t.get("facilities-no-readiness"), |v| format!("{v:.0} %"))
+}
+
+fn km(value: f64) -> String {
+    format!("{value:.1} km")
+}
+
+fn coupling_tables(t: &Tr, r: &CouplingResult) -> Vec<(String, Vec<String>, Vec<Line>)> {
+    let pairs = r
+        .pairs
+        .iter()
+        .map(|p| Line {
+            cells: vec![
+                format!("{} ({})", p.weak_name, percent(Some(p.weak_readiness), t)),
+                format!(
+                    "{} ({})",
+                    p.strong_name,
+                    percent(Some(p.strong_readiness), t)
+                ),
+                km(p.km),
+            ],
+            note: [
+                p.nearer_full.as_ref().map(|n| {
+                    t.with(
+                        "facilities-nearer-full",
+                        "name",
+                        format!("{} ({})", n.name, km(n.km)),
+                    )
+                }),
+                p.current.then(|| t.get("matching-current")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        })
+        .collect();
+    let unpaired = r
+        .unpaired
+        .iter()
+        .map(|u| Line {
+            cells: vec![u.name.clone(), percent(u.readiness, t)],
+            note: t.with(
+                &format!("facilities-why-{}", u.reason.as_str()),
+                "km",
+                r.settings.max_km,
+            ),
+        })
+        .collect();
+    let strong = r
+        .strong
+        .iter()
+        .map(|s| Line {
+            cells: vec![
+                s.name.clone(),
+                percent(Some(s.readiness), t),
+                format!("{} / {}", s.takes, r.settings.max_per_strong),
+            ],
+            note: if s.located {
+                String::new()
+            } else {
+                t.get("facilities-why-no_coordinates")
+            },
+        })
+        .collect();
+    vec![
+        (
+            t.count("facilities-pairs", "count", r.pairs.len() as i64),
+            vec![
+                t.get("facilities-weak"),
+                t.get("facilities-strong"),
+                t.get("facilities-distance"),
+            ],
+            pairs,
+        ),
+        (
+            t.count("facilities-unpaired", "count", r.unpaired.len() as i64),
+            vec![t.get("facilities-facility"), t.get("facilities-readiness")],
+            unpaired,
+        ),
+        (
+            t.count("facilities-strong-list", "count", r.strong.len() as i64),
+            vec![
+                t.get("facilities-facility"),
+                t.get("facilities-readiness"),
+                t.get("facilities-takes"),
+            ],
+            strong,
+        ),
+    ]
+}
+
+fn missing_text(t: &Tr, reason: MissingReason) -> String {
+    t.get(match reason {
+        MissingReason::NoMentorOfCadre => "facilities-missing-no_mentor",
+        MissingReason::NoneInRange => "facilities-missing-none_in_range",
+        MissingReason::AllInRangeAtLimit => "facilities-missing-all_at_limit",
+    })
+}
+
+fn team_tables(t: &Tr, r: &TeamsResult) -> Vec<(String, Vec<String>, Vec<Line>)> {
+    let teams = r
+        .teams
+        .iter()
+        .map(|team| Line {
+            cells: vec![
+                team.name.clone(),
+                team.members
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{}: {} ({}, {}){}",
+                            m.cadre,
+                            m.mentor_name,
+                            m.home,
+                            km(m.km),
+                            if m.current {
+                                format!(" {}", t.get("matching-current"))
+                            } else {
+                                String::new()
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ],
+            note: team
+                .missing
+                .iter()
+                .map(|m| format!("{}: {}", m.cadre, missing_text(t, m.reason)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+        .collect();
+    let mut skipped: Vec<Line> = r
+        .no_coordinates
+        .iter()
+        .map(|f| Line {
+            cells: vec![f.name.clone()],
+            note: t.get("facilities-why-no_coordinates"),
+        })
+        .collect();
+    skipped.extend(r.mentors_unavailable.iter().map(|m| Line {
+        cells: vec![format!("{} ({})", m.name, m.cadre)],
+        note: t.get(&format!("facilities-mentor-{}", m.reason)),
+    }));
+    vec![
+        (
+            t.count("facilities-teams", "count", r.teams.len() as i64),
+            vec![t.get("facilities-facility"), t.get("facilities-members")],
+            teams,
+        ),
+        (
+            t.count("facilities-left-out", "count", skipped.len() as i64),
+            vec![t.get("facilities-who")],
+            skipped,
+        ),
+    ]
+}
+
+async fn proposal_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    stored: StoredFacilityProposal,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let program = managed_program(state, auth, stored.program).await?;
+    let mut layout = Layout::new(state, headers, Some(auth), "");
+    let t = layout.t.clone();
+    layout.title = t.with(
+        &format!("facilities-proposal-{}", stored.kind.as_str()),
+        "id",
+        stored.id,
+    );
+    let (summary, tables) = match facility_matching::result_of(&stored)? {
+        FacilityResult::Coupling(r) => (
+            format!(
+                "{} · {} · {} · {:.1} ms",
+                t.with("facilities-settings-used", "km", r.settings.max_km)
+                    + &format!(" · < {} %", r.settings.threshold),
+                t.with("facilities-total-km", "km", format!("{:.1}", r.total_km)),
+                t.count("matching-changes", "count", r.changes as i64),
+                r.solve_ms
+            ),
+            coupling_tables(&t, &r),
+        ),
+        FacilityResult::Teams(r) => (
+            format!(
+                "{} · {} · {} · {:.1} ms",
+                t.with("facilities-settings-used", "km", r.settings.max_km)
+                    + &format!(" · {}", r.settings.required_cadres.join(", ")),
+                t.with("facilities-total-km", "km", format!("{:.1}", r.total_km)),
+                t.count("matching-changes", "count", r.changes as i64),
+                r.solve_ms
+            ),
+            team_tables(&t, &r),
+        ),
+    };
+    let refused = error.is_some();
+    render_form(
+        &ProposalPage {
+            status: t.get(&format!("matching-status-{}", stored.status)),
+            summary,
+            tables,
+            layout,
+            program,
+            proposal: stored,
+            error,
+        },
+        refused,
+    )
+}
+
+/// `GET /facility-matching/proposals/{proposal}`.
+pub async fn proposal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let stored = state.db.facility_proposal(id).await?;
+    proposal_page(&state, &headers, &auth, stored, None).await
+}
+
+/// `POST /facility-matching/proposals/{proposal}/approve`: on success back to the program's
+/// page (which lists what is now active); a refusal (approved already, inputs changed) is
+/// shown on the proposal with 422.
+pub async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+    FormData(form): FormData<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&form.csrf)?;
+    let stored = state.db.facility_proposal(id).await?;
+    let program = managed_program(&state, &auth, stored.program).await?;
+    match facility_matching::approve(&state.db, &auth.actor(), id).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/programs/{}/facility-matching", program.id)).into_response(),
+        ),
+        Err(AppError::Invalid(e)) => {
+            let stored = state.db.facility_proposal(id).await?;
+            proposal_page(&state, &headers, &auth, stored, Some(e.message.clone())).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// What the facility page says about a facility's approved coupling and team: its strong
+/// partner (or the weak facilities it supports) and its mentors, one line each.
+pub async fn facility_partners(
+    state: &AppState,
+    t: &Tr,
+    program: ProgramId,
+    facility: domain::ids::OrgUnitId,
+) -> Result<Vec<String>, AppError> {
+    let mut lines = Vec::new();
+    let couplings = state.db.active_couplings(program).await?;
+    for c in couplings.iter().filter(|c| c.weak == facility) {
+        lines.push(t.with(
+            "facilities-coupled-with",
+            "name",
+            format!("{} ({})", c.strong_name, km(c.km)),
+        ));
+    }
+    let supported: Vec<String> = couplings
+        .iter()
+        .filter(|c| c.strong == facility)
+        .map(|c| format!("{} ({})", c.weak_name, km(c.km)))
+        .collect();
+    if !supported.is_empty() {
+        lines.push(t.with("facilities-supports", "names", supported.join(", ")));
+    }
+    let team: Vec<String> = state
+        .db
+        .active_team_members(program)
+        .await?
+        .into_iter()
+        .filter(|m| m.facility == facility)
+        .map(|m| format!("{}: {} ({})", m.cadre, m.mentor_name, km(m.km)))
+        .collect();
+    if !team.is_empty() {
+        lines.push(format!("{}: {}", t.get("facilities-team"), team.join("; ")));
+    }
+    Ok(lines)
+}
