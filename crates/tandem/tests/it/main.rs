@@ -327,7 +327,7 @@ fn bad_flags_and_urls_are_named() {
 
 #[test]
 fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
-    let cli = Cli::new("solve-leave");
+    let cli = Cli::new("solve_leave");
     let edges = cli.dir.join("x.edges.csv");
     let mentors = cli.dir.join("x.mentors.csv");
     std::fs::write(
