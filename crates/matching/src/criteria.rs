@@ -308,7 +308,7 @@ pub fn fit(mentee: &Profile, mentor: &Profile) -> Fit {
                 mentor
                     .languages
                     .iter()
-                    .any(|other| primary_subtag(tag) == primary_subtag(other))
+                    .any(|other| same_primary_subtag(tag, other))
             })
             .cloned()
             .collect(),
@@ -361,11 +361,13 @@ fn rank_cost(ranked: &[(usize, u32)], whom: usize) -> i64 {
     }
 }
 
-fn primary_subtag(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+/// Whether two language tags share their primary subtag (`en-GB` and `EN_us` do). Compared in
+/// place: this runs for every candidate pair's every language pair when a problem is built.
+fn same_primary_subtag(a: &str, b: &str) -> bool {
+    fn primary(tag: &str) -> &str {
+        tag.split(['-', '_']).next().unwrap_or_default()
+    }
+    primary(a).eq_ignore_ascii_case(primary(b))
 }
 
 /// A working day is 08:00–17:00 local.
@@ -525,6 +527,15 @@ mod tests {
             .map(|c| (c.mentee, c.mentor))
             .collect();
         assert_eq!(pairs, vec![(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn languages_meet_by_primary_subtag_whatever_the_case_or_separator() {
+        let mentee = person("surgeon", &["EN_us", "am", "fr-CA"], 0);
+        let mentor = person("surgeon", &["en-GB", "FR", "om"], 0);
+        assert_eq!(fit(&mentee, &mentor).shared_languages, ["EN_us", "fr-CA"]);
+        let stranger = person("surgeon", &["sw", "e"], 0);
+        assert!(fit(&mentee, &stranger).shared_languages.is_empty());
     }
 
     #[test]
