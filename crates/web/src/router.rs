@@ -442,6 +442,10 @@ fn routes() -> Routes {
         api::facility_matching::propose_teams,
     )
     .get(
+        "/api/v1/programs/{program}/facility-matching/proposals",
+        api::facility_matching::list_proposals,
+    )
+    .get(
         "/api/v1/facility-matching/proposals/{proposal}",
         api::facility_matching::get_proposal,
     )

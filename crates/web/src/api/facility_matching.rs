@@ -81,6 +81,52 @@ pub(crate) fn body(stored: &StoredFacilityProposal) -> Result<FacilityProposalBo
     })
 }
 
+/// One line of the program's facility proposals (the whole result is in [`get_proposal`]).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacilityProposalSummary {
+    /// Id.
+    pub id: i64,
+    /// `coupling` or `teams`.
+    pub kind: FacilityProposalKind,
+    /// `draft`, `approved` or `discarded`.
+    pub status: String,
+    /// Why it was run.
+    pub reason: String,
+    /// Who ran it.
+    pub created_by: String,
+    /// When.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it was approved or discarded.
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The program's facility proposals, newest first (at most 50).
+#[utoipa::path(get, path = "/api/v1/programs/{program}/facility-matching/proposals", tag = "facility matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<FacilityProposalSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn list_proposals(
+    State(state): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Json<Vec<FacilityProposalSummary>>, AppError> {
+    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let list = state
+        .db
+        .facility_proposals_of_program(program.id, 50)
+        .await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|p| FacilityProposalSummary {
+                id: p.id,
+                kind: p.kind,
+                status: p.status,
+                reason: p.reason,
+                created_by: p.created_by,
+                created_at: p.created_at,
+                decided_at: p.decided_at,
+            })
+            .collect(),
+    ))
+}
+
 /// Couples each weak facility (readiness below the threshold) with a nearby strong one and
 /// stores a draft proposal: every pair with both readiness figures and the distance, every
 /// uncoupled facility with its reason.

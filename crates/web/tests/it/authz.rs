@@ -629,6 +629,12 @@ const TABLE: &[Row] = &[
     ),
     (
         "GET",
+        "/api/v1/programs/{program}/facility-matching/proposals",
+        "",
+        MANAGERS,
+    ),
+    (
+        "GET",
         "/api/v1/programs/{program}/facility-matching/couplings",
         "",
         MANAGERS,

@@ -565,6 +565,46 @@ async fn approval_writes_audited_rows_and_ends_the_previous_ones() {
     );
     assert_eq!(active_couplings(&app).await.len(), 3);
 
+    // The program's proposals, newest first, with what became of each.
+    let list = app
+        .get(
+            &format!(
+                "/api/v1/programs/{}/facility-matching/proposals",
+                app.fixture.program
+            ),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    let list = list.json();
+    let rows: Vec<(i64, &str, &str)> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_i64().unwrap_or_default(),
+                p["kind"].as_str().unwrap_or_default(),
+                p["status"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // Then the fixture's own draft, discarded by the first approval.
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows[4],
+        (app.fixture.facility_proposal, "coupling", "discarded")
+    );
+    assert_eq!(
+        rows[..4],
+        [
+            (third, "coupling", "draft"),
+            (second, "coupling", "approved"),
+            (older_draft, "coupling", "discarded"),
+            (first_id, "coupling", "approved"),
+        ]
+    );
+
     // The facility page shows the partner.
     let page = app
         .get(
