@@ -81,6 +81,26 @@ impl Cli {
     }
 }
 
+/// Loads the demo into `cli`'s database and opens it on a one-thread runtime, with the id of
+/// the demo program whose code is given.
+fn open_demo(
+    cli: &Cli,
+    program: &str,
+) -> (tokio::runtime::Runtime, store::Db, domain::ids::ProgramId) {
+    ok(&cli.run(&["demo", "--no-serve"]));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (db, program) = runtime.block_on(async {
+        let db = store::Db::connect(&cli.url).await.expect("database");
+        let code = domain::values::Slug::parse(program).expect("code");
+        let program = db.program_by_code(&code).await.expect("program").id;
+        (db, program)
+    });
+    (runtime, db, program)
+}
+
 fn ok(output: &Output) -> String {
     assert!(
         output.status.success(),
@@ -474,15 +494,8 @@ fn the_demo_hospitals_are_coupled_and_given_teams_through_the_workflow() {
 fn the_research_demo_has_eighteen_months_of_history() {
     use chrono::Datelike as _;
     let cli = Cli::new("history");
-    ok(&cli.run(&["demo", "--no-serve"]));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let (runtime, db, program) = open_demo(&cli, "uniben_2008");
     runtime.block_on(async {
-        let db = store::Db::connect(&cli.url).await.expect("database");
-        let code = domain::values::Slug::parse("uniben_2008").expect("code");
-        let program = db.program_by_code(&code).await.expect("program").id;
         let now = store::now();
         let today = now.date_naive();
         let days_ago = |n: i64| today - chrono::Duration::days(n);
@@ -664,15 +677,8 @@ fn the_research_demo_has_eighteen_months_of_history() {
 fn the_field_demo_has_twelve_months_of_activity() {
     use indicators::dose;
     let cli = Cli::new("field");
-    ok(&cli.run(&["demo", "--no-serve"]));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let (runtime, db, program) = open_demo(&cli, "safe_surgery_et");
     runtime.block_on(async {
-        let db = store::Db::connect(&cli.url).await.expect("database");
-        let code = domain::values::Slug::parse("safe_surgery_et").expect("code");
-        let program = db.program_by_code(&code).await.expect("program").id;
         let today = store::now().date_naive();
         let days_ago = |n: i64| today - chrono::Duration::days(n);
 
@@ -856,15 +862,8 @@ fn the_field_demo_has_twelve_months_of_activity() {
 fn the_surgical_demo_has_indicators_values_and_signed_targets() {
     use chrono::Datelike as _;
     let cli = Cli::new("monitoring");
-    ok(&cli.run(&["demo", "--no-serve"]));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let (runtime, db, program) = open_demo(&cli, "safe_surgery_et");
     runtime.block_on(async {
-        let db = store::Db::connect(&cli.url).await.expect("database");
-        let code = domain::values::Slug::parse("safe_surgery_et").expect("code");
-        let program = db.program_by_code(&code).await.expect("program").id;
         let today = store::now().date_naive();
         let this_month = today.with_day(1).expect("first of the month");
         // Monitored month k: 0 the oldest of the last twelve complete months, 11 the last.
