@@ -26,8 +26,9 @@ struct Part {
 ///
 /// Build with [`Matcher::solve`], read with [`Matcher::solution`], and lower capacities (a
 /// mentor leaving is capacity 0) with [`Matcher::lower_capacities`]; the assignment is exactly
-/// optimal after every call, and equals what [`solve`](super::solve) finds on the changed
-/// network.
+/// optimal after every call, with the objective [`solve`](super::solve) finds on the changed
+/// network (ties and duals may differ: the matcher keeps its duals raised towards the exits,
+/// see `Ssp::guide`).
 #[derive(Clone)]
 pub struct Matcher {
     net: Network,
@@ -37,7 +38,9 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Solves `net` from scratch and keeps the solver state.
+    /// Solves `net` from scratch and keeps the solver state, with every mentor's price raised
+    /// by its reduced distance to the nearest exit so that later re-matches search towards
+    /// the exits (still optimal duals).
     pub fn solve(net: Network) -> Matcher {
         let parts: Vec<Part> = components(&net)
             .into_par_iter()
@@ -45,7 +48,8 @@ impl Matcher {
                 let sub = comp.subnetwork(&net);
                 let mut ssp = Ssp::new(&sub, State::empty(&sub));
                 ssp.greedy_and_augment();
-                ssp.rebuild_dirty();
+                // Also builds every stale contracted list, so the re-matches find them ready.
+                ssp.guide();
                 let engine = ssp.park();
                 Part { comp, sub, engine }
             })
