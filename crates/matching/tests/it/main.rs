@@ -192,8 +192,9 @@ proptest! {
         let mut live = Matcher::solve(net.clone());
         let mut live1 = single_thread().install(|| Matcher::solve(net.clone()));
         // Its duals are guided towards the exits (see `Matcher::solve`): still a certificate.
-        check_solution(&net, &live.solution());
-        prop_assert_eq!(live.solution().objective(), solve(&net).objective());
+        let solved = live.solution();
+        check_solution(&net, &solved);
+        prop_assert_eq!(solved.objective(), solve(&net).objective());
         for round in [&first, &second] {
             // 0: leaves; 1: one fewer; 2, 3: unchanged.
             let changes: Vec<(u32, u32)> = caps
