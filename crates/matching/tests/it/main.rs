@@ -49,10 +49,13 @@ fn check_solution(net: &Network, sol: &matching::Solution) {
             Some(j) => {
                 load[*j as usize] += 1;
                 let e = sol.arc_of(i).expect("assigned mentee has an arc");
-                let (jj, c) = net.row(i).find(|&(jj, _)| jj == *j).expect("arc exists");
-                assert_eq!(jj, *j);
+                assert_eq!(
+                    net.arc_index(i, *j),
+                    Some(e),
+                    "mentee {i}: arc_of is not its arc"
+                );
+                let (_, c) = net.row(i).find(|&(jj, _)| jj == *j).expect("arc exists");
                 obj += c;
-                let _ = e;
             }
             None => obj += net.unassigned_cost(),
         }
