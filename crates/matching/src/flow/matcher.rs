@@ -72,7 +72,8 @@ impl Matcher {
     /// Why not `scatter` + `finish` as in [`solve`](super::solve): this runs after every
     /// re-match, and reading each assignment's cost and mentor from the network's arc arrays
     /// (20 MB on the 50k instance) is a cache miss per mentee; walking each mentor's members
-    /// reads both from the engine's compact per-part arrays instead (1.6–2.0 → 1.0–1.1 ms on 50k).
+    /// reads both from the engine's compact per-part arrays instead (1.6–2.0 → 1.0–1.1 ms on
+    /// 50k).
     pub fn solution(&self) -> Solution {
         let net = &self.net;
         let uc = net.unassigned_cost;
