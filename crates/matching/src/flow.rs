@@ -551,9 +551,26 @@ impl Engine {
     /// breaking any condition, which gives the certificate `is_optimal` checks.
     fn surplus_prices(&self, net: &Network) -> Vec<(usize, i64)> {
         (0..net.mentors())
-            .filter(|&j| self.st.p[j] > 0 && self.count[j] < net.capacity[j])
+            .filter(|&j| self.is_surplus(net, j))
             .map(|j| (j, self.st.p[j]))
             .collect()
+    }
+
+    /// Whether mentor `j` holds a price with room to spare (see [`Engine::surplus_prices`]).
+    fn is_surplus(&self, net: &Network, j: usize) -> bool {
+        self.st.p[j] > 0 && self.count[j] < net.capacity[j]
+    }
+
+    /// Moves mentor `j`'s price and all its members' duals by `delta` together, which keeps
+    /// every member's own arc tight.
+    #[inline]
+    fn shift_price(&mut self, j: usize, delta: i64) {
+        self.st.p[j] += delta;
+        let b = self.slot_start[j];
+        for k in b..b + self.count[j] as usize {
+            let i = self.slots[k] as usize;
+            self.st.u[i] += delta;
+        }
     }
 
     /// Mentor `j`'s current mentees.
@@ -616,11 +633,7 @@ impl<'a> Ssp<'a> {
 
     fn into_state(mut self) -> State {
         for (j, pj) in self.e.surplus_prices(self.net) {
-            self.e.st.p[j] = 0;
-            for k in 0..self.e.count[j] as usize {
-                let i = self.e.slots[self.e.slot_start[j] + k] as usize;
-                self.e.st.u[i] -= pj;
-            }
+            self.e.shift_price(j, -pj);
         }
         self.e.st
     }
@@ -707,12 +720,7 @@ impl<'a> Ssp<'a> {
             let hj = h[j];
             // `INF`: capacity 0, left as it is.
             if hj > 0 && hj < INF {
-                self.e.st.p[j] += hj;
-                let b = self.e.slot_start[j];
-                for k in b..b + self.e.count[j] as usize {
-                    let i = self.e.slots[k] as usize;
-                    self.e.st.u[i] += hj;
-                }
+                self.e.shift_price(j, hj);
             }
         }
     }
@@ -906,11 +914,7 @@ impl<'a> Ssp<'a> {
             }
             let delta = (w2 - w1).min(smin).max(0);
             if delta > 0 {
-                self.e.st.p[j] += delta;
-                for k in b..b + c {
-                    let m = self.e.slots[k] as usize;
-                    self.e.st.u[m] += delta;
-                }
+                self.e.shift_price(j, delta);
             }
             self.detach(kstar);
             queue.push_back(kstar);
@@ -1008,12 +1012,7 @@ impl<'a> Ssp<'a> {
             let j = j as usize;
             let delta = best - dj;
             if delta > 0 {
-                self.e.st.p[j] += delta;
-                let b = self.e.slot_start[j];
-                for k in b..b + self.e.count[j] as usize {
-                    let i = self.e.slots[k] as usize;
-                    self.e.st.u[i] += delta;
-                }
+                self.e.shift_price(j, delta);
             }
         }
         self.e.st.u[s] = us + best;
@@ -1182,29 +1181,21 @@ fn largest_first<T: Send, R: Send>(
 ) -> Vec<R> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&k| (Reverse(weight(&jobs[k])), k));
-    let queue: Vec<Mutex<Option<(usize, T)>>> = {
-        let mut slots: Vec<Option<T>> = jobs.into_iter().map(Some).collect();
-        order
-            .iter()
-            .map(|&k| Mutex::new(slots[k].take().map(|job| (k, job))))
-            .collect()
-    };
-    let results: Vec<Mutex<Option<R>>> = (0..queue.len()).map(|_| Mutex::new(None)).collect();
+    let jobs: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|job| Mutex::new(Some(job))).collect();
+    let results: Vec<Mutex<Option<R>>> = (0..jobs.len()).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let worker = || {
-        loop {
-            let at = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = queue.get(at) else { break };
+        while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             // A poisoned lock means another job panicked; that panic propagates out of the
             // scope anyway, so taking the inner value is as good as any.
-            let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some((k, job)) = taken {
+            let taken = jobs[k].lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(job) = taken {
                 let r = work(job);
                 *results[k].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
             }
         }
     };
-    let threads = rayon::current_num_threads().min(queue.len());
+    let threads = rayon::current_num_threads().min(jobs.len());
     rayon::scope(|s| {
         for _ in 1..threads {
             s.spawn(|_| worker());

@@ -94,7 +94,7 @@ impl Matcher {
                 let pj = e.st.p[lj];
                 // The certificate's prices, as `solve` gives them: a surplus mentor's price
                 // drops to 0 and its members' duals with it (see `Engine::surplus_prices`).
-                let surplus = pj > 0 && e.count[lj] < sub.capacity[lj];
+                let surplus = e.is_surplus(sub, lj);
                 p[j as usize] = if surplus { 0 } else { pj };
                 for &li in e.members(lj) {
                     let (li, i) = (li as usize, comp.mentees[li as usize] as usize);
