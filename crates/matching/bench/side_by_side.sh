@@ -12,6 +12,9 @@
 #     solve each, and that single denominator varies by ~15 %, so the re-match ratio wants
 #     medians of several (written to results_rematch_reps.jsonl, summarised as "rematch_reps").
 set -u
+case "${REMATCH_REPS:-0}" in
+  ''|*[!0-9]*) echo "side_by_side.sh: REMATCH_REPS must be a whole number, got '$REMATCH_REPS'" >&2; exit 2 ;;
+esac
 W=$1; ROUNDS=${2:-3}
 MB=$(realpath -m "${MB:-${CARGO_TARGET_DIR:-target}/release/match-bench}")  # absolute: we cd below
 PEERS=${PEERS:-/work/shared/bench/matching}
