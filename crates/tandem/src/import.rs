@@ -54,17 +54,6 @@ pub enum OrgUnitFormat {
     Dhis2Json,
 }
 
-/// The program a `--program CODE` flag names; errors name the flag.
-pub(crate) async fn program_flag(
-    db: &store::Db,
-    code: &str,
-) -> anyhow::Result<domain::programs::Program> {
-    let slug = domain::values::Slug::parse(code).map_err(|e| anyhow::anyhow!("--program: {e}"))?;
-    db.program_by_code(&slug)
-        .await
-        .map_err(|e| anyhow::anyhow!("--program {code}: {e}"))
-}
-
 fn read(file: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))
 }
@@ -150,7 +139,7 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
             );
             let program = match program {
                 None => None,
-                Some(code) => Some(program_flag(db, &code).await?.id),
+                Some(code) => Some(crate::program_flag(db, &code).await?.id),
             };
             let digest = sha2::Sha256::digest(&bytes);
             let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -164,7 +153,7 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Values { file, program } => {
             let name = file.display().to_string();
             let rows = interop::values_csv::parse(&name, read(&file)?.as_slice())?;
-            let program = program_flag(db, &program).await?;
+            let program = crate::program_flag(db, &program).await?;
             let counts = db
                 .save_values_at_rows(&actor, program.id, &rows)
                 .await

@@ -142,6 +142,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The program a `--program CODE` flag names; errors name the flag, and an unknown code lists
+/// the codes there are (the usual cause is a typo, or a dash typed for the underscore).
+pub(crate) async fn program_flag(
+    db: &store::Db,
+    code: &str,
+) -> anyhow::Result<domain::programs::Program> {
+    let slug = domain::values::Slug::parse(code).map_err(|e| anyhow::anyhow!("--program: {e}"))?;
+    match db.program_by_code(&slug).await {
+        Ok(program) => Ok(program),
+        Err(store::DbError::NotFound { .. }) => {
+            let codes: Vec<String> = db
+                .programs()
+                .await?
+                .into_iter()
+                .map(|p| p.code.as_str().to_owned())
+                .collect();
+            let known = if codes.is_empty() {
+                "there are no programs yet".to_owned()
+            } else {
+                format!("the programs are {}", codes.join(", "))
+            };
+            anyhow::bail!("--program: no program has code {code:?} ({known})")
+        }
+        Err(e) => Err(anyhow::anyhow!("--program {code}: {e}")),
+    }
+}
+
 async fn connect(url: &str) -> anyhow::Result<store::Db> {
     let db = store::Db::connect(url)
         .await

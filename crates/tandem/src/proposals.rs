@@ -5,7 +5,7 @@
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use domain::ids::{PersonId, ProgramId};
-use domain::values::{Email, Slug};
+use domain::values::Email;
 use serde_json::json;
 use store::{Actor, Db};
 use web::facility_matching;
@@ -72,12 +72,7 @@ pub enum ProposalCommand {
 }
 
 async fn program_id(db: &Db, code: &str) -> anyhow::Result<ProgramId> {
-    let slug = Slug::parse(code).map_err(|e| anyhow::anyhow!("--program: {e}"))?;
-    Ok(db
-        .program_by_code(&slug)
-        .await
-        .with_context(|| format!("--program: no program has code {code:?}"))?
-        .id)
+    Ok(crate::program_flag(db, code).await?.id)
 }
 
 async fn person_id(db: &Db, text: &str) -> anyhow::Result<PersonId> {

@@ -434,8 +434,15 @@ fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
         "{err}"
     );
 
-    let err = fails(&cli.run(&["match", "propose", "--program", "no_such_program"]));
-    assert!(err.contains("--program"), "{err}");
+    // An unknown code (here a dash typed for the underscore, and the suffix left off) names
+    // the flag and lists the codes there are.
+    let err = fails(&cli.run(&["match", "propose", "--program", "safe-surgery"]));
+    assert!(
+        err.contains("--program: no program has code \"safe-surgery\"")
+            && err.contains("safe_surgery_et")
+            && err.contains("uniben_2008"),
+        "{err}"
+    );
     let err = fails(&cli.run(&[
         "match",
         "mentor-left",
