@@ -323,6 +323,50 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
             .any(|x| x.mentor == p.near),
         "the leaving mentor's pairings ended"
     );
+
+    // Recording the same departure again is refused, names the mentor and writes nothing:
+    // no new proposal, no new audit entry.
+    let proposals_before = app
+        .db()
+        .proposals_of_program(app.fixture.program, 100)
+        .await
+        .expect("proposals")
+        .len();
+    let audit_before = app.db().audit_count(None).await.expect("audit");
+    let again = app
+        .json(
+            Method::POST,
+            &url(&app, "mentor-left"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0}),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text()
+    );
+    assert_eq!(again.json()["error"]["field"], "mentor");
+    assert!(
+        again.json()["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("already left"),
+        "{}",
+        again.text()
+    );
+    let proposals_after = app
+        .db()
+        .proposals_of_program(app.fixture.program, 100)
+        .await
+        .expect("proposals")
+        .len();
+    assert_eq!(proposals_after, proposals_before);
+    assert_eq!(
+        app.db().audit_count(None).await.expect("audit"),
+        audit_before
+    );
 }
 
 #[tokio::test]
