@@ -146,6 +146,11 @@ pub struct Unassigned {
     pub mentee: usize,
     /// Why.
     pub reason: UnassignedReason,
+    /// The cheapest eligible mentor, preferring one with room (as for a pair's back-up): the
+    /// mentor whose one extra place would serve this mentee when every eligible mentor is
+    /// full. `None` when no mentor is eligible.
+    #[serde(default)]
+    pub best_eligible: Option<Backup>,
 }
 
 /// An optimal, explained proposal.
@@ -460,7 +465,11 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
         } else {
             UnassignedReason::CheaperUnassigned
         };
-        unassigned.push(Unassigned { mentee: i, reason });
+        unassigned.push(Unassigned {
+            mentee: i,
+            reason,
+            best_eligible: best[i].take(),
+        });
     }
     let warm_start = WarmStart {
         mentor_of: sol.mentor_of().to_vec(),

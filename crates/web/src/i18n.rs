@@ -129,6 +129,15 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// The message `id` with several arguments, each as text.
+    pub fn with_args(&self, id: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set((*name).to_owned(), FluentValue::from(value.to_string()));
+        }
+        self.format(id, Some(&args))
+    }
+
     /// The message `id` with a numeric argument (for plural selection).
     pub fn count(&self, id: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();

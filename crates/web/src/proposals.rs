@@ -118,6 +118,21 @@ pub struct UnassignedMentee {
     /// Why.
     #[schema(value_type = Object)]
     pub reason: UnassignedReason,
+    /// The cheapest eligible mentor (preferring one with room): when every eligible mentor is
+    /// full, one more place for this mentor would serve the mentee. Absent when no mentor is
+    /// eligible, and in proposals stored before it was kept.
+    #[serde(default)]
+    pub best_eligible: Option<BackupMentor>,
+}
+
+/// A solver back-up (by mentor index) with the mentor's id and name.
+fn backup_mentor(mentors: &[MatchPerson], b: &matching::Backup) -> BackupMentor {
+    BackupMentor {
+        mentor: mentors[b.mentor].id.0,
+        mentor_name: mentors[b.mentor].name.clone(),
+        cost: b.cost,
+        has_room: b.has_room,
+    }
 }
 
 /// Offset from UTC, in minutes, of an IANA zone now (unknown zones count as UTC: they cannot
@@ -287,12 +302,7 @@ pub async fn propose_with(
             breakdown: p.breakdown.clone(),
             pinned: p.pinned,
             current: current.contains(&(p.mentee, p.mentor)),
-            backup: p.backup.as_ref().map(|b| BackupMentor {
-                mentor: mentors[b.mentor].id.0,
-                mentor_name: mentors[b.mentor].name.clone(),
-                cost: b.cost,
-                has_room: b.has_room,
-            }),
+            backup: p.backup.as_ref().map(|b| backup_mentor(&mentors, b)),
             mentee_choice: StatedChoice::of(
                 &preferences,
                 mentees[p.mentee].id,
@@ -317,6 +327,7 @@ pub async fn propose_with(
                 mentee: mentees[u.mentee].id.0,
                 mentee_name: mentees[u.mentee].name.clone(),
                 reason: u.reason.clone(),
+                best_eligible: u.best_eligible.as_ref().map(|b| backup_mentor(&mentors, b)),
             })
             .collect(),
         pairs,

@@ -1,9 +1,9 @@
 //! The domain API: rules, explanations, warm re-proposals, facility coupling and teams.
 
 use matching::{
-    Candidate, CostComponent, CouplingParams, Error, Exclusion, FacilitySite, Mentee, Mentor,
-    Problem, Rules, TeamMentor, UnassignedReason, couple_facilities, form_teams, haversine_km,
-    propose, repropose,
+    Backup, Candidate, CostComponent, CouplingParams, Error, Exclusion, FacilitySite, Mentee,
+    Mentor, Problem, Rules, TeamMentor, UnassignedReason, couple_facilities, form_teams,
+    haversine_km, propose, repropose,
 };
 
 fn mentee(c: &str) -> Mentee {
@@ -100,6 +100,28 @@ fn proposal_explains_pairs_and_unassigned() {
             (5, UnassignedReason::CapacityExhausted),
         ]
     );
+    // The manager sees whose one extra place would serve mentee 5; nobody is eligible for 3
+    // and 4.
+    let best: Vec<(usize, Option<Backup>)> = p
+        .unassigned
+        .iter()
+        .map(|u| (u.mentee, u.best_eligible.clone()))
+        .collect();
+    assert_eq!(
+        best,
+        vec![
+            (3, None),
+            (4, None),
+            (
+                5,
+                Some(Backup {
+                    mentor: 1,
+                    cost: 2000,
+                    has_room: false
+                })
+            ),
+        ]
+    );
     assert_eq!(p.objective, 10 + 30 + 5 + 3 * 1000);
 }
 
@@ -108,12 +130,20 @@ fn cheaper_unassigned_reason() {
     let mut pr = problem();
     pr.mentors[1].capacity = 2; // mentor 1 has room, but mentee 5's pair costs 2000 > 1000
     let p = propose(&pr, &rules()).expect("valid");
-    let r = p
+    let u5 = p
         .unassigned
         .iter()
         .find(|u| u.mentee == 5)
-        .map(|u| u.reason.clone());
-    assert_eq!(r, Some(UnassignedReason::CheaperUnassigned));
+        .expect("unassigned");
+    assert_eq!(u5.reason, UnassignedReason::CheaperUnassigned);
+    assert_eq!(
+        u5.best_eligible,
+        Some(Backup {
+            mentor: 1,
+            cost: 2000,
+            has_room: true
+        })
+    );
 }
 
 #[test]

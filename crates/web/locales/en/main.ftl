@@ -173,6 +173,7 @@ matching-reason-no-eligible = No mentor of an allowed cadre.
 matching-reason-excluded = Every eligible mentor is excluded: { $reasons }.
 matching-reason-capacity = Every eligible mentor is full.
 matching-reason-too-costly = Every possible mentor costs more than leaving them unassigned.
+matching-best-eligible = Best eligible mentor: { $name }, cost { $cost }
 
 ## Research collaborative (C7, C11, C12)
 program-research = Research projects

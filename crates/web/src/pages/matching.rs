@@ -356,7 +356,8 @@ struct ProposalPage {
     status: String,
     result: ProposalResult,
     pairs: Vec<PairLine>,
-    unassigned: Vec<(i64, String, String)>,
+    /// `(mentee, name, reason, best eligible mentor)`.
+    unassigned: Vec<(i64, String, String, Option<String>)>,
     solve_ms: String,
     changes: String,
     pairs_title: String,
@@ -423,7 +424,25 @@ pub async fn proposal(
     let unassigned = result
         .unassigned
         .iter()
-        .map(|u| (u.mentee, u.mentee_name.clone(), reason_text(&t, &u.reason)))
+        .map(|u| {
+            let best_eligible = u.best_eligible.as_ref().map(|b| {
+                let name = if b.has_room {
+                    b.mentor_name.clone()
+                } else {
+                    t.with("matching-backup-full", "name", &b.mentor_name)
+                };
+                t.with_args(
+                    "matching-best-eligible",
+                    &[("name", &name), ("cost", &b.cost)],
+                )
+            });
+            (
+                u.mentee,
+                u.mentee_name.clone(),
+                reason_text(&t, &u.reason),
+                best_eligible,
+            )
+        })
         .collect();
     let status = t.get(&format!("matching-status-{}", stored.status));
     let changes = t.count("matching-changes", "count", result.changes as i64);

@@ -541,6 +541,63 @@ async fn bad_matching_input_names_the_field_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_mentee_left_out_by_full_mentors_is_shown_whose_place_would_serve_them() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    // Two surgeon mentees, one place: the near mentor takes one, the far one none.
+    for (mentor, capacity) in [(p.near, 1), (p.far, 0)] {
+        let reply = app
+            .json(
+                Method::POST,
+                &url(&app, "capacities"),
+                Persona::Manager,
+                &json!({"mentor": mentor.0, "capacity": capacity}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
+    let proposal = propose(&app).await;
+    let left_out: Vec<&Value> = proposal["result"]["unassigned"]
+        .as_array()
+        .expect("unassigned")
+        .iter()
+        .filter(|u| u["mentee"] == p.surgeon_a.0 || u["mentee"] == p.surgeon_b.0)
+        .collect();
+    assert_eq!(left_out.len(), 1, "{proposal}");
+    let surgeon = left_out[0];
+    assert_eq!(surgeon["reason"], json!({"kind": "capacity_exhausted"}));
+    // The cheaper of the two full mentors: the near one (no language or hours cost).
+    let best = &surgeon["best_eligible"];
+    assert_eq!(best["mentor"], p.near.0, "{surgeon}");
+    assert_eq!(best["mentor_name"], "Abebe Near");
+    assert_eq!(best["has_room"], false);
+    let cost = best["cost"].as_i64().expect("cost");
+    // Nobody is eligible for the OR nurse, so nobody is named.
+    let nurse = proposal["result"]["unassigned"]
+        .as_array()
+        .expect("unassigned")
+        .iter()
+        .find(|u| u["mentee"] == p.nurse.0)
+        .expect("nurse unassigned");
+    assert!(nurse["best_eligible"].is_null(), "{nurse}");
+
+    let html = app
+        .get(
+            &format!("/matching/proposals/{}", proposal["id"]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    assert!(html.contains("Every eligible mentor is full."), "{html}");
+    assert!(
+        html.contains(&format!(
+            "Best eligible mentor: Abebe Near (full), cost {cost}"
+        )),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn the_proposal_page_explains_pairs_and_the_settings_form_names_bad_numbers() {
     let app = TestApp::new().await;
     let p = setup(&app).await;
