@@ -110,8 +110,8 @@ pub struct Pair {
     pub backup: Option<Backup>,
 }
 
-/// A back-up mentor for a pair: the cheapest other eligible mentor, preferring one who still
-/// has room after this proposal (ties: lower cost, then lower index).
+/// A back-up mentor for a pair: the cheapest other eligible mentor with any places, preferring
+/// one who still has room after this proposal (ties: lower cost, then lower index).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backup {
     /// Mentor index.
@@ -146,9 +146,11 @@ pub struct Unassigned {
     pub mentee: usize,
     /// Why.
     pub reason: UnassignedReason,
-    /// The cheapest eligible mentor, preferring one with room (as for a pair's back-up): the
-    /// mentor whose one extra place would serve this mentee when every eligible mentor is
-    /// full. `None` when no mentor is eligible.
+    /// The cheapest eligible mentor with any places, preferring one with room (chosen as a
+    /// pair's back-up is): when every eligible mentor is full, raising this one's capacity is
+    /// the first thing for a manager to try (a re-run may still give the new place to
+    /// someone else, or find the pair dearer than the penalty). `None` when no such mentor
+    /// exists.
     #[serde(default)]
     pub best_eligible: Option<Backup>,
 }
@@ -420,10 +422,16 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
             }
         }
     }
-    // Back-ups: one pass over the eligible candidates, keeping the best per mentee.
+    // Back-ups: one pass over the eligible candidates, keeping the best per mentee. A mentor
+    // with no places (one who left, or is paused) is skipped: after a departure the leaver is
+    // often the cheapest option of their former mentees, and naming them would send the
+    // manager to someone who takes no mentees.
     let mut best: Vec<Option<Backup>> = vec![None; n];
     for (k, (c, s)) in problem.candidates.iter().zip(&status).enumerate() {
-        if !matches!(s, Status::Eligible) || mentor_of[c.mentee] == Some(c.mentor) {
+        if !matches!(s, Status::Eligible)
+            || mentor_of[c.mentee] == Some(c.mentor)
+            || problem.mentors[c.mentor].capacity == 0
+        {
             continue;
         }
         let candidate = Backup {

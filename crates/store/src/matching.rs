@@ -701,9 +701,10 @@ impl Db {
 
     /// A mentor leaves the program: in one transaction their capacity becomes 0, their
     /// active pairings end and pins to them are removed (they could no longer be honoured).
-    /// Returns the mentees left without a mentor. Refuses, writing nothing, a mentor who has
-    /// already left (capacity 0, no current pairing, no pin): recording it again would only
-    /// repeat the audit trail and, in the app, start another re-match.
+    /// Returns the mentees left without a mentor. Refuses, writing nothing, a mentor with
+    /// nothing left to record (capacity 0 already, no current pairing, no pin), usually a
+    /// departure recorded twice: again it would only repeat the audit trail and, in the app,
+    /// start another re-match.
     pub async fn mentor_leaves(
         &self,
         actor: &Actor,
@@ -725,17 +726,17 @@ impl Db {
             .into_iter()
             .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
             .collect();
-        let capacity: Option<i64> = on_pool!(self, pool => {
+        let mut tx = self.begin().await?;
+        let capacity: Option<i64> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
-                .bind(program.0).bind(mentor.0).fetch_optional(pool).await?
+                .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
         });
         if capacity == Some(0) && pins.is_empty() && !active.iter().any(|p| p.mentor == mentor) {
             return Err(DbError::Invalid(FieldError::new(
                 "mentor",
-                "has already left this program (capacity 0, no current mentee): run a new proposal instead",
+                "has already left this program or has no places (capacity 0, no current mentee, no pin): nothing to record; run a new proposal to re-match",
             )));
         }
-        let mut tx = self.begin().await?;
         set_capacity_in(&mut tx, actor, program, mentor, 0).await?;
         for pin in &pins {
             on_tx!(&mut tx, conn => {

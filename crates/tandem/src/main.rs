@@ -143,7 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The program a `--program CODE` flag names; errors name the flag, and an unknown code lists
-/// the codes there are (the usual cause is a typo, or a dash typed for the underscore).
+/// the codes there are (the usual cause is a typo or a shortened code).
 pub(crate) async fn program_flag(
     db: &store::Db,
     code: &str,
@@ -154,7 +154,8 @@ pub(crate) async fn program_flag(
         Err(store::DbError::NotFound { .. }) => {
             let codes: Vec<String> = db
                 .programs()
-                .await?
+                .await
+                .context("--program: listing the programs")?
                 .into_iter()
                 .map(|p| p.code.as_str().to_owned())
                 .collect();

@@ -118,9 +118,9 @@ pub struct UnassignedMentee {
     /// Why.
     #[schema(value_type = Object)]
     pub reason: UnassignedReason,
-    /// The cheapest eligible mentor (preferring one with room): when every eligible mentor is
-    /// full, one more place for this mentor would serve the mentee. Absent when no mentor is
-    /// eligible, and in proposals stored before it was kept.
+    /// The cheapest eligible mentor with any places (preferring one with room): when every
+    /// eligible mentor is full, raising this one's capacity is the first thing to try. `null`
+    /// when there is none, and in proposals stored before it was kept.
     #[serde(default)]
     pub best_eligible: Option<BackupMentor>,
 }

@@ -129,6 +129,8 @@ fn proposal_explains_pairs_and_unassigned() {
 fn cheaper_unassigned_reason() {
     let mut pr = problem();
     pr.mentors[1].capacity = 2; // mentor 1 has room, but mentee 5's pair costs 2000 > 1000
+    // A cheaper pair with mentor 0, who is full: the mentor with room is still named first.
+    pr.candidates.push(cand(5, 0, &[0, 1500]));
     let p = propose(&pr, &rules()).expect("valid");
     let u5 = p
         .unassigned
@@ -142,6 +144,32 @@ fn cheaper_unassigned_reason() {
             mentor: 1,
             cost: 2000,
             has_room: true
+        })
+    );
+}
+
+#[test]
+fn a_mentor_without_places_is_never_named_as_back_up_or_best_eligible() {
+    let mut pr = problem();
+    // Mentor 0 has left: the cheapest option of mentees 0 and 1, but no places.
+    pr.mentors[0].capacity = 0;
+    let p = propose(&pr, &rules()).expect("valid");
+    // Mentor 1's one place goes to mentee 1 (30, against 520 for mentee 0).
+    let m1 = p.pairs.iter().find(|x| x.mentee == 1).expect("pair");
+    assert_eq!(m1.mentor, 1);
+    assert_eq!(m1.backup, None, "mentor 0 takes nobody");
+    let u0 = p
+        .unassigned
+        .iter()
+        .find(|u| u.mentee == 0)
+        .expect("unassigned");
+    assert_eq!(u0.reason, UnassignedReason::CapacityExhausted);
+    assert_eq!(
+        u0.best_eligible,
+        Some(Backup {
+            mentor: 1,
+            cost: 520,
+            has_room: false
         })
     );
 }

@@ -434,8 +434,8 @@ fn the_demo_is_paired_by_matching_and_a_departure_is_rematched() {
         "{err}"
     );
 
-    // An unknown code (here a dash typed for the underscore, and the suffix left off) names
-    // the flag and lists the codes there are.
+    // An unknown code (here shortened: the country suffix left off) names the flag and lists
+    // the codes there are.
     let err = fails(&cli.run(&["match", "propose", "--program", "safe-surgery"]));
     assert!(
         err.contains("--program: no program has code \"safe-surgery\"")

@@ -173,7 +173,7 @@ matching-reason-no-eligible = Aucun mentor d'un cadre permis.
 matching-reason-excluded = Tous les mentors possibles sont exclus : { $reasons }.
 matching-reason-capacity = Tous les mentors possibles sont complets.
 matching-reason-too-costly = Tout mentor possible coûte plus que de le laisser sans mentor.
-matching-best-eligible = Meilleur mentor possible : { $name }, coût { $cost }
+matching-best-eligible = Meilleur mentor admissible : { $name }, coût { $cost }
 
 ## Collectif de recherche (C7, C11, C12)
 program-research = Projets de recherche

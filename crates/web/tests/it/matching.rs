@@ -370,6 +370,50 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
 }
 
 #[tokio::test]
+async fn a_mentor_given_no_places_who_still_has_mentees_can_leave() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let first = propose(&app).await;
+    let approve = format!("/api/v1/matching/proposals/{}/approve", first["id"]);
+    let reply = app
+        .json(Method::POST, &approve, Persona::Manager, &json!(null))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let mentor = pair_of(&first, p.surgeon_a).expect("paired")["mentor"]
+        .as_i64()
+        .expect("mentor");
+    // The manager first takes the mentor's places away, then records the departure: the
+    // current pairing still has to end, so it is not refused as a repeat.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": mentor, "capacity": 0}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "mentor-left"),
+            Persona::Manager,
+            &json!({"mentor": mentor}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert!(
+        !app.db()
+            .pairings_of_program(app.fixture.program, Some("active"))
+            .await
+            .expect("pairings")
+            .iter()
+            .any(|x| x.mentor.0 == mentor),
+        "the pairing ended"
+    );
+}
+
+#[tokio::test]
 async fn warm_and_cold_solves_agree() {
     let app = TestApp::new().await;
     let p = setup(&app).await;
