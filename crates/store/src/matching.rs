@@ -599,10 +599,20 @@ impl Db {
         row.map(proposal_from_row).transpose()
     }
 
+    /// The id of the program's newest proposal, whatever its status.
+    pub async fn newest_proposal_id(&self, program: ProgramId) -> Result<Option<i64>, DbError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(id) FROM match_proposals WHERE program_id = $1")
+                .bind(program.0).fetch_one(pool).await?
+        }))
+    }
+
     /// Approves a draft: in one transaction, keeps pairings the proposal repeats, creates the
     /// new ones as `active`, ends the program's other active pairings, marks this proposal
     /// approved and older drafts discarded. Every change is audited. Returns the pairings
-    /// created.
+    /// created. Refuses, writing nothing, a draft that a newer proposal has superseded: that
+    /// one was run with the rules, capacities and departures as they are now, and approving
+    /// the older one would quietly undo them.
     pub async fn approve_proposal(
         &self,
         actor: &Actor,
@@ -621,6 +631,17 @@ impl Db {
             .into());
         }
         let program = proposal.program;
+        if let Some(newest) = self.newest_proposal_id(program).await?
+            && newest > id
+        {
+            return Err(FieldError::new(
+                "proposal",
+                format!(
+                    "proposal {id} is out of date: proposal {newest} was run after it; approve that one or run a new one"
+                ),
+            )
+            .into());
+        }
         // Pairings held back by the training gate are current too: a re-approval keeps or
         // ends them like active ones.
         let active: Vec<Pairing> = self
@@ -732,9 +753,14 @@ impl Db {
                 .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
         });
         if capacity == Some(0) && pins.is_empty() && !active.iter().any(|p| p.mentor == mentor) {
+            // Nothing was written: dropping the transaction rolls it back and frees the lock.
+            drop(tx);
+            let name = self.person(mentor).await?.profile.name;
             return Err(DbError::Invalid(FieldError::new(
                 "mentor",
-                "has already left this program or has no places (capacity 0, no current mentee, no pin): nothing to record; run a new proposal to re-match",
+                format!(
+                    "{name} has already left this program or has no places, and has no mentee or pin left: nothing to record (run a new proposal to re-match)"
+                ),
             )));
         }
         set_capacity_in(&mut tx, actor, program, mentor, 0).await?;

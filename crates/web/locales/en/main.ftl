@@ -174,6 +174,7 @@ matching-reason-excluded = Every eligible mentor is excluded: { $reasons }.
 matching-reason-capacity = Every eligible mentor is full.
 matching-reason-too-costly = Every possible mentor costs more than leaving them unassigned.
 matching-best-eligible = Best eligible mentor: { $name }, cost { $cost }
+matching-superseded = Proposal { $id } was run after this one, with the rules and people as they are now: approve that one instead.
 
 ## Research collaborative (C7, C11, C12)
 program-research = Research projects

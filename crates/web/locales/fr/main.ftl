@@ -28,6 +28,7 @@ people-title = Personnes de { $program }
 people-search = Rechercher par nom
 people-new = Ajouter une personne
 people-count = { $count ->
+    [0] Aucune personne
     [one] Une personne
    *[other] { $count } personnes
 }
@@ -110,6 +111,7 @@ error-internal = Une erreur est survenue de notre côté. Elle a été consigné
 program-matching = Appariement
 matching-title = Appariement pour { $program }
 matching-active-pairings = { $count ->
+    [0] Aucun binôme actif
     [one] Un binôme actif
    *[other] { $count } binômes actifs
 }
@@ -152,12 +154,14 @@ matching-not-a-number = { $field } : saisissez un nombre entier
 matching-bad-cadre-pair = « { $pair } » n'est pas une paire de cadres mentoré:mentor
 matching-proposal-title = Proposition d'appariement { $id }
 matching-changes = { $count ->
+    [0] aucun changement par rapport aux binômes actuels
     [one] un changement par rapport aux binômes actuels
    *[other] { $count } changements par rapport aux binômes actuels
 }
 matching-warm = départ à chaud
 matching-approve = Approuver et créer les binômes
 matching-pairs = { $count ->
+    [0] Aucun binôme
     [one] Un binôme
    *[other] { $count } binômes
 }
@@ -166,6 +170,7 @@ matching-current = (actuel)
 matching-backup = Remplaçant : { $name }
 matching-backup-full = { $name } (complet)
 matching-unassigned = { $count ->
+    [0] Aucun mentoré sans mentor
     [one] Un mentoré sans mentor
    *[other] { $count } mentorés sans mentor
 }
@@ -174,6 +179,7 @@ matching-reason-excluded = Tous les mentors possibles sont exclus : { $reasons }
 matching-reason-capacity = Tous les mentors possibles sont complets.
 matching-reason-too-costly = Tout mentor possible coûte plus que de le laisser sans mentor.
 matching-best-eligible = Meilleur mentor admissible : { $name }, coût { $cost }
+matching-superseded = La proposition { $id } a été calculée après celle-ci, avec les règles et les personnes actuelles : approuvez plutôt celle-là.
 
 ## Collectif de recherche (C7, C11, C12)
 program-research = Projets de recherche
@@ -238,6 +244,7 @@ participation-last-active = Dernière activité
 participation-diaspora = diaspora
 participation-queue-nudges = Programmer des relances pour les membres signalés
 participation-nudges-queued = { $count ->
+    [0] Aucune relance programmée.
     [one] Une relance programmée.
    *[other] { $count } relances programmées.
 }
@@ -272,6 +279,7 @@ scheduling-session-title = Titre de la séance
 scheduling-video = Lien vidéo
 scheduling-schedule = Programmer ces séances et inviter tout le monde
 scheduling-scheduled = { $count ->
+    [0] Aucune séance programmée.
     [one] Une séance programmée.
    *[other] { $count } séances programmées.
 }
@@ -365,6 +373,7 @@ entry-period = Période
 entry-period-hint = Une période DHIS2 : 202610 (un mois), 2026Q3 (un trimestre).
 entry-save = Enregistrer les valeurs
 entry-saved = { $count ->
+    [0] Aucune valeur enregistrée.
     [one] Une valeur enregistrée.
    *[other] { $count } valeurs enregistrées.
 }
@@ -410,11 +419,11 @@ prefs-fit-same-place = Dans le même établissement
 prefs-fit-distance = À { $km } km
 prefs-fit-same-years = Aussi expérimenté que vous
 prefs-fit-more-years = { $years ->
-    [one] 1 an d'expérience de plus que vous
+    [one] { $years } an d'expérience de plus que vous
    *[other] { $years } ans d'expérience de plus que vous
 }
 prefs-fit-fewer-years = { $years ->
-    [one] 1 an d'expérience de moins que vous
+    [one] { $years } an d'expérience de moins que vous
    *[other] { $years } ans d'expérience de moins que vous
 }
 prefs-save = Enregistrer mon classement
@@ -468,22 +477,27 @@ facilities-approve = Approuver
 facilities-settings-used = à { $km } km au plus
 facilities-total-km = { $km } km au total
 facilities-pairs = { $count ->
+    [0] Aucun établissement faible jumelé
     [one] Un établissement faible jumelé
    *[other] { $count } établissements faibles jumelés
 }
 facilities-unpaired = { $count ->
+    [0] Aucun établissement non jumelé
     [one] Un établissement non jumelé
    *[other] { $count } établissements non jumelés
 }
 facilities-strong-list = { $count ->
+    [0] Aucun établissement fort
     [one] Un établissement fort
    *[other] { $count } établissements forts
 }
 facilities-teams = { $count ->
+    [0] Aucune équipe
     [one] Une équipe
    *[other] { $count } équipes
 }
 facilities-left-out = { $count ->
+    [0] Aucun laissé de côté
     [one] Un laissé de côté
    *[other] { $count } laissés de côté
 }

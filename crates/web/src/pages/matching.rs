@@ -32,6 +32,8 @@ struct ProgramPage {
     proposals: Vec<StoredProposal>,
     mentees: Vec<(i64, String)>,
     mentors: Vec<(i64, String)>,
+    /// Mentors who still have places: the ones a departure can be recorded for.
+    staying_mentors: Vec<(i64, String)>,
     active_pairings: String,
 }
 
@@ -62,6 +64,12 @@ async fn program_page(
     };
     let mentees = people("mentee").await?;
     let mentors = people("mentor").await?;
+    let capacities = state.db.mentor_capacities(program.id).await?;
+    let staying_mentors = mentors
+        .iter()
+        .filter(|(id, _)| capacities.get(&PersonId(*id)) != Some(&0))
+        .cloned()
+        .collect();
     let refused = error.is_some();
     let page = ProgramPage {
         cadre_pairs: settings
@@ -84,6 +92,7 @@ async fn program_page(
         ),
         mentees,
         mentors,
+        staying_mentors,
         layout,
         program,
         error,
@@ -362,6 +371,8 @@ struct ProposalPage {
     changes: String,
     pairs_title: String,
     unassigned_title: String,
+    /// A newer proposal of the program, which makes this draft out of date.
+    superseded_by: Option<i64>,
 }
 
 fn reason_text(t: &Tr, reason: &UnassignedReason) -> String {
@@ -385,6 +396,11 @@ pub async fn proposal(
     let stored = state.db.proposal(id).await?;
     let program = managed_program(&state, &auth, stored.program).await?;
     let result = proposals::result_of(&stored)?;
+    let superseded_by = state
+        .db
+        .newest_proposal_id(program.id)
+        .await?
+        .filter(|&newest| newest > stored.id);
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout.t.with("matching-proposal-title", "id", stored.id);
     let t = layout.t.clone();
@@ -453,6 +469,7 @@ pub async fn proposal(
         result.unassigned.len() as i64,
     );
     render(&ProposalPage {
+        superseded_by,
         changes,
         pairs_title,
         unassigned_title,

@@ -367,6 +367,109 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
         app.db().audit_count(None).await.expect("audit"),
         audit_before
     );
+    // The matching page no longer offers the departed mentor for a departure.
+    let html = app
+        .get(
+            &format!("/programs/{}/matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    let select = html
+        .split("<select id=\"left-mentor\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the departure form");
+    assert!(
+        select.contains(&format!("value=\"{}\"", p.far.0)),
+        "{select}"
+    );
+    assert!(
+        !select.contains(&format!("value=\"{}\"", p.near.0)),
+        "{select}"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let older = propose(&app).await;
+    // The manager forbids a pair and runs again: the newer draft follows the rule.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "rules"),
+            Persona::Manager,
+            &json!({"kind": "forbid", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let newer = propose(&app).await;
+    let approve = |id: &Value| format!("/api/v1/matching/proposals/{id}/approve");
+    let pairings_before = app
+        .db()
+        .pairings_of_program(app.fixture.program, None)
+        .await
+        .expect("pairings");
+    let refused = app
+        .json(
+            Method::POST,
+            &approve(&older["id"]),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let error = &refused.json()["error"];
+    assert_eq!(error["field"], "proposal");
+    let message = error["message"].as_str().expect("message");
+    assert!(
+        message.contains("out of date") && message.contains(&newer["id"].to_string()),
+        "{message}"
+    );
+    // Nothing was written: the pairings are as they were, and the newer draft is still a
+    // draft.
+    assert_eq!(
+        app.db()
+            .pairings_of_program(app.fixture.program, None)
+            .await
+            .expect("pairings"),
+        pairings_before
+    );
+    let newer_id = newer["id"].as_i64().expect("id");
+    assert_eq!(
+        app.db().proposal(newer_id).await.expect("newer").status,
+        "draft"
+    );
+    // The older draft's page points to the newer one instead of offering approval.
+    let html = app
+        .get(
+            &format!("/matching/proposals/{}", older["id"]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    assert!(
+        html.contains(&format!("/matching/proposals/{newer_id}")),
+        "{html}"
+    );
+    assert!(html.contains("was run after this one"), "{html}");
+    assert!(!html.contains("Approve and create the pairings"), "{html}");
+    let approved = app
+        .json(
+            Method::POST,
+            &approve(&newer["id"]),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
 }
 
 #[tokio::test]

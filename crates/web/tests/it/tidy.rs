@@ -21,6 +21,26 @@ fn every_language_has_exactly_the_english_message_ids() {
 }
 
 #[test]
+fn french_counts_say_none_for_zero() {
+    // CLDR puts 0 in French's `one` category, so a `[one] Un binôme` variant alone would show
+    // "one pair" when there are none; each such message needs its own `[0]` variant.
+    let i18n = std::sync::Arc::new(web::i18n::I18n::load().expect("locales load"));
+    let (en, fr) = (i18n.translator("en"), i18n.translator("fr"));
+    let mut wrong = Vec::new();
+    for id in web::i18n::I18n::message_ids("en") {
+        let plural = en.count(&id, "count", 0) != en.count(&id, "count", 2);
+        let text = fr.count(&id, "count", 0);
+        let says_one = ["Un ", "Une ", "un ", "une "]
+            .iter()
+            .any(|one| text.starts_with(one));
+        if plural && says_one {
+            wrong.push(format!("{id}: {text}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
 fn templates_use_only_known_message_ids() {
     let english = web::i18n::I18n::message_ids("en");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
