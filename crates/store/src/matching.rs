@@ -118,6 +118,9 @@ pub struct StoredProposal {
     pub created_at: DateTime<Utc>,
     /// When it was approved or discarded.
     pub decided_at: Option<DateTime<Utc>>,
+    /// SHA-256 of what it was solved from (see the application's `proposals`); `None` for
+    /// proposals stored before it was kept.
+    pub inputs_sha256: Option<String>,
 }
 
 type ProposalRow = (
@@ -130,10 +133,22 @@ type ProposalRow = (
     String,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
+    Option<String>,
 );
 
 fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
-    let (id, program, status, reason, objective, result, created_by, created_at, decided_at) = row;
+    let (
+        id,
+        program,
+        status,
+        reason,
+        objective,
+        result,
+        created_by,
+        created_at,
+        decided_at,
+        inputs,
+    ) = row;
     Ok(StoredProposal {
         id,
         program: ProgramId(program),
@@ -144,10 +159,11 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
         created_by,
         created_at,
         decided_at,
+        inputs_sha256: inputs,
     })
 }
 
-const PROPOSAL_SELECT: &str = "SELECT id, program_id, status, reason, objective, result_json, created_by, created_at, decided_at FROM match_proposals";
+const PROPOSAL_SELECT: &str = "SELECT id, program_id, status, reason, objective, result_json, created_by, created_at, decided_at, inputs_sha256 FROM match_proposals";
 
 /// id, program, kind, mentee, mentee name, mentor, mentor name, reason.
 type RuleRow = (i64, i64, String, i64, String, i64, String, String);
@@ -527,7 +543,7 @@ impl Db {
         Ok(rows.into_iter().map(Pairing::from_row).collect())
     }
 
-    /// Stores a draft proposal.
+    /// Stores a draft proposal with the fingerprint of what it was solved from.
     pub async fn insert_proposal(
         &self,
         actor: &Actor,
@@ -535,15 +551,16 @@ impl Db {
         reason: &str,
         objective: i64,
         result: &serde_json::Value,
+        inputs_sha256: &str,
     ) -> Result<StoredProposal, DbError> {
         let json = result.to_string();
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
-                "INSERT INTO match_proposals (program_id, status, reason, objective, result_json, created_by, created_at) \
-                 VALUES ($1, 'draft', $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO match_proposals (program_id, status, reason, objective, result_json, created_by, created_at, inputs_sha256) \
+                 VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(program.0).bind(reason).bind(objective).bind(&json).bind(&actor.label).bind(crate::now())
+            .bind(program.0).bind(reason).bind(objective).bind(&json).bind(&actor.label).bind(crate::now()).bind(inputs_sha256)
             .fetch_one(&mut *conn).await?
         });
         let record = serde_json::json!({"id": id, "program": program, "reason": reason, "objective": objective});
@@ -610,14 +627,16 @@ impl Db {
     /// Approves a draft: in one transaction, keeps pairings the proposal repeats, creates the
     /// new ones as `active`, ends the program's other active pairings, marks this proposal
     /// approved and older drafts discarded. Every change is audited. Returns the pairings
-    /// created. Refuses, writing nothing, a draft that a newer proposal has superseded: that
+    /// created. Refuses, writing nothing, a draft that a newer proposal has superseded (that
     /// one was run with the rules, capacities and departures as they are now, and approving
-    /// the older one would quietly undo them.
+    /// the older one would quietly undo them), and one whose fingerprint differs from
+    /// `inputs_now`, what it would be solved from today (a rule added without a re-run).
     pub async fn approve_proposal(
         &self,
         actor: &Actor,
         id: i64,
         pairs: &[(PersonId, PersonId)],
+        inputs_now: &str,
     ) -> Result<Vec<Pairing>, DbError> {
         let proposal = self.proposal(id).await?;
         if proposal.status != "draft" {
@@ -638,6 +657,19 @@ impl Db {
                 "proposal",
                 format!(
                     "proposal {id} is out of date: proposal {newest} was run after it; approve that one or run a new one"
+                ),
+            )
+            .into());
+        }
+        if proposal
+            .inputs_sha256
+            .as_deref()
+            .is_some_and(|then| then != inputs_now)
+        {
+            return Err(FieldError::new(
+                "proposal",
+                format!(
+                    "the program's people, capacities, settings, rules or pairings changed since proposal {id} was run; run a new one"
                 ),
             )
             .into());

@@ -11,6 +11,7 @@ use domain::ids::{PersonId, ProgramId};
 use matching::criteria::{self, Inputs, Profile, Ranking};
 use matching::{CostComponent, Exclusion, Rules, UnassignedReason, WarmStart};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use store::matching::{MatchPerson, MatchRule, RuleKind, StoredProposal};
 use store::memberships::Pairing;
@@ -169,25 +170,22 @@ pub enum Start {
     Cold,
 }
 
-/// Runs the solver for a program, warm-started from the last approved proposal, and stores
-/// the result as a draft proposal.
-pub async fn propose(
-    db: &Db,
-    actor: &Actor,
-    program: ProgramId,
-    reason: &str,
-) -> Result<StoredProposal, AppError> {
-    propose_with(db, actor, program, reason, Start::Warm).await
+/// What a proposal is solved from: the program's people, settings, rules and pairings from
+/// the store, put in the solver's terms.
+struct Prepared {
+    settings: criteria::Settings,
+    mentees: Vec<MatchPerson>,
+    mentors: Vec<MatchPerson>,
+    preferences: Vec<(PersonId, PersonId, u32)>,
+    mentee_index: HashMap<PersonId, usize>,
+    mentor_index: HashMap<PersonId, usize>,
+    solver_rules: Rules,
+    /// Active pairings (and those awaiting training), by solver index.
+    current: Vec<(usize, usize)>,
+    inputs: Inputs,
 }
 
-/// [`propose`] with the choice of start.
-pub async fn propose_with(
-    db: &Db,
-    actor: &Actor,
-    program: ProgramId,
-    reason: &str,
-    start: Start,
-) -> Result<StoredProposal, AppError> {
+async fn prepare(db: &Db, program: ProgramId) -> Result<Prepared, AppError> {
     db.program(program).await?;
     let settings = db.matching_settings(program).await?;
     let mentees = db.matching_people(program, "mentee").await?;
@@ -196,10 +194,6 @@ pub async fn propose_with(
     let rules = db.match_rules(program).await?;
     let preferences = db.match_preferences(program).await?;
     let pairings = db.pairings_of_program(program, None).await?;
-    let previous = match start {
-        Start::Warm => db.latest_approved_proposal(program).await?,
-        Start::Cold => None,
-    };
 
     let mentee_index: HashMap<PersonId, usize> =
         mentees.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
@@ -261,6 +255,87 @@ pub async fn propose_with(
         current: current.clone(),
         pinned: solver_rules.pins.clone(),
     };
+    Ok(Prepared {
+        settings,
+        mentees,
+        mentors,
+        preferences,
+        mentee_index,
+        mentor_index,
+        solver_rules,
+        current,
+        inputs,
+    })
+}
+
+/// `(mentee ids, mentor ids)` in solver order.
+fn person_ids(mentees: &[MatchPerson], mentors: &[MatchPerson]) -> (Vec<i64>, Vec<i64>) {
+    (
+        mentees.iter().map(|p| p.id.0).collect(),
+        mentors.iter().map(|p| p.id.0).collect(),
+    )
+}
+
+/// SHA-256 of what decides the answer: the solver's problem (every eligible pair's costs, the
+/// capacities, the penalty) and rules, with the people behind the indices. Names are left
+/// out, so renaming someone does not make a proposal stale; anything that can change a pair
+/// (a profile, a capacity, a setting, a rule, a departure, a pairing ending) changes it.
+fn fingerprint(
+    problem: &matching::Problem,
+    rules: &Rules,
+    ids: &(Vec<i64>, Vec<i64>),
+) -> Result<String, AppError> {
+    let text = serde_json::to_string(&(problem, rules, ids))
+        .map_err(|e| AppError::Internal(format!("matching inputs do not serialise: {e}")))?;
+    Ok(hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+/// The fingerprint of what a proposal for `program` would be solved from now.
+async fn inputs_now(db: &Db, program: ProgramId) -> Result<String, AppError> {
+    let prepared = prepare(db, program).await?;
+    let ids = person_ids(&prepared.mentees, &prepared.mentors);
+    tokio::task::spawn_blocking(move || {
+        let problem = criteria::build_problem(&prepared.settings, &prepared.inputs);
+        fingerprint(&problem, &prepared.solver_rules, &ids)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?
+}
+
+/// Runs the solver for a program, warm-started from the last approved proposal, and stores
+/// the result as a draft proposal.
+pub async fn propose(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    reason: &str,
+) -> Result<StoredProposal, AppError> {
+    propose_with(db, actor, program, reason, Start::Warm).await
+}
+
+/// [`propose`] with the choice of start.
+pub async fn propose_with(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    reason: &str,
+    start: Start,
+) -> Result<StoredProposal, AppError> {
+    let Prepared {
+        settings,
+        mentees,
+        mentors,
+        preferences,
+        mentee_index,
+        mentor_index,
+        solver_rules,
+        current,
+        inputs,
+    } = prepare(db, program).await?;
+    let previous = match start {
+        Start::Warm => db.latest_approved_proposal(program).await?,
+        Start::Cold => None,
+    };
     let warm = previous.and_then(|p| {
         serde_json::from_value::<ProposalResult>(p.result)
             .ok()
@@ -275,19 +350,23 @@ pub async fn propose_with(
             })
     });
     let warm_started = warm.is_some();
+    let ids = person_ids(&mentees, &mentors);
     // Solving is CPU work; keep it off the async workers.
     let solved = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let problem = criteria::build_problem(&settings, &inputs);
+        let inputs_sha256 = fingerprint(&problem, &solver_rules, &ids);
         let proposal = match &warm {
             Some(w) => matching::repropose(&problem, &solver_rules, w),
             None => matching::propose(&problem, &solver_rules),
         };
-        proposal.map(|p| (p, started.elapsed().as_secs_f64() * 1000.0))
+        proposal.map(|p| (p, inputs_sha256, started.elapsed().as_secs_f64() * 1000.0))
     })
     .await
     .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?;
-    let (proposal, solve_ms) = solved.map_err(|e| AppError::invalid("rules", e.to_string()))?;
+    let (proposal, inputs_sha256, solve_ms) =
+        solved.map_err(|e| AppError::invalid("rules", e.to_string()))?;
+    let inputs_sha256 = inputs_sha256?;
 
     let current: HashSet<(usize, usize)> = current.into_iter().collect();
     let pairs: Vec<ProposedPair> = proposal
@@ -342,7 +421,14 @@ pub async fn propose_with(
     let json = serde_json::to_value(&result)
         .map_err(|e| AppError::Internal(format!("proposal does not serialise: {e}")))?;
     Ok(db
-        .insert_proposal(actor, program, reason, result.objective, &json)
+        .insert_proposal(
+            actor,
+            program,
+            reason,
+            result.objective,
+            &json,
+            &inputs_sha256,
+        )
         .await?)
 }
 
@@ -447,7 +533,8 @@ pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairin
         .iter()
         .map(|p| (PersonId(p.mentor), PersonId(p.mentee)))
         .collect();
-    Ok(db.approve_proposal(actor, proposal, &pairs).await?)
+    let now = inputs_now(db, stored.program).await?;
+    Ok(db.approve_proposal(actor, proposal, &pairs, &now).await?)
 }
 
 /// A mentor leaves: their pairings end, their capacity becomes 0, and a warm-started

@@ -857,11 +857,11 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
         .await
         .unwrap();
     let proposal = db
-        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}))
+        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
         .await
         .unwrap();
     let created = db
-        .approve_proposal(&actor(), proposal.id, &[(f.mentor, f.mentee)])
+        .approve_proposal(&actor(), proposal.id, &[(f.mentor, f.mentee)], "")
         .await
         .unwrap();
     assert_eq!(created.len(), 1);
@@ -873,11 +873,11 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
 
     // Approving the same pair again keeps the pairing rather than adding a second one.
     let again = db
-        .insert_proposal(&actor(), f.program, "again", 0, &serde_json::json!({}))
+        .insert_proposal(&actor(), f.program, "again", 0, &serde_json::json!({}), "")
         .await
         .unwrap();
     let created = db
-        .approve_proposal(&actor(), again.id, &[(f.mentor, f.mentee)])
+        .approve_proposal(&actor(), again.id, &[(f.mentor, f.mentee)], "")
         .await
         .unwrap();
     assert!(created.is_empty());

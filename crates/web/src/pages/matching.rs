@@ -1,7 +1,7 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
 //! and the re-match when a mentor leaves. The work itself is in [`crate::proposals`].
 
-use super::{Layout, render, render_form};
+use super::{Layout, render_form};
 use crate::AppState;
 use crate::api::matching::managed_program;
 use crate::auth::Auth;
@@ -373,6 +373,8 @@ struct ProposalPage {
     unassigned_title: String,
     /// A newer proposal of the program, which makes this draft out of date.
     superseded_by: Option<i64>,
+    /// Why an approval was just refused.
+    error: Option<String>,
 }
 
 fn reason_text(t: &Tr, reason: &UnassignedReason) -> String {
@@ -393,15 +395,26 @@ pub async fn proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
+    proposal_page(&state, &headers, &auth, id, None).await
+}
+
+/// The proposal page, with a refused approval's reason when there is one (then 422).
+async fn proposal_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let stored = state.db.proposal(id).await?;
-    let program = managed_program(&state, &auth, stored.program).await?;
+    let program = managed_program(state, auth, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let superseded_by = state
         .db
         .newest_proposal_id(program.id)
         .await?
         .filter(|&newest| newest > stored.id);
-    let mut layout = Layout::new(&state, &headers, Some(&auth), "");
+    let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("matching-proposal-title", "id", stored.id);
     let t = layout.t.clone();
     let pairs = result
@@ -468,7 +481,9 @@ pub async fn proposal(
         "count",
         result.unassigned.len() as i64,
     );
-    render(&ProposalPage {
+    let refused = error.is_some();
+    let page = ProposalPage {
+        error,
         superseded_by,
         changes,
         pairs_title,
@@ -481,12 +496,14 @@ pub async fn proposal(
         solve_ms: format!("{:.1}", result.solve_ms),
         result,
         proposal: stored,
-    })
+    };
+    render_form(&page, refused)
 }
 
 /// `POST /matching/proposals/{proposal}/approve`.
 pub async fn approve(
     State(state): State<AppState>,
+    headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
     FormData(form): FormData<CsrfForm>,
@@ -494,6 +511,12 @@ pub async fn approve(
     auth.check_csrf(&form.csrf)?;
     let stored = state.db.proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
-    proposals::approve(&state.db, &auth.actor(), id).await?;
-    Ok(Redirect::to(&format!("/matching/proposals/{id}")).into_response())
+    match proposals::approve(&state.db, &auth.actor(), id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/matching/proposals/{id}")).into_response()),
+        // Stale or already decided: said on the proposal itself, next to what it holds.
+        Err(AppError::Invalid(e)) => {
+            proposal_page(&state, &headers, &auth, id, Some(e.message.clone())).await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -473,6 +473,85 @@ async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
 }
 
 #[tokio::test]
+async fn a_draft_whose_inputs_changed_since_it_was_run_cannot_be_approved() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let draft = propose(&app).await;
+    // A forbid added without a re-run: the draft may hold the forbidden pair.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "rules"),
+            Persona::Manager,
+            &json!({"kind": "forbid", "mentee": p.anesthesia.0, "mentor": p.anesthetist.0}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let pairings_before = app
+        .db()
+        .pairings_of_program(app.fixture.program, None)
+        .await
+        .expect("pairings");
+    let approve = |id: &Value| format!("/api/v1/matching/proposals/{id}/approve");
+    let refused = app
+        .json(
+            Method::POST,
+            &approve(&draft["id"]),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    let error = &refused.json()["error"];
+    assert_eq!(error["field"], "proposal");
+    assert!(
+        error["message"]
+            .as_str()
+            .expect("message")
+            .contains("changed since proposal"),
+        "{error}"
+    );
+    assert_eq!(
+        app.db()
+            .pairings_of_program(app.fixture.program, None)
+            .await
+            .expect("pairings"),
+        pairings_before
+    );
+    // The page's approve button says the same on the proposal itself.
+    let page = app
+        .form(
+            &format!("/matching/proposals/{}/approve", draft["id"]),
+            Persona::Manager,
+            "",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text();
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("changed since proposal"),
+        "{html}"
+    );
+    // Run again: the new draft follows the rule and approves.
+    let rerun = propose(&app).await;
+    assert!(pair_of(&rerun, p.anesthesia).is_none(), "{rerun}");
+    let approved = app
+        .json(
+            Method::POST,
+            &approve(&rerun["id"]),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+}
+
+#[tokio::test]
 async fn a_mentor_given_no_places_who_still_has_mentees_can_leave() {
     let app = TestApp::new().await;
     let p = setup(&app).await;
