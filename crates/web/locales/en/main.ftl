@@ -149,6 +149,7 @@ matching-cadre_pairs = Allowed cadre pairs, mentee:mentor (empty: same cadre onl
 matching-exclude_previous_pairings = Never pair people who were paired before
 matching-save = Save settings
 matching-not-a-number = { $field }: enter a whole number
+matching-not-a-count = { $field }: enter 0 or more, not { $value }
 matching-bad-cadre-pair = "{ $pair }" is not a mentee:mentor cadre pair
 matching-proposal-title = Matching proposal { $id }
 matching-changes = { $count ->

@@ -151,6 +151,7 @@ matching-cadre_pairs = Paires de cadres permises, mentoré:mentor (vide : même 
 matching-exclude_previous_pairings = Ne jamais réunir des personnes déjà appariées
 matching-save = Enregistrer les paramètres
 matching-not-a-number = { $field } : saisissez un nombre entier
+matching-not-a-count = { $field } : saisissez 0 ou plus, pas { $value }
 matching-bad-cadre-pair = « { $pair } » n'est pas une paire de cadres mentoré:mentor
 matching-proposal-title = Proposition d'appariement { $id }
 matching-changes = { $count ->

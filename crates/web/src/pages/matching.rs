@@ -141,6 +141,21 @@ fn number<T: std::str::FromStr>(t: &Tr, field: &str, text: &str) -> Result<T, St
     })
 }
 
+/// A count of places: a whole number, 0 or more. Why not `number::<u32>`: "-2" would then be
+/// called not a whole number, which it is.
+fn count(t: &Tr, field: &str, text: &str) -> Result<u32, String> {
+    let value: i64 = number(t, field, text)?;
+    u32::try_from(value).map_err(|_| {
+        t.with_args(
+            "matching-not-a-count",
+            &[
+                ("field", &t.get(&format!("matching-{field}"))),
+                ("value", &value),
+            ],
+        )
+    })
+}
+
 impl SettingsForm {
     fn parse(&self, t: &Tr) -> Result<Settings, String> {
         let mut cadre_pairs = Vec::new();
@@ -166,7 +181,7 @@ impl SettingsForm {
             },
             target_experience_gap: number(t, "target_experience_gap", &self.target_experience_gap)?,
             unassigned_cost: number(t, "unassigned_cost", &self.unassigned_cost)?,
-            default_capacity: number(t, "default_capacity", &self.default_capacity)?,
+            default_capacity: count(t, "default_capacity", &self.default_capacity)?,
             cadre_pairs,
             exclude_previous_pairings: self.exclude_previous_pairings.is_some(),
         };

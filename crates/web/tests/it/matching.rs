@@ -862,6 +862,20 @@ async fn the_proposal_page_explains_pairs_and_the_settings_form_names_bad_number
         "{}",
         bad.text()
     );
+    // A negative count of places is a whole number, just not a count: said so.
+    let bad = app
+        .form(
+            &format!("/programs/{}/matching/settings", app.fixture.program),
+            Persona::Manager,
+            "language=300&working_hours=40&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=-2&cadre_pairs=",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().contains(": enter 0 or more, not -2"),
+        "{}",
+        bad.text()
+    );
     assert_eq!(
         app.db()
             .matching_settings(app.fixture.program)
