@@ -26,8 +26,9 @@ struct ProgramPage {
     layout: Layout,
     program: Program,
     error: Option<String>,
-    settings: Settings,
-    cadre_pairs: String,
+    /// The settings form's values: as saved, or as typed when the form was refused (so a
+    /// manager fixes the one bad value instead of typing everything again).
+    settings: SettingsForm,
     rules: Vec<MatchRule>,
     proposals: Vec<StoredProposal>,
     mentees: Vec<(i64, String)>,
@@ -43,13 +44,13 @@ async fn program_page(
     auth: &Auth,
     program: Program,
     error: Option<String>,
-    settings: Option<Settings>,
+    typed: Option<SettingsForm>,
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("matching-title", "program", &program.name);
-    let settings = match settings {
-        Some(s) => s,
-        None => state.db.matching_settings(program.id).await?,
+    let settings = match typed {
+        Some(form) => form,
+        None => SettingsForm::of(&state.db.matching_settings(program.id).await?),
     };
     let people = |role: &'static str| async move {
         Ok::<_, AppError>(
@@ -72,12 +73,6 @@ async fn program_page(
         .collect();
     let refused = error.is_some();
     let page = ProgramPage {
-        cadre_pairs: settings
-            .cadre_pairs
-            .iter()
-            .map(|(a, b)| format!("{a}:{b}"))
-            .collect::<Vec<_>>()
-            .join(", "),
         settings,
         rules: state.db.match_rules(program.id).await?,
         proposals: state.db.proposals_of_program(program.id, 10).await?,
@@ -157,6 +152,30 @@ fn count(t: &Tr, field: &str, text: &str) -> Result<u32, String> {
 }
 
 impl SettingsForm {
+    /// The form filled in with saved settings.
+    fn of(settings: &Settings) -> Self {
+        let w = &settings.weights;
+        SettingsForm {
+            csrf: String::new(),
+            language: w.language.to_string(),
+            working_hours: w.working_hours.to_string(),
+            distance: w.distance.to_string(),
+            experience: w.experience.to_string(),
+            preference: w.preference.to_string(),
+            continuity: w.continuity.to_string(),
+            target_experience_gap: settings.target_experience_gap.to_string(),
+            unassigned_cost: settings.unassigned_cost.to_string(),
+            default_capacity: settings.default_capacity.to_string(),
+            cadre_pairs: settings
+                .cadre_pairs
+                .iter()
+                .map(|(a, b)| format!("{a}:{b}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            exclude_previous_pairings: settings.exclude_previous_pairings.then(|| "1".to_owned()),
+        }
+    }
+
     fn parse(&self, t: &Tr) -> Result<Settings, String> {
         let mut cadre_pairs = Vec::new();
         for item in self
@@ -213,7 +232,9 @@ pub async fn save_settings(
                 .await?;
             Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response())
         }
-        Err(message) => program_page(&state, &headers, &auth, program, Some(message), None).await,
+        Err(message) => {
+            program_page(&state, &headers, &auth, program, Some(message), Some(form)).await
+        }
     }
 }
 

@@ -867,15 +867,20 @@ async fn the_proposal_page_explains_pairs_and_the_settings_form_names_bad_number
         .form(
             &format!("/programs/{}/matching/settings", app.fixture.program),
             Persona::Manager,
-            "language=300&working_hours=40&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=-2&cadre_pairs=",
+            "language=300&working_hours=41&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=-2&cadre_pairs=or_nurse%3Aanesthetist",
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        bad.text().contains(": enter 0 or more, not -2"),
-        "{}",
-        bad.text()
-    );
+    let html = bad.text();
+    assert!(html.contains(": enter 0 or more, not -2"), "{html}");
+    // The form comes back as typed, so only the bad value needs fixing.
+    for typed in [
+        "name=\"working_hours\" inputmode=\"numeric\" value=\"41\"",
+        "name=\"default_capacity\" inputmode=\"numeric\" value=\"-2\"",
+        "name=\"cadre_pairs\" value=\"or_nurse:anesthetist\"",
+    ] {
+        assert!(html.contains(typed), "{typed} in {html}");
+    }
     assert_eq!(
         app.db()
             .matching_settings(app.fixture.program)
