@@ -811,6 +811,16 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         .await
         .text();
     assert!(program_page.contains("Weak One"), "{program_page}");
+    // The approved couplings show distances, not readiness, and their headings say so.
+    let approved_table = program_page
+        .split("Approved couplings")
+        .nth(1)
+        .expect("approved couplings");
+    assert!(
+        approved_table.contains("<th>Weak facility</th>")
+            && !approved_table.contains("Weak facility (readiness)"),
+        "{approved_table}"
+    );
     // Approving the same proposal again from the page shows the refusal on it.
     let again = app
         .form(&format!("{proposal_page}/approve"), Persona::Manager, "")

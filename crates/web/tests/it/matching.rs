@@ -250,6 +250,23 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
         unassigned_reason(&second, p.anesthesia),
         json!({"kind": "excluded_by_rule", "reasons": ["direct supervisor"]})
     );
+    // The page offers pin and forbid for the free pair, not for the pinned one (both would be
+    // refused).
+    let html = app
+        .get(
+            &format!("/matching/proposals/{}", second["id"]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    let rule_for = |mentee: PersonId| {
+        format!(
+            "<input type=\"hidden\" name=\"mentee\" value=\"{}\">",
+            mentee.0
+        )
+    };
+    assert!(html.contains(&rule_for(p.surgeon_a)), "{html}");
+    assert!(!html.contains(&rule_for(p.surgeon_b)), "{html}");
 
     // Approve: the pairings exist, are active and audited; the first draft is discarded.
     let approve = format!("/api/v1/matching/proposals/{}/approve", second["id"]);
