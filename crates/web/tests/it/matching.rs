@@ -172,6 +172,57 @@ fn unassigned_reason(proposal: &Value, mentee: PersonId) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Adds a manager's rule through the API.
+async fn add_rule(app: &TestApp, rule: Value) {
+    let reply = app
+        .json(Method::POST, &url(app, "rules"), Persona::Manager, &rule)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+}
+
+/// Every pairing of the fixture's program, whatever its status.
+async fn all_pairings(app: &TestApp) -> Vec<store::memberships::Pairing> {
+    app.db()
+        .pairings_of_program(app.fixture.program, None)
+        .await
+        .expect("pairings")
+}
+
+/// Approves `proposal` through the API and expects it to pass.
+async fn approves(app: &TestApp, proposal: &Value) {
+    let reply = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/matching/proposals/{proposal}/approve"),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+/// Approves `proposal` through the API, expects the refusal (422 naming `proposal`) and
+/// returns its message.
+async fn refused_approval(app: &TestApp, proposal: &Value) -> String {
+    let reply = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/matching/proposals/{proposal}/approve"),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    let error = &reply.json()["error"];
+    assert_eq!(error["field"], "proposal");
+    error["message"].as_str().expect("message").to_owned()
+}
+
 #[tokio::test]
 async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves() {
     let app = TestApp::new().await;
@@ -413,52 +464,21 @@ async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
     let p = setup(&app).await;
     let older = propose(&app).await;
     // The manager forbids a pair and runs again: the newer draft follows the rule.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "rules"),
-            Persona::Manager,
-            &json!({"kind": "forbid", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    add_rule(
+        &app,
+        json!({"kind": "forbid", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
+    )
+    .await;
     let newer = propose(&app).await;
-    let approve = |id: &Value| format!("/api/v1/matching/proposals/{id}/approve");
-    let pairings_before = app
-        .db()
-        .pairings_of_program(app.fixture.program, None)
-        .await
-        .expect("pairings");
-    let refused = app
-        .json(
-            Method::POST,
-            &approve(&older["id"]),
-            Persona::Manager,
-            &json!(null),
-        )
-        .await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        refused.text()
-    );
-    let error = &refused.json()["error"];
-    assert_eq!(error["field"], "proposal");
-    let message = error["message"].as_str().expect("message");
+    let pairings_before = all_pairings(&app).await;
+    let message = refused_approval(&app, &older["id"]).await;
     assert!(
         message.contains("out of date") && message.contains(&newer["id"].to_string()),
         "{message}"
     );
     // Nothing was written: the pairings are as they were, and the newer draft is still a
     // draft.
-    assert_eq!(
-        app.db()
-            .pairings_of_program(app.fixture.program, None)
-            .await
-            .expect("pairings"),
-        pairings_before
-    );
+    assert_eq!(all_pairings(&app).await, pairings_before);
     let newer_id = newer["id"].as_i64().expect("id");
     assert_eq!(
         app.db().proposal(newer_id).await.expect("newer").status,
@@ -478,15 +498,7 @@ async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
     );
     assert!(html.contains("was run after this one"), "{html}");
     assert!(!html.contains("Approve and create the pairings"), "{html}");
-    let approved = app
-        .json(
-            Method::POST,
-            &approve(&newer["id"]),
-            Persona::Manager,
-            &json!(null),
-        )
-        .await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    approves(&app, &newer["id"]).await;
 }
 
 #[tokio::test]
@@ -495,51 +507,15 @@ async fn a_draft_whose_inputs_changed_since_it_was_run_cannot_be_approved() {
     let p = setup(&app).await;
     let draft = propose(&app).await;
     // A forbid added without a re-run: the draft may hold the forbidden pair.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "rules"),
-            Persona::Manager,
-            &json!({"kind": "forbid", "mentee": p.anesthesia.0, "mentor": p.anesthetist.0}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-    let pairings_before = app
-        .db()
-        .pairings_of_program(app.fixture.program, None)
-        .await
-        .expect("pairings");
-    let approve = |id: &Value| format!("/api/v1/matching/proposals/{id}/approve");
-    let refused = app
-        .json(
-            Method::POST,
-            &approve(&draft["id"]),
-            Persona::Manager,
-            &json!(null),
-        )
-        .await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        refused.text()
-    );
-    let error = &refused.json()["error"];
-    assert_eq!(error["field"], "proposal");
-    assert!(
-        error["message"]
-            .as_str()
-            .expect("message")
-            .contains("changed since proposal"),
-        "{error}"
-    );
-    assert_eq!(
-        app.db()
-            .pairings_of_program(app.fixture.program, None)
-            .await
-            .expect("pairings"),
-        pairings_before
-    );
+    add_rule(
+        &app,
+        json!({"kind": "forbid", "mentee": p.anesthesia.0, "mentor": p.anesthetist.0}),
+    )
+    .await;
+    let pairings_before = all_pairings(&app).await;
+    let message = refused_approval(&app, &draft["id"]).await;
+    assert!(message.contains("changed since proposal"), "{message}");
+    assert_eq!(all_pairings(&app).await, pairings_before);
     // The page's approve button says the same on the proposal itself.
     let page = app
         .form(
@@ -557,15 +533,7 @@ async fn a_draft_whose_inputs_changed_since_it_was_run_cannot_be_approved() {
     // Run again: the new draft follows the rule and approves.
     let rerun = propose(&app).await;
     assert!(pair_of(&rerun, p.anesthesia).is_none(), "{rerun}");
-    let approved = app
-        .json(
-            Method::POST,
-            &approve(&rerun["id"]),
-            Persona::Manager,
-            &json!(null),
-        )
-        .await;
-    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    approves(&app, &rerun["id"]).await;
 }
 
 #[tokio::test]
