@@ -753,9 +753,10 @@ impl Db {
     }
 
     /// A mentor leaves the program: in one transaction their capacity becomes 0, their
-    /// active pairings end and pins to them are removed (they could no longer be honoured).
+    /// active pairings and facility team places end and pins to them are removed (they could
+    /// no longer be honoured).
     /// Returns the mentees left without a mentor. Refuses, writing nothing, a mentor with
-    /// nothing left to record (capacity 0 already, no current pairing, no pin), usually a
+    /// nothing left to record (capacity 0 already, no current pairing, team place or pin), usually a
     /// departure recorded twice: again it would only repeat the audit trail and, in the app,
     /// start another re-match.
     pub async fn mentor_leaves(
@@ -784,7 +785,17 @@ impl Db {
             sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
                 .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
         });
-        if capacity == Some(0) && pins.is_empty() && !active.iter().any(|p| p.mentor == mentor) {
+        // Their places on approved facility teams (C5 team formation) end too: a team member
+        // who left can mentor no one there.
+        let teams: Vec<i64> = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar("SELECT id FROM facility_team_members WHERE program_id = $1 AND mentor_id = $2 AND status = 'active' ORDER BY id")
+                .bind(program.0).bind(mentor.0).fetch_all(&mut *conn).await?
+        });
+        if capacity == Some(0)
+            && pins.is_empty()
+            && teams.is_empty()
+            && !active.iter().any(|p| p.mentor == mentor)
+        {
             // Nothing was written: dropping the transaction rolls it back and frees the lock.
             drop(tx);
             let name = self.person(mentor).await?.profile.name;
@@ -796,6 +807,22 @@ impl Db {
             )));
         }
         set_capacity_in(&mut tx, actor, program, mentor, 0).await?;
+        let now = crate::now();
+        for member in &teams {
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE facility_team_members SET status = 'ended', ended_at = $2 WHERE id = $1")
+                    .bind(member).bind(now).execute(&mut *conn).await?.rows_affected()
+            });
+            tx.audit(
+                actor,
+                Action::Update,
+                "facility_team_member",
+                member,
+                Some(&serde_json::json!({"status": "active"})),
+                Some(&serde_json::json!({"status": "ended", "reason": "mentor left"})),
+            )
+            .await?;
+        }
         for pin in &pins {
             on_tx!(&mut tx, conn => {
                 sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(pin.id).execute(&mut *conn).await?.rows_affected()

@@ -464,6 +464,26 @@ async fn teams_cover_cadres_and_explain_what_is_missing() {
         "{}",
         page.text()
     );
+    // The surgeon leaves the program: their two team places end with their pairings.
+    let left = app
+        .json(
+            Method::POST,
+            &format!(
+                "/api/v1/programs/{}/matching/mentor-left",
+                app.fixture.program
+            ),
+            Persona::Manager,
+            &json!({"mentor": surgeon.0}),
+        )
+        .await;
+    assert_eq!(left.status, StatusCode::CREATED, "{}", left.text());
+    let teams = app
+        .db()
+        .active_team_members(app.fixture.program)
+        .await
+        .expect("teams");
+    assert_eq!(teams.len(), 2, "{teams:?}");
+    assert!(teams.iter().all(|m| m.mentor == anesthetist), "{teams:?}");
     let _ = s.form;
 }
 
