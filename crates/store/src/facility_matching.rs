@@ -519,22 +519,15 @@ impl Db {
         let ended: Vec<i64> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(sqlx::AssertSqlSafe(select)).bind(program.0).fetch_all(&mut *conn).await?
         });
-        for old in &ended {
-            let update =
-                format!("UPDATE {table} SET status = 'ended', ended_at = $2 WHERE id = $1");
-            on_tx!(&mut tx, conn => {
-                sqlx::query(sqlx::AssertSqlSafe(update)).bind(old).bind(now).execute(&mut *conn).await?.rows_affected()
-            });
-            tx.audit(
-                actor,
-                Action::Update,
-                entity,
-                old,
-                Some(&serde_json::json!({"status": "active"})),
-                Some(&serde_json::json!({"status": "ended", "replaced_by_proposal": id})),
-            )
-            .await?;
-        }
+        end_rows_in(
+            &mut tx,
+            actor,
+            (table, entity),
+            &ended,
+            now,
+            &serde_json::json!({"status": "ended", "replaced_by_proposal": id}),
+        )
+        .await?;
         let mut created = 0;
         match approval {
             FacilityApproval::Coupling(pairs) => {
@@ -594,4 +587,33 @@ impl Db {
         tx.commit().await?;
         Ok(counts)
     }
+}
+
+/// Ends the active couplings or team places `ids` of `(table, audit entity)` (one of
+/// `facility_couplings` / `facility_team_members`), auditing each with `after`, which says
+/// why.
+pub(crate) async fn end_rows_in(
+    tx: &mut crate::Tx,
+    actor: &Actor,
+    (table, entity): (&'static str, &'static str),
+    ids: &[i64],
+    now: DateTime<Utc>,
+    after: &serde_json::Value,
+) -> Result<(), DbError> {
+    let update = format!("UPDATE {table} SET status = 'ended', ended_at = $2 WHERE id = $1");
+    for id in ids {
+        on_tx!(&mut *tx, conn => {
+            sqlx::query(sqlx::AssertSqlSafe(update.clone())).bind(id).bind(now).execute(&mut *conn).await?.rows_affected()
+        });
+        tx.audit(
+            actor,
+            Action::Update,
+            entity,
+            id,
+            Some(&serde_json::json!({"status": "active"})),
+            Some(after),
+        )
+        .await?;
+    }
+    Ok(())
 }

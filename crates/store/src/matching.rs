@@ -781,10 +781,7 @@ impl Db {
             .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
             .collect();
         let mut tx = self.begin().await?;
-        let capacity: Option<i64> = on_tx!(&mut tx, conn => {
-            sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
-                .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
-        });
+        let capacity = capacity_in(&mut tx, program, mentor).await?;
         // Their places on approved facility teams (C5 team formation) end too: a team member
         // who left can mentor no one there.
         let teams: Vec<i64> = on_tx!(&mut tx, conn => {
@@ -807,22 +804,15 @@ impl Db {
             )));
         }
         set_capacity_in(&mut tx, actor, program, mentor, 0).await?;
-        let now = crate::now();
-        for member in &teams {
-            on_tx!(&mut tx, conn => {
-                sqlx::query("UPDATE facility_team_members SET status = 'ended', ended_at = $2 WHERE id = $1")
-                    .bind(member).bind(now).execute(&mut *conn).await?.rows_affected()
-            });
-            tx.audit(
-                actor,
-                Action::Update,
-                "facility_team_member",
-                member,
-                Some(&serde_json::json!({"status": "active"})),
-                Some(&serde_json::json!({"status": "ended", "reason": "mentor left"})),
-            )
-            .await?;
-        }
+        crate::facility_matching::end_rows_in(
+            &mut tx,
+            actor,
+            ("facility_team_members", "facility_team_member"),
+            &teams,
+            crate::now(),
+            &serde_json::json!({"status": "ended", "reason": "mentor left"}),
+        )
+        .await?;
         for pin in &pins {
             on_tx!(&mut tx, conn => {
                 sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(pin.id).execute(&mut *conn).await?.rows_affected()
@@ -840,6 +830,18 @@ impl Db {
     }
 }
 
+/// The capacity set for `mentor` in `program`, `None` when they take the program default.
+async fn capacity_in(
+    tx: &mut crate::Tx,
+    program: ProgramId,
+    mentor: PersonId,
+) -> Result<Option<i64>, DbError> {
+    Ok(on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
+            .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
+    }))
+}
+
 async fn set_capacity_in(
     tx: &mut crate::Tx,
     actor: &Actor,
@@ -847,10 +849,7 @@ async fn set_capacity_in(
     mentor: PersonId,
     capacity: u32,
 ) -> Result<(), DbError> {
-    let before: Option<i64> = on_tx!(&mut *tx, conn => {
-        sqlx::query_scalar("SELECT capacity FROM mentor_capacities WHERE program_id = $1 AND person_id = $2")
-            .bind(program.0).bind(mentor.0).fetch_optional(&mut *conn).await?
-    });
+    let before = capacity_in(tx, program, mentor).await?;
     on_tx!(&mut *tx, conn => {
         sqlx::query(
             "INSERT INTO mentor_capacities (program_id, person_id, capacity) VALUES ($1, $2, $3) \

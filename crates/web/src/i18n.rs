@@ -124,9 +124,7 @@ impl Tr {
 
     /// The message `id` with one argument.
     pub fn with(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name.to_owned(), FluentValue::from(value.to_string()));
-        self.format(id, Some(&args))
+        self.with_args(id, &[(name, &value)])
     }
 
     /// The message `id` with several arguments, each as text.

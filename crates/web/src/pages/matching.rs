@@ -8,7 +8,7 @@ use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, PathId};
 use crate::i18n::Tr;
-use crate::proposals::{self, ProposalResult};
+use crate::proposals::{self, BackupMentor, ProposalResult};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -413,6 +413,15 @@ struct ProposalPage {
     error: Option<String>,
 }
 
+/// A back-up or best eligible mentor's name, marked "(full)" when they have no room left.
+fn mentor_and_room(t: &Tr, b: &BackupMentor) -> String {
+    if b.has_room {
+        b.mentor_name.clone()
+    } else {
+        t.with("matching-backup-full", "name", &b.mentor_name)
+    }
+}
+
 fn reason_text(t: &Tr, reason: &UnassignedReason) -> String {
     match reason {
         UnassignedReason::NoEligibleMentor => t.get("matching-reason-no-eligible"),
@@ -470,13 +479,7 @@ async fn proposal_page(
                 .collect(),
             pinned: p.pinned,
             current: p.current,
-            backup: p.backup.as_ref().map(|b| {
-                if b.has_room {
-                    b.mentor_name.clone()
-                } else {
-                    t.with("matching-backup-full", "name", &b.mentor_name)
-                }
-            }),
+            backup: p.backup.as_ref().map(|b| mentor_and_room(&t, b)),
             choices: [
                 choice_text(&t, "mentee", p.mentee_choice.as_ref()),
                 choice_text(&t, "mentor", p.mentor_choice.as_ref()),
@@ -491,14 +494,9 @@ async fn proposal_page(
         .iter()
         .map(|u| {
             let best_eligible = u.best_eligible.as_ref().map(|b| {
-                let name = if b.has_room {
-                    b.mentor_name.clone()
-                } else {
-                    t.with("matching-backup-full", "name", &b.mentor_name)
-                };
                 t.with_args(
                     "matching-best-eligible",
-                    &[("name", &name), ("cost", &b.cost)],
+                    &[("name", &mentor_and_room(&t, b)), ("cost", &b.cost)],
                 )
             });
             (
