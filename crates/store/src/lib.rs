@@ -232,6 +232,16 @@ impl Db {
         })
     }
 
+    /// A transaction for reading only: several reads from one snapshot (SQLite's deferred
+    /// `BEGIN` takes no write lock), so a read can share its code with the same read inside a
+    /// write transaction.
+    pub(crate) async fn read(&self) -> Result<Tx, DbError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);

@@ -283,31 +283,10 @@ impl Db {
 
     /// The program's pin, forbid and conflict rules.
     pub async fn match_rules(&self, program: ProgramId) -> Result<Vec<MatchRule>, DbError> {
-        let rows: Vec<RuleRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT r.id, r.program_id, r.kind, r.mentee_id, a.name, r.mentor_id, b.name, r.reason \
-                 FROM match_rules r JOIN people a ON a.id = r.mentee_id JOIN people b ON b.id = r.mentor_id \
-                 WHERE r.program_id = $1 ORDER BY r.id",
-            )
-            .bind(program.0).fetch_all(pool).await?
-        });
-        rows.into_iter()
-            .map(
-                |(id, program, kind, mentee, mentee_name, mentor, mentor_name, reason)| {
-                    Ok(MatchRule {
-                        id,
-                        program: ProgramId(program),
-                        kind: RuleKind::parse(&kind)
-                            .map_err(|e| DbError::Corrupt(e.to_string()))?,
-                        mentee: PersonId(mentee),
-                        mentee_name,
-                        mentor: PersonId(mentor),
-                        mentor_name,
-                        reason,
-                    })
-                },
-            )
-            .collect()
+        let mut tx = self.read().await?;
+        let rules = rules_in(&mut tx, program).await?;
+        tx.commit().await?;
+        Ok(rules)
     }
 
     /// Adds a rule. The mentee must be a mentee and the mentor a mentor of the program; a
@@ -533,14 +512,10 @@ impl Db {
         program: ProgramId,
         status: Option<&str>,
     ) -> Result<Vec<Pairing>, DbError> {
-        let rows: Vec<(i64, i64, i64, i64, String)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
-                 WHERE program_id = $1 AND ($2 = '' OR status = $2) ORDER BY id",
-            )
-            .bind(program.0).bind(status.unwrap_or_default()).fetch_all(pool).await?
-        });
-        Ok(rows.into_iter().map(Pairing::from_row).collect())
+        let mut tx = self.read().await?;
+        let pairings = pairings_in(&mut tx, program, status).await?;
+        tx.commit().await?;
+        Ok(pairings)
     }
 
     /// Stores a draft proposal with the fingerprint of what it was solved from.
@@ -579,14 +554,10 @@ impl Db {
 
     /// One proposal.
     pub async fn proposal(&self, id: i64) -> Result<StoredProposal, DbError> {
-        let sql = format!("{PROPOSAL_SELECT} WHERE id = $1");
-        let row: Option<ProposalRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        proposal_from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "proposal",
-            key: id.to_string(),
-        })?)
+        let mut tx = self.read().await?;
+        let proposal = proposal_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(proposal)
     }
 
     /// The program's proposals, newest first.
@@ -618,10 +589,10 @@ impl Db {
 
     /// The id of the program's newest proposal, whatever its status.
     pub async fn newest_proposal_id(&self, program: ProgramId) -> Result<Option<i64>, DbError> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT MAX(id) FROM match_proposals WHERE program_id = $1")
-                .bind(program.0).fetch_one(pool).await?
-        }))
+        let mut tx = self.read().await?;
+        let newest = newest_proposal_id_in(&mut tx, program).await?;
+        tx.commit().await?;
+        Ok(newest)
     }
 
     /// Approves a draft: in one transaction, keeps pairings the proposal repeats, creates the
@@ -638,7 +609,11 @@ impl Db {
         pairs: &[(PersonId, PersonId)],
         inputs_now: &str,
     ) -> Result<Vec<Pairing>, DbError> {
-        let proposal = self.proposal(id).await?;
+        // A proposal's program never changes, so it may be read before the lock.
+        let program = self.proposal(id).await?.program;
+        let mut tx = self.begin().await?;
+        lock_program_in(&mut tx, program).await?;
+        let proposal = proposal_in(&mut tx, id).await?;
         if proposal.status != "draft" {
             return Err(FieldError::new(
                 "proposal",
@@ -649,8 +624,7 @@ impl Db {
             )
             .into());
         }
-        let program = proposal.program;
-        if let Some(newest) = self.newest_proposal_id(program).await?
+        if let Some(newest) = newest_proposal_id_in(&mut tx, program).await?
             && newest > id
         {
             return Err(FieldError::new(
@@ -676,8 +650,7 @@ impl Db {
         }
         // Pairings held back by the training gate are current too: a re-approval keeps or
         // ends them like active ones.
-        let active: Vec<Pairing> = self
-            .pairings_of_program(program, None)
+        let active: Vec<Pairing> = pairings_in(&mut tx, program, None)
             .await?
             .into_iter()
             .filter(|p| p.status == "active" || p.status == "awaiting_training")
@@ -690,7 +663,6 @@ impl Db {
             .collect();
         let now = crate::now();
         let mut created = Vec::new();
-        let mut tx = self.begin().await?;
         for old in active
             .iter()
             .filter(|p| !wanted.contains(&(p.mentor, p.mentee)))
@@ -766,21 +738,20 @@ impl Db {
         mentor: PersonId,
     ) -> Result<Vec<PersonId>, DbError> {
         self.check_role(program, mentor, "mentor", "mentor").await?;
+        let mut tx = self.begin().await?;
+        lock_program_in(&mut tx, program).await?;
         // Pairings held back by the training gate are current too: a re-approval keeps or
         // ends them like active ones.
-        let active: Vec<Pairing> = self
-            .pairings_of_program(program, None)
+        let active: Vec<Pairing> = pairings_in(&mut tx, program, None)
             .await?
             .into_iter()
             .filter(|p| p.status == "active" || p.status == "awaiting_training")
             .collect();
-        let pins: Vec<MatchRule> = self
-            .match_rules(program)
+        let pins: Vec<MatchRule> = rules_in(&mut tx, program)
             .await?
             .into_iter()
             .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
             .collect();
-        let mut tx = self.begin().await?;
         let capacity = capacity_in(&mut tx, program, mentor).await?;
         // Their places on approved facility teams (C5 team formation) end too: a team member
         // who left can mentor no one there.
@@ -828,6 +799,88 @@ impl Db {
         tx.commit().await?;
         Ok(orphans)
     }
+}
+
+/// [`Db::match_rules`] inside `tx`.
+async fn rules_in(tx: &mut crate::Tx, program: ProgramId) -> Result<Vec<MatchRule>, DbError> {
+    let rows: Vec<RuleRow> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(
+            "SELECT r.id, r.program_id, r.kind, r.mentee_id, a.name, r.mentor_id, b.name, r.reason \
+             FROM match_rules r JOIN people a ON a.id = r.mentee_id JOIN people b ON b.id = r.mentor_id \
+             WHERE r.program_id = $1 ORDER BY r.id",
+        )
+        .bind(program.0).fetch_all(&mut *conn).await?
+    });
+    rows.into_iter()
+        .map(
+            |(id, program, kind, mentee, mentee_name, mentor, mentor_name, reason)| {
+                Ok(MatchRule {
+                    id,
+                    program: ProgramId(program),
+                    kind: RuleKind::parse(&kind).map_err(|e| DbError::Corrupt(e.to_string()))?,
+                    mentee: PersonId(mentee),
+                    mentee_name,
+                    mentor: PersonId(mentor),
+                    mentor_name,
+                    reason,
+                })
+            },
+        )
+        .collect()
+}
+
+/// [`Db::pairings_of_program`] inside `tx`.
+async fn pairings_in(
+    tx: &mut crate::Tx,
+    program: ProgramId,
+    status: Option<&str>,
+) -> Result<Vec<Pairing>, DbError> {
+    let rows: Vec<(i64, i64, i64, i64, String)> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(
+            "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
+             WHERE program_id = $1 AND ($2 = '' OR status = $2) ORDER BY id",
+        )
+        .bind(program.0).bind(status.unwrap_or_default()).fetch_all(&mut *conn).await?
+    });
+    Ok(rows.into_iter().map(Pairing::from_row).collect())
+}
+
+/// [`Db::proposal`] inside `tx`.
+async fn proposal_in(tx: &mut crate::Tx, id: i64) -> Result<StoredProposal, DbError> {
+    let sql = format!("{PROPOSAL_SELECT} WHERE id = $1");
+    let row: Option<ProposalRow> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await?
+    });
+    proposal_from_row(row.ok_or_else(|| DbError::NotFound {
+        entity: "proposal",
+        key: id.to_string(),
+    })?)
+}
+
+/// [`Db::newest_proposal_id`] inside `tx`.
+async fn newest_proposal_id_in(
+    tx: &mut crate::Tx,
+    program: ProgramId,
+) -> Result<Option<i64>, DbError> {
+    Ok(on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT MAX(id) FROM match_proposals WHERE program_id = $1")
+            .bind(program.0).fetch_one(&mut *conn).await?
+    }))
+}
+
+/// Serialises the writes that re-decide a program's pairings (approving a proposal, a mentor
+/// leaving): each reads what it will change only after this, so two at once (a double
+/// submit, two managers) cannot both act on what they read before the other committed.
+/// SQLite's `BEGIN IMMEDIATE` already holds the database's write lock for the whole
+/// transaction; on PostgreSQL the program's row is locked until the transaction ends.
+async fn lock_program_in(tx: &mut crate::Tx, program: ProgramId) -> Result<(), DbError> {
+    if let crate::Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM programs WHERE id = $1 FOR UPDATE")
+            .bind(program.0)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The capacity set for `mentor` in `program`, `None` when they take the program default.

@@ -882,3 +882,64 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
         .unwrap();
     assert!(created.is_empty());
 }
+
+/// A manager on a slow connection presses Approve twice: the two requests race, and the
+/// program must still end up with each pairing once.
+#[tokio::test]
+async fn approving_one_draft_twice_at_once_creates_its_pairings_once() {
+    let f = field().await;
+    let db = &f.db;
+    let proposal = db
+        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
+        .await
+        .unwrap();
+    let pairs = [(f.mentor, f.mentee)];
+    let (one, other) = (actor(), actor());
+    let (first, second) = tokio::join!(
+        db.approve_proposal(&one, proposal.id, &pairs, ""),
+        db.approve_proposal(&other, proposal.id, &pairs, ""),
+    );
+    let (won, lost) = match (first, second) {
+        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
+        other => panic!("expected one approval and one refusal, got {other:?}"),
+    };
+    assert_eq!(won.len(), 1);
+    assert_eq!(field_of(&lost), "proposal");
+    assert!(lost.to_string().contains("approved"), "{lost}");
+    let current = db.pairings_of_program(f.program, None).await.unwrap();
+    assert_eq!(current.len(), 1, "{current:?}");
+}
+
+/// A departure recorded twice at once (two managers, or a double submit) ends the mentor's
+/// pairing once, with one audit row, and the second is refused.
+#[tokio::test]
+async fn a_departure_recorded_twice_at_once_is_recorded_once() {
+    let f = field().await;
+    let db = &f.db;
+    let proposal = db
+        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
+        .await
+        .unwrap();
+    let created = db
+        .approve_proposal(&actor(), proposal.id, &[(f.mentor, f.mentee)], "")
+        .await
+        .unwrap();
+    let (one, other) = (actor(), actor());
+    let (first, second) = tokio::join!(
+        db.mentor_leaves(&one, f.program, f.mentor),
+        db.mentor_leaves(&other, f.program, f.mentor),
+    );
+    let (orphans, refused) = match (first, second) {
+        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
+        other => panic!("expected one departure and one refusal, got {other:?}"),
+    };
+    assert_eq!(orphans, vec![f.mentee]);
+    assert_eq!(field_of(&refused), "mentor");
+    // Created, then ended once.
+    assert_eq!(
+        db.audit_count(Some(("pairing", &created[0].id.0.to_string())))
+            .await
+            .unwrap(),
+        2
+    );
+}
