@@ -173,7 +173,8 @@ test('a manager runs a facility coupling proposal on a phone, reads why, and app
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/facility-coupling.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Approve' }).click();
-  await page.waitForURL(/\/facility-matching$/);
+  await page.waitForURL(/\/facility-matching\?done=coupling$/);
+  assert.match(await page.getByRole('status').innerText(), /^Couplings approved/);
   const rows = page.locator('h2', { hasText: 'Approved couplings' }).locator('..').getByRole('row');
   assert.equal(await rows.count(), 1 + 3, 'the header and one weak hospital per region');
   await page.context().close();

@@ -5,7 +5,8 @@
 use crate::{AppState, api, pages};
 use axum::Router;
 use axum::handler::Handler;
-use axum::http::Method;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, on};
 
 /// A router that remembers its routes.
@@ -468,12 +469,53 @@ pub fn app(state: AppState) -> Router {
     routes()
         .router
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(form_address_by_get)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::error::render_errors,
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// A page address that only takes a form's POST, asked for with another method. A refused
+/// form is shown at the address it was posted to, so a browser asks for that address by GET
+/// when its page is reopened from history or the language is switched on it: such a GET is
+/// sent to the nearest page above the address. The API, and any other method, keep the 405.
+async fn form_address_by_get(method: Method, uri: Uri) -> Response {
+    let path = uri.path();
+    if method != Method::GET || path.starts_with("/api/") {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    Redirect::to(&page_above(path)).into_response()
+}
+
+/// The nearest address above `path` (dropping one segment at a time) that the router serves
+/// by GET, else the home page.
+fn page_above(path: &str) -> String {
+    static PAGES: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let pages = PAGES.get_or_init(|| {
+        route_list()
+            .into_iter()
+            .filter(|(method, path)| *method == Method::GET && !path.starts_with("/api/"))
+            .map(|(_, path)| path.split('/').collect())
+            .collect()
+    });
+    let mut segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    while segments.len() > 2 {
+        segments.pop();
+        let served = pages.iter().any(|pattern| {
+            pattern.len() == segments.len()
+                && pattern
+                    .iter()
+                    .zip(&segments)
+                    .all(|(want, got)| want == got || want.starts_with('{'))
+        });
+        if served {
+            return segments.join("/");
+        }
+    }
+    "/".to_owned()
 }
 
 /// Every (method, path) the router serves.

@@ -176,6 +176,13 @@ matching-reason-capacity = Every eligible mentor is full.
 matching-reason-too-costly = Every possible mentor costs more than leaving them unassigned.
 matching-best-eligible = Best eligible mentor: { $name }, cost { $cost }
 matching-superseded = Proposal { $id } was run after this one, with the rules and people as they are now: approve that one instead.
+matching-done-settings = Settings saved. The next proposal uses them.
+matching-done-rule = Rule added. Run a new proposal to apply it.
+matching-done-rule-removed = Rule removed. Run a new proposal to apply the change.
+matching-done-approved = { $count ->
+    [one] Approved. The program now has one active pairing.
+   *[other] Approved. The program now has { $count } active pairings.
+}
 
 ## Research collaborative (C7, C11, C12)
 program-research = Research projects
@@ -452,6 +459,8 @@ facilities-run-teams = Form mentor teams
 facilities-kind = Kind
 facilities-kind-coupling = Coupling
 facilities-kind-teams = Teams
+facilities-done-coupling = Couplings approved: the ones below are now in force.
+facilities-done-teams = Teams approved: the ones below are now in force.
 facilities-current-couplings = Approved couplings
 facilities-current-teams = Approved mentor teams
 facilities-none-yet = None approved yet.

@@ -181,6 +181,14 @@ matching-reason-capacity = Tous les mentors possibles sont complets.
 matching-reason-too-costly = Tout mentor possible coûte plus que de le laisser sans mentor.
 matching-best-eligible = Meilleur mentor admissible : { $name }, coût { $cost }
 matching-superseded = La proposition { $id } a été calculée après celle-ci, avec les règles et les personnes actuelles : approuvez plutôt celle-là.
+matching-done-settings = Paramètres enregistrés. La prochaine proposition les utilisera.
+matching-done-rule = Règle ajoutée. Lancez une nouvelle proposition pour l'appliquer.
+matching-done-rule-removed = Règle supprimée. Lancez une nouvelle proposition pour en tenir compte.
+matching-done-approved = { $count ->
+    [0] Approuvée. Le programme n'a plus aucun binôme actif.
+    [one] Approuvée. Le programme compte maintenant un binôme actif.
+   *[other] Approuvée. Le programme compte maintenant { $count } binômes actifs.
+}
 
 ## Collectif de recherche (C7, C11, C12)
 program-research = Projets de recherche
@@ -454,6 +462,8 @@ facilities-run-teams = Former les équipes de mentors
 facilities-kind = Type
 facilities-kind-coupling = Jumelage
 facilities-kind-teams = Équipes
+facilities-done-coupling = Jumelages approuvés : ceux ci-dessous sont désormais en vigueur.
+facilities-done-teams = Équipes approuvées : celles ci-dessous sont désormais en vigueur.
 facilities-current-couplings = Jumelages approuvés
 facilities-current-teams = Équipes de mentors approuvées
 facilities-none-yet = Rien d'approuvé pour l'instant.

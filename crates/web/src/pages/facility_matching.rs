@@ -2,12 +2,12 @@
 //! its explanations and the Approve button, and the program's current couplings and teams.
 //! The work itself is in [`crate::facility_matching`].
 
-use super::{Layout, render_form};
+use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
 use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, PathId};
+use crate::extract::{FormData, Params, PathId};
 use crate::facility_matching::{self, CouplingResult, FacilityResult, TeamsResult};
 use crate::i18n::Tr;
 use askama::Template;
@@ -88,6 +88,8 @@ struct ProgramPage {
     layout: Layout,
     program: Program,
     error: Option<String>,
+    /// What the form just submitted did (after its redirect).
+    notice: Option<String>,
     form: SettingsForm,
     proposals: Vec<(i64, String, String, String, String)>,
     couplings: Vec<ActiveCoupling>,
@@ -101,6 +103,7 @@ async fn program_page(
     program: Program,
     error: Option<String>,
     form: Option<SettingsForm>,
+    notice: Option<String>,
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("facilities-title", "program", &program.name);
@@ -144,6 +147,7 @@ async fn program_page(
             layout,
             program,
             error,
+            notice,
             form,
         },
         refused,
@@ -156,9 +160,26 @@ pub async fn program(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
+    Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    program_page(&state, &headers, &auth, program, None, None).await
+    let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
+    program_page(&state, &headers, &auth, program, None, None, notice).await
+}
+
+/// What the program page confirms after a successful form.
+const PROGRAM_DONE: [(&str, &str); 3] = [
+    ("settings", "matching-done-settings"),
+    ("coupling", "facilities-done-coupling"),
+    ("teams", "facilities-done-teams"),
+];
+
+/// Where a successful form sends the manager: the program's page, saying what was done.
+fn program_done(program: ProgramId, done: &str) -> Response {
+    Redirect::to(&format!(
+        "/programs/{program}/facility-matching?done={done}"
+    ))
+    .into_response()
 }
 
 /// `POST /programs/{program}/facility-matching/settings`.
@@ -178,13 +199,19 @@ pub async fn save_settings(
                 .db
                 .set_facility_matching_settings(&auth.actor(), program.id, &settings)
                 .await?;
-            Ok(
-                Redirect::to(&format!("/programs/{}/facility-matching", program.id))
-                    .into_response(),
-            )
+            Ok(program_done(program.id, "settings"))
         }
         Err(message) => {
-            program_page(&state, &headers, &auth, program, Some(message), Some(form)).await
+            program_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                Some(message),
+                Some(form),
+                None,
+            )
+            .await
         }
     }
 }
@@ -227,7 +254,7 @@ async fn run(
             } else {
                 e.to_string()
             };
-            program_page(&state, &headers, &auth, program, Some(message), None).await
+            program_page(&state, &headers, &auth, program, Some(message), None, None).await
         }
         Err(other) => Err(other),
     }
@@ -529,12 +556,16 @@ pub async fn approve(
     auth.check_csrf(&form.csrf)?;
     let stored = state.db.facility_proposal(id).await?;
     let program = managed_program(&state, &auth, stored.program).await?;
+    let approved = program_done(program.id, stored.kind.as_str());
     match facility_matching::approve(&state.db, &auth.actor(), id).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/programs/{}/facility-matching", program.id)).into_response(),
-        ),
+        Ok(_) => Ok(approved),
         Err(AppError::Invalid(e)) => {
             let stored = state.db.facility_proposal(id).await?;
+            // Pressed twice (or approved by another manager meanwhile): what was asked is
+            // done, so the second answer is the same confirmation, not a refusal.
+            if stored.status == "approved" {
+                return Ok(approved);
+            }
             proposal_page(&state, &headers, &auth, stored, Some(e.message.clone())).await
         }
         Err(other) => Err(other),

@@ -1,12 +1,12 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
 //! and the re-match when a mentor leaves. The work itself is in [`crate::proposals`].
 
-use super::{Layout, render_form};
+use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
 use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, PathId};
+use crate::extract::{FormData, Params, PathId};
 use crate::i18n::Tr;
 use crate::proposals::{self, BackupMentor, ProposalResult};
 use askama::Template;
@@ -26,6 +26,8 @@ struct ProgramPage {
     layout: Layout,
     program: Program,
     error: Option<String>,
+    /// What the form just submitted did (after its redirect).
+    notice: Option<String>,
     /// The settings form's values: as saved, or as typed when the form was refused (so a
     /// manager fixes the one bad value instead of typing everything again).
     settings: SettingsForm,
@@ -45,6 +47,7 @@ async fn program_page(
     program: Program,
     error: Option<String>,
     typed: Option<SettingsForm>,
+    notice: Option<String>,
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("matching-title", "program", &program.name);
@@ -91,8 +94,21 @@ async fn program_page(
         layout,
         program,
         error,
+        notice,
     };
     render_form(&page, refused)
+}
+
+/// What the program page confirms after a successful form.
+const PROGRAM_DONE: [(&str, &str); 3] = [
+    ("settings", "matching-done-settings"),
+    ("rule", "matching-done-rule"),
+    ("rule-removed", "matching-done-rule-removed"),
+];
+
+/// Where a successful form on the program page sends the manager.
+fn program_done(program: ProgramId, done: &str) -> Response {
+    Redirect::to(&format!("/programs/{program}/matching?done={done}")).into_response()
 }
 
 /// `GET /programs/{program}/matching`.
@@ -101,9 +117,11 @@ pub async fn program(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
+    Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    program_page(&state, &headers, &auth, program, None, None).await
+    let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
+    program_page(&state, &headers, &auth, program, None, None, notice).await
 }
 
 /// The settings form; numbers arrive as text so a bad one is named, not a generic 400.
@@ -230,10 +248,19 @@ pub async fn save_settings(
                 .db
                 .set_matching_settings(&auth.actor(), program.id, &settings)
                 .await?;
-            Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response())
+            Ok(program_done(program.id, "settings"))
         }
         Err(message) => {
-            program_page(&state, &headers, &auth, program, Some(message), Some(form)).await
+            program_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                Some(message),
+                Some(form),
+                None,
+            )
+            .await
         }
     }
 }
@@ -276,9 +303,18 @@ pub async fn add_rule(
         Err(e) => Err(e.into()),
     };
     match added {
-        Ok(_) => Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response()),
+        Ok(_) => Ok(program_done(program.id, "rule")),
         Err(AppError::Invalid(e)) => {
-            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+            program_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                Some(e.to_string()),
+                None,
+                None,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -302,7 +338,7 @@ pub async fn delete_rule(
     let rule = state.db.match_rule(id).await?;
     let program = managed_program(&state, &auth, rule.program).await?;
     state.db.remove_match_rule(&auth.actor(), id).await?;
-    Ok(Redirect::to(&format!("/programs/{}/matching", program.id)).into_response())
+    Ok(program_done(program.id, "rule-removed"))
 }
 
 /// `POST /programs/{program}/matching/proposals`: runs the solver, shows the draft.
@@ -327,7 +363,16 @@ pub async fn run(
             Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
         }
         Err(AppError::Invalid(e)) => {
-            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+            program_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                Some(e.to_string()),
+                None,
+                None,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -358,7 +403,16 @@ pub async fn mentor_left(
             Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
         }
         Err(AppError::Invalid(e)) => {
-            program_page(&state, &headers, &auth, program, Some(e.to_string()), None).await
+            program_page(
+                &state,
+                &headers,
+                &auth,
+                program,
+                Some(e.to_string()),
+                None,
+                None,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -411,6 +465,8 @@ struct ProposalPage {
     superseded_by: Option<i64>,
     /// Why an approval was just refused.
     error: Option<String>,
+    /// The confirmation of an approval (after its redirect).
+    notice: Option<String>,
 }
 
 /// A back-up or best eligible mentor's name, marked "(full)" when they have no room left.
@@ -439,8 +495,10 @@ pub async fn proposal(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
+    Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    proposal_page(&state, &headers, &auth, id, None).await
+    let notice = query.done.as_deref() == Some("approved");
+    proposal_page(&state, &headers, &auth, id, None, notice).await
 }
 
 /// The proposal page, with a refused approval's reason when there is one (then 422).
@@ -450,6 +508,7 @@ async fn proposal_page(
     auth: &Auth,
     id: i64,
     error: Option<String>,
+    approved_notice: bool,
 ) -> Result<Response, AppError> {
     let stored = state.db.proposal(id).await?;
     let program = managed_program(state, auth, stored.program).await?;
@@ -515,9 +574,24 @@ async fn proposal_page(
         "count",
         result.unassigned.len() as i64,
     );
+    let notice = match approved_notice && stored.status == "approved" {
+        true => Some(
+            t.count(
+                "matching-done-approved",
+                "count",
+                state
+                    .db
+                    .pairings_of_program(program.id, Some("active"))
+                    .await?
+                    .len() as i64,
+            ),
+        ),
+        false => None,
+    };
     let refused = error.is_some();
     let page = ProposalPage {
         error,
+        notice,
         superseded_by,
         changes,
         pairs_title,
@@ -545,11 +619,17 @@ pub async fn approve(
     auth.check_csrf(&form.csrf)?;
     let stored = state.db.proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
+    let approved = Redirect::to(&format!("/matching/proposals/{id}?done=approved"));
     match proposals::approve(&state.db, &auth.actor(), id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/matching/proposals/{id}")).into_response()),
-        // Stale or already decided: said on the proposal itself, next to what it holds.
+        Ok(_) => Ok(approved.into_response()),
+        // Pressed twice (or approved by another manager meanwhile): what was asked is done,
+        // so the second answer is the same confirmation, not a refusal.
+        Err(AppError::Invalid(_)) if state.db.proposal(id).await?.status == "approved" => {
+            Ok(approved.into_response())
+        }
+        // Stale or discarded: said on the proposal itself, next to what it holds.
         Err(AppError::Invalid(e)) => {
-            proposal_page(&state, &headers, &auth, id, Some(e.message.clone())).await
+            proposal_page(&state, &headers, &auth, id, Some(e.message.clone()), false).await
         }
         Err(other) => Err(other),
     }

@@ -70,6 +70,28 @@ pub fn translator(state: &AppState, headers: &HeaderMap) -> Tr {
     state.i18n.translator(state.i18n.negotiate(&wanted))
 }
 
+/// The query of a page that a successful form redirects to: `done` names what the form did,
+/// so the page confirms it once (on a slow link a manager otherwise cannot tell a save from a
+/// reload).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DoneQuery {
+    /// What was done, one of the page's own values.
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+impl DoneQuery {
+    /// The confirmation for `done` among the page's `(value, message id)` pairs; a visit
+    /// without one, or with a value the page does not know, confirms nothing.
+    pub fn notice(&self, t: &Tr, known: &[(&str, &str)]) -> Option<String> {
+        let done = self.done.as_deref()?;
+        known
+            .iter()
+            .find(|(value, _)| *value == done)
+            .map(|(_, key)| t.get(key))
+    }
+}
+
 /// Renders a template as an HTML response.
 pub fn render(template: &impl Template) -> Result<Response, AppError> {
     template

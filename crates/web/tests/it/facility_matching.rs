@@ -841,10 +841,34 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
             && !approved_table.contains("Weak facility (readiness)"),
         "{approved_table}"
     );
-    // Approving the same proposal again from the page shows the refusal on it.
+    // The page says what was approved, in French too.
+    let done = format!("/programs/{program}/facility-matching?done=coupling");
+    assert_eq!(approved.location(), done);
+    let confirmed = app.get(&done, Persona::Manager).await.text();
+    assert!(
+        confirmed.contains("role=\"status\">Couplings approved: the ones below are now in force."),
+        "{confirmed}"
+    );
+    let fr = app
+        .send(
+            app.request(Method::GET, &done, Persona::Manager)
+                .header("accept-language", "fr")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
+    assert!(fr.contains("Jumelages approuvés"), "{fr}");
+    // Pressing Approve again (a double click on a slow link) confirms again and couples
+    // nothing twice.
+    let couplings = app.db().active_couplings(program).await.expect("couplings");
     let again = app
         .form(&format!("{proposal_page}/approve"), Persona::Manager, "")
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.text().contains("approved and cannot be approved"));
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location(), done);
+    assert_eq!(
+        app.db().active_couplings(program).await.expect("couplings"),
+        couplings
+    );
 }

@@ -874,3 +874,106 @@ async fn the_proposal_page_explains_pairs_and_the_settings_form_names_bad_number
         matching::criteria::Settings::default()
     );
 }
+
+/// After each successful form the page says what was done (a manager on a slow link cannot
+/// otherwise tell a save from a reload), and pressing Approve twice confirms twice rather
+/// than refusing the second press or pairing anyone twice.
+#[tokio::test]
+async fn the_matching_pages_confirm_what_a_form_did() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let program = app.fixture.program;
+    let page = format!("/programs/{program}/matching");
+    let notice = |html: &str| {
+        let start = html.find("role=\"status\">").map(|i| i + 14)?;
+        html[start..].split("</p>").next().map(str::to_owned)
+    };
+    let saved = app
+        .form(
+            &format!("{page}/settings"),
+            Persona::Manager,
+            "language=300&working_hours=40&distance=30&experience=10&preference=50&continuity=200&target_experience_gap=5&unassigned_cost=100000&default_capacity=3&cadre_pairs=",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved.location(), format!("{page}?done=settings"));
+    let html = app.get(&saved.location(), Persona::Manager).await.text();
+    assert_eq!(
+        notice(&html).as_deref(),
+        Some("Settings saved. The next proposal uses them.")
+    );
+    // Plain visits, and made-up values, confirm nothing.
+    for address in [page.clone(), format!("{page}?done=everything")] {
+        let html = app.get(&address, Persona::Manager).await.text();
+        assert_eq!(notice(&html), None, "{address}");
+    }
+
+    let added = app
+        .form(
+            &format!("{page}/rules"),
+            Persona::Manager,
+            &format!("kind=forbid&mentee={}&mentor={}", p.surgeon_a.0, p.far.0),
+        )
+        .await;
+    assert_eq!(added.location(), format!("{page}?done=rule"));
+    let html = app.get(&added.location(), Persona::Manager).await.text();
+    assert_eq!(
+        notice(&html).as_deref(),
+        Some("Rule added. Run a new proposal to apply it.")
+    );
+
+    let draft = propose(&app).await;
+    let approve = format!("/matching/proposals/{}/approve", draft["id"]);
+    let first = app.form(&approve, Persona::Manager, "").await;
+    let second = app.form(&approve, Persona::Manager, "").await;
+    let done = format!("/matching/proposals/{}?done=approved", draft["id"]);
+    for reply in [&first, &second] {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        assert_eq!(reply.location(), done);
+    }
+    let active = app
+        .db()
+        .pairings_of_program(program, Some("active"))
+        .await
+        .expect("pairings");
+    assert_eq!(
+        active.len(),
+        draft["result"]["pairs"].as_array().expect("pairs").len()
+    );
+    let html = app.get(&done, Persona::Manager).await.text();
+    assert_eq!(
+        notice(&html),
+        Some(format!(
+            "Approved. The program now has {} active pairings.",
+            active.len()
+        ))
+    );
+    let french = app
+        .send(
+            app.request(Method::GET, &done, Persona::Manager)
+                .header(axum::http::header::COOKIE, "lang=fr")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
+    assert_eq!(
+        notice(&french),
+        Some(format!(
+            "Approuvée. Le programme compte maintenant {} binômes actifs.",
+            active.len()
+        ))
+    );
+    // A discarded draft is still refused on its page: there nothing was done.
+    let later = propose(&app).await;
+    let newest = propose(&app).await;
+    approves(&app, &newest["id"]).await;
+    let refused = app
+        .form(
+            &format!("/matching/proposals/{}/approve", later["id"]),
+            Persona::Manager,
+            "",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

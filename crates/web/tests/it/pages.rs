@@ -181,3 +181,60 @@ async fn unknown_pages_get_a_translated_404() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply.text().contains("Introuvable"), "{}", reply.text());
 }
+
+/// A refused form is shown at the address it was posted to. Asking for that address by GET —
+/// switching language on the refused form, or reopening it from history — lands on the page
+/// the form belongs to, not on a bare 405. The API keeps its 405: a client sent the wrong
+/// method.
+#[tokio::test]
+async fn a_form_address_opened_by_get_leads_to_the_page_of_the_form() {
+    let app = TestApp::new().await;
+    let p = app.fixture.program;
+    let matching = format!("/programs/{p}/matching");
+    for (address, page) in [
+        (format!("{matching}/settings"), matching.clone()),
+        (format!("{matching}/mentor-left"), matching.clone()),
+        (
+            "/matching/proposals/7/approve".to_owned(),
+            "/matching/proposals/7".to_owned(),
+        ),
+        // No page above but the home page.
+        ("/matching/rules/3/delete".to_owned(), "/".to_owned()),
+    ] {
+        let reply = app.get(&address, Persona::Manager).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "GET {address}");
+        assert_eq!(reply.location(), page, "GET {address}");
+    }
+    let api = app.get("/api/v1/targets/1/sign", Persona::Manager).await;
+    assert_eq!(api.status, StatusCode::METHOD_NOT_ALLOWED);
+    // A page that does not exist is still a 404, whatever the method.
+    let missing = app
+        .get(&format!("{matching}/nowhere"), Persona::Manager)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The whole path a French manager takes: a refused settings form, then the language switch.
+    let refused = app
+        .form(
+            &format!("{matching}/settings"),
+            Persona::Manager,
+            "language=x&working_hours=1&distance=1&experience=1&preference=1&continuity=1&target_experience_gap=1&unassigned_cost=1&default_capacity=1",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let switch = app
+        .send(
+            app.request(Method::POST, "/language", Persona::Manager)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(
+                    header::REFERER,
+                    format!("http://127.0.0.1:8080{matching}/settings"),
+                )
+                .body(Body::from("lang=fr"))
+                .expect("request"),
+        )
+        .await;
+    let back = app.get(&switch.location(), Persona::Manager).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(back.location(), matching);
+}
