@@ -9,8 +9,22 @@ use std::fmt;
 pub struct FieldError {
     /// The field (or column) that holds the bad value.
     pub field: String,
-    /// What is wrong with it, in plain words.
+    /// What is wrong with it, in plain words (English: the API, the command line and logs
+    /// show this).
     pub message: String,
+    /// The same message as an entry of the interface's catalogue, when the error can reach a
+    /// person's screen, so a page says it in their language.
+    pub phrase: Option<Phrase>,
+}
+
+/// A message of the interface's catalogue: its id and named arguments. The domain and store
+/// know which message they mean but not the reader's language; the web layer does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    /// The catalogue id (`matching-error-…`).
+    pub id: &'static str,
+    /// Named arguments, as text.
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -19,7 +33,22 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+            phrase: None,
         }
+    }
+
+    /// The same error with the catalogue message `id` that says `message` (in English, word
+    /// for word) with these arguments.
+    #[must_use]
+    pub fn phrased(mut self, id: &'static str, args: &[(&'static str, &dyn fmt::Display)]) -> Self {
+        self.phrase = Some(Phrase {
+            id,
+            args: args
+                .iter()
+                .map(|(name, value)| (*name, value.to_string()))
+                .collect(),
+        });
+        self
     }
 
     /// The same error reported under another field name (a value type does not know which

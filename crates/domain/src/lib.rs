@@ -13,4 +13,4 @@ pub mod people;
 pub mod programs;
 pub mod values;
 
-pub use error::{FieldError, FieldErrors};
+pub use error::{FieldError, FieldErrors, Phrase};

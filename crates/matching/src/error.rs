@@ -62,7 +62,7 @@ pub enum Error {
         /// Mentor index.
         mentor: usize,
         /// Why it cannot be honoured.
-        why: &'static str,
+        why: PinProblem,
     },
     /// A dense cost matrix whose length does not match its shape.
     #[error("dense matrix of {len} entries does not have shape {rows} x {cols}")]
@@ -183,3 +183,35 @@ pub enum Error {
 
 /// Instance-file errors are ordinary crate errors; the alias names what `instance` returns.
 pub type InstanceError = Error;
+
+/// Why a manager's pin cannot be honoured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinProblem {
+    /// The mentee is pinned to two mentors.
+    PinnedTwice,
+    /// The same pair is also forbidden.
+    AlsoForbidden,
+    /// More mentees are pinned to the mentor than they have places.
+    CapacityExceeded,
+}
+
+impl PinProblem {
+    /// A stable name (`pinned_twice`, `also_forbidden`, `capacity_exceeded`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PinProblem::PinnedTwice => "pinned_twice",
+            PinProblem::AlsoForbidden => "also_forbidden",
+            PinProblem::CapacityExceeded => "capacity_exceeded",
+        }
+    }
+}
+
+impl std::fmt::Display for PinProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PinProblem::PinnedTwice => "mentee pinned twice",
+            PinProblem::AlsoForbidden => "the pair is also forbidden",
+            PinProblem::CapacityExceeded => "mentor capacity exceeded",
+        })
+    }
+}

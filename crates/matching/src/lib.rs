@@ -24,7 +24,7 @@ mod network;
 mod problem;
 
 pub use dense::{DenseAssignment, solve_dense};
-pub use error::{Error, InstanceError};
+pub use error::{Error, InstanceError, PinProblem};
 pub use flow::{Matcher, Solution, WarmStart, is_optimal, resolve, solve};
 pub use geo::{
     Coupling, CouplingParams, FacilitySettings, FacilitySite, MAX_FACILITY_KM, MissingReason, Team,

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::network::check_cost;
-use crate::{Arc, Error, Network, WarmStart, resolve, solve};
+use crate::{Arc, Error, Network, PinProblem, WarmStart, resolve, solve};
 
 /// A person to be mentored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,7 +261,7 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
             return Err(Error::BadPin {
                 mentee: i,
                 mentor: j,
-                why: "mentee pinned twice",
+                why: PinProblem::PinnedTwice,
             });
         }
         if pin_of[i] == Some(j) {
@@ -271,14 +271,14 @@ fn run(problem: &Problem, rules: &Rules, warm: Option<&WarmStart>) -> Result<Pro
             return Err(Error::BadPin {
                 mentee: i,
                 mentor: j,
-                why: "the pair is also forbidden",
+                why: PinProblem::AlsoForbidden,
             });
         }
         if load[j] >= problem.mentors[j].capacity {
             return Err(Error::BadPin {
                 mentee: i,
                 mentor: j,
-                why: "mentor capacity exceeded",
+                why: PinProblem::CapacityExceeded,
             });
         }
         load[j] += 1;

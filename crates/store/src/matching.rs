@@ -251,7 +251,9 @@ impl Db {
         capacity: u32,
     ) -> Result<(), DbError> {
         if capacity > 1000 {
-            return Err(FieldError::new("capacity", "must be between 0 and 1000").into());
+            return Err(FieldError::new("capacity", "must be between 0 and 1000")
+                .phrased("matching-error-capacity-range", &[])
+                .into());
         }
         self.check_role(program, mentor, "mentor", "mentor").await?;
         let mut tx = self.begin().await?;
@@ -304,13 +306,16 @@ impl Db {
         self.check_role(program, mentor, "mentor", "mentor").await?;
         let reason = reason.trim();
         if reason.chars().count() > 200 {
-            return Err(FieldError::new("reason", "must be at most 200 characters").into());
+            return Err(FieldError::new("reason", "must be at most 200 characters")
+                .phrased("matching-error-reason-long", &[])
+                .into());
         }
         if kind == RuleKind::Conflict && reason.is_empty() {
             return Err(FieldError::new(
                 "reason",
                 "name the conflict (for example: direct supervisor)",
             )
+            .phrased("matching-error-conflict-reason", &[])
             .into());
         }
         let existing = self.match_rules(program).await?;
@@ -330,6 +335,10 @@ impl Db {
                     clash.kind.as_str()
                 ),
             )
+            .phrased(
+                "matching-error-pair-has-rule",
+                &[("kind", &clash.kind.as_str())],
+            )
             .into());
         }
         if kind == RuleKind::Pin
@@ -343,6 +352,13 @@ impl Db {
                     "{} is already pinned to {}; remove that pin first",
                     other.mentee_name, other.mentor_name
                 ),
+            )
+            .phrased(
+                "matching-error-pinned-already",
+                &[
+                    ("mentee", &other.mentee_name),
+                    ("mentor", &other.mentor_name),
+                ],
             )
             .into());
         }
@@ -622,6 +638,10 @@ impl Db {
                     proposal.status
                 ),
             )
+            .phrased(
+                "matching-error-decided",
+                &[("id", &id), ("status", &proposal.status)],
+            )
             .into());
         }
         if let Some(newest) = newest_proposal_id_in(&mut tx, program).await?
@@ -633,6 +653,7 @@ impl Db {
                     "proposal {id} is out of date: proposal {newest} was run after it; approve that one or run a new one"
                 ),
             )
+            .phrased("matching-error-superseded", &[("id", &id), ("newest", &newest)])
             .into());
         }
         if proposal
@@ -646,6 +667,7 @@ impl Db {
                     "the program's people, capacities, settings, rules or pairings changed since proposal {id} was run; run a new one"
                 ),
             )
+            .phrased("matching-error-inputs-changed", &[("id", &id)])
             .into());
         }
         // Pairings held back by the training gate are current too: a re-approval keeps or
@@ -772,7 +794,8 @@ impl Db {
                 format!(
                     "{name} has already left this program or has no places, and has no mentee or pin left: nothing to record (run a new proposal to re-match)"
                 ),
-            )));
+            )
+            .phrased("matching-error-left-already", &[("name", &name)])));
         }
         set_capacity_in(&mut tx, actor, program, mentor, 0).await?;
         crate::facility_matching::end_rows_in(

@@ -175,6 +175,10 @@ pub async fn render_errors(
     };
     let (mut parts, _) = response.into_parts();
     let message = match &*error {
+        AppError::Invalid(e) if !is_api && e.phrase.is_some() => state
+            .i18n
+            .translator(state.i18n.negotiate(&lang))
+            .refusal(e),
         AppError::Invalid(e) => e.message.clone(),
         AppError::Throttled(_) | AppError::TooLarge(_) => error.to_string(),
         other if !is_api => state

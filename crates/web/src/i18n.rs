@@ -136,6 +136,23 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// What a refused input says to the reader: its catalogue message in their language when
+    /// the error carries one ([`domain::Phrase`]), else the English text with its field, as
+    /// the API gives it.
+    pub fn refusal(&self, error: &domain::FieldError) -> String {
+        match &error.phrase {
+            Some(phrase) => {
+                let values: Vec<(&str, &dyn std::fmt::Display)> = phrase
+                    .args
+                    .iter()
+                    .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+                    .collect();
+                self.with_args(phrase.id, &values)
+            }
+            None => error.to_string(),
+        }
+    }
+
     /// The message `id` with a numeric argument (for plural selection).
     pub fn count(&self, id: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use chrono::{Offset, TimeZone as _, Utc};
 use domain::ids::{PersonId, ProgramId};
 use matching::criteria::{self, Inputs, Profile, Ranking};
-use matching::{CostComponent, Exclusion, Rules, UnassignedReason, WarmStart};
+use matching::{CostComponent, Exclusion, PinProblem, Rules, UnassignedReason, WarmStart};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -276,6 +276,48 @@ fn person_ids(mentees: &[MatchPerson], mentors: &[MatchPerson]) -> (Vec<i64>, Ve
     )
 }
 
+/// The solver's refusal in the manager's terms: it knows people by index only, so a pin it
+/// cannot honour is said again with the two names.
+fn solver_refusal(
+    error: &matching::Error,
+    mentees: &[MatchPerson],
+    mentors: &[MatchPerson],
+) -> AppError {
+    let matching::Error::BadPin {
+        mentee,
+        mentor,
+        why,
+    } = error
+    else {
+        return AppError::invalid("rules", error.to_string());
+    };
+    let (Some(mentee), Some(mentor)) = (mentees.get(*mentee), mentors.get(*mentor)) else {
+        return AppError::invalid("rules", error.to_string());
+    };
+    let (mentee, mentor) = (mentee.name.as_str(), mentor.name.as_str());
+    let reason = match why {
+        PinProblem::PinnedTwice => "they are pinned to another mentor too".to_owned(),
+        PinProblem::AlsoForbidden => "the pair is also forbidden".to_owned(),
+        PinProblem::CapacityExceeded => format!(
+            "more mentees are pinned to {mentor} than they have places; remove a pin or give them more places"
+        ),
+    };
+    AppError::Invalid(
+        domain::FieldError::new(
+            "rules",
+            format!("{mentee} cannot be pinned to {mentor}: {reason}"),
+        )
+        .phrased(
+            "matching-error-pin-impossible",
+            &[
+                ("mentee", &mentee),
+                ("mentor", &mentor),
+                ("why", &why.code()),
+            ],
+        ),
+    )
+}
+
 /// SHA-256 of what decides the answer: the solver's problem (every eligible pair's costs, the
 /// capacities, the penalty) and rules, with the people behind the indices. Names are left
 /// out, so renaming someone does not make a proposal stale; anything that can change a pair
@@ -365,7 +407,7 @@ pub async fn propose_with(
     .await
     .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?;
     let (proposal, inputs_sha256, solve_ms) =
-        solved.map_err(|e| AppError::invalid("rules", e.to_string()))?;
+        solved.map_err(|e| solver_refusal(&e, &mentees, &mentors))?;
     let inputs_sha256 = inputs_sha256?;
 
     let current: HashSet<(usize, usize)> = current.into_iter().collect();

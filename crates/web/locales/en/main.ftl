@@ -183,6 +183,27 @@ matching-done-approved = { $count ->
     [one] Approved. The program now has one active pairing.
    *[other] Approved. The program now has { $count } active pairings.
 }
+matching-error-capacity-range = A mentor takes from 0 to 1000 mentees.
+matching-error-reason-long = The reason is longer than 200 characters.
+matching-error-conflict-reason = Name the conflict (for example: direct supervisor).
+matching-error-pair-has-rule = { $kind ->
+    [pin] This pair is already pinned; remove that pin first.
+    [forbid] This pair is already forbidden; remove that rule first.
+   *[conflict] This pair already has a named conflict; remove that rule first.
+}
+matching-error-pinned-already = { $mentee } is already pinned to { $mentor }; remove that pin first.
+matching-error-decided = { $status ->
+    [approved] Proposal { $id } is already approved; run a new one to change the pairings.
+   *[other] Proposal { $id } was discarded and cannot be approved; run a new one.
+}
+matching-error-superseded = Proposal { $id } is out of date: proposal { $newest } was run after it; approve that one or run a new one.
+matching-error-inputs-changed = The program's people, capacities, settings, rules or pairings changed since proposal { $id } was run; run a new one.
+matching-error-left-already = { $name } has already left this program or has no places, and has no mentee or pin left: nothing to record (run a new proposal to re-match).
+matching-error-pin-impossible = { $why ->
+    [pinned_twice] { $mentee } cannot be pinned to { $mentor }: they are pinned to another mentor too.
+    [also_forbidden] { $mentee } cannot be pinned to { $mentor }: the pair is also forbidden.
+   *[capacity_exceeded] { $mentee } cannot be pinned to { $mentor }: more mentees are pinned to { $mentor } than they have places; remove a pin or give them more places.
+}
 
 ## Research collaborative (C7, C11, C12)
 program-research = Research projects

@@ -189,6 +189,27 @@ matching-done-approved = { $count ->
     [one] Approuvée. Le programme compte maintenant un binôme actif.
    *[other] Approuvée. Le programme compte maintenant { $count } binômes actifs.
 }
+matching-error-capacity-range = Un mentor accompagne de 0 à 1000 mentorés.
+matching-error-reason-long = Le motif dépasse 200 caractères.
+matching-error-conflict-reason = Précisez le conflit (par exemple : supérieur direct).
+matching-error-pair-has-rule = { $kind ->
+    [pin] Ce binôme est déjà imposé ; retirez d'abord cette règle.
+    [forbid] Ce binôme est déjà interdit ; retirez d'abord cette règle.
+   *[conflict] Ce binôme a déjà un conflit déclaré ; retirez d'abord cette règle.
+}
+matching-error-pinned-already = { $mentee } est déjà imposé(e) à { $mentor } ; retirez d'abord cette règle.
+matching-error-decided = { $status ->
+    [approved] La proposition { $id } est déjà approuvée ; lancez-en une nouvelle pour changer les binômes.
+   *[other] La proposition { $id } a été écartée et ne peut pas être approuvée ; lancez-en une nouvelle.
+}
+matching-error-superseded = La proposition { $id } n'est plus à jour : la proposition { $newest } a été calculée après elle ; approuvez celle-là ou lancez-en une nouvelle.
+matching-error-inputs-changed = Les personnes, les places, les paramètres, les règles ou les binômes du programme ont changé depuis le calcul de la proposition { $id } ; lancez-en une nouvelle.
+matching-error-left-already = { $name } a déjà quitté ce programme ou n'a plus de place, et n'a plus ni mentoré ni règle imposée : rien à enregistrer (lancez une nouvelle proposition pour réapparier).
+matching-error-pin-impossible = { $why ->
+    [pinned_twice] { $mentee } ne peut pas être imposé(e) à { $mentor } : il ou elle est aussi imposé(e) à un autre mentor.
+    [also_forbidden] { $mentee } ne peut pas être imposé(e) à { $mentor } : ce binôme est aussi interdit.
+   *[capacity_exceeded] { $mentee } ne peut pas être imposé(e) à { $mentor } : plus de mentorés sont imposés à { $mentor } qu'il ou elle n'a de places ; retirez une règle ou donnez-lui plus de places.
+}
 
 ## Collectif de recherche (C7, C11, C12)
 program-research = Projets de recherche

@@ -310,7 +310,7 @@ pub async fn add_rule(
                 &headers,
                 &auth,
                 program,
-                Some(e.to_string()),
+                Some(super::translator(&state, &headers).refusal(&e)),
                 None,
                 None,
             )
@@ -368,7 +368,7 @@ pub async fn run(
                 &headers,
                 &auth,
                 program,
-                Some(e.to_string()),
+                Some(super::translator(&state, &headers).refusal(&e)),
                 None,
                 None,
             )
@@ -408,7 +408,7 @@ pub async fn mentor_left(
                 &headers,
                 &auth,
                 program,
-                Some(e.to_string()),
+                Some(super::translator(&state, &headers).refusal(&e)),
                 None,
                 None,
             )
@@ -629,7 +629,8 @@ pub async fn approve(
         }
         // Stale or discarded: said on the proposal itself, next to what it holds.
         Err(AppError::Invalid(e)) => {
-            proposal_page(&state, &headers, &auth, id, Some(e.message.clone()), false).await
+            let message = super::translator(&state, &headers).refusal(&e);
+            proposal_page(&state, &headers, &auth, id, Some(message), false).await
         }
         Err(other) => Err(other),
     }

@@ -977,3 +977,143 @@ async fn the_matching_pages_confirm_what_a_form_did() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The refusals of the matching workflow name the people involved, and a French manager reads
+/// them in French on the pages (the API keeps its English text and the field).
+#[tokio::test]
+async fn matching_refusals_name_the_people_and_speak_the_page_language() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let program = app.fixture.program;
+    let in_french = |method: Method, uri: String, body: String| {
+        app.request(method, &uri, Persona::Manager)
+            .header(axum::http::header::COOKIE, "lang=fr")
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    // The alert's text, with the page's HTML escapes undone.
+    let alert = |html: &str| {
+        let start = html.find("role=\"alert\">").map(|i| i + 13)?;
+        html[start..]
+            .split("</p>")
+            .next()
+            .map(|text| text.replace("&#39;", "'").replace("&amp;", "&"))
+    };
+
+    // Two mentees pinned to a mentor with one place: the solver cannot honour both pins.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0, "capacity": 1}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    for mentee in [p.surgeon_a, p.surgeon_b] {
+        add_rule(
+            &app,
+            json!({"kind": "pin", "mentee": mentee.0, "mentor": p.near.0}),
+        )
+        .await;
+    }
+    let api = app
+        .json(
+            Method::POST,
+            &url(&app, "proposals"),
+            Persona::Manager,
+            &json!(null),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(api.error_field(), "rules");
+    assert_eq!(
+        api.json()["error"]["message"],
+        "Samuel Surgeon cannot be pinned to Abebe Near: more mentees are pinned to Abebe Near than they have places; remove a pin or give them more places"
+    );
+    let page = app
+        .send(in_french(
+            Method::POST,
+            format!("/programs/{program}/matching/proposals"),
+            String::new(),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        alert(&page.text()).as_deref(),
+        Some(
+            "Samuel Surgeon ne peut pas être imposé(e) à Abebe Near : plus de mentorés sont imposés à Abebe Near qu'il ou elle n'a de places ; retirez une règle ou donnez-lui plus de places."
+        )
+    );
+
+    // A pin the store refuses, said on the program page in French.
+    let page = app
+        .send(in_french(
+            Method::POST,
+            format!("/programs/{program}/matching/rules"),
+            format!("kind=forbid&mentee={}&mentor={}", p.surgeon_a.0, p.near.0),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        alert(&page.text()).as_deref(),
+        Some("Ce binôme est déjà imposé ; retirez d'abord cette règle.")
+    );
+
+    // An approval refused because the inputs changed, on the proposal in French.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0, "capacity": 2}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let draft = propose(&app).await;
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0, "capacity": 3}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let page = app
+        .send(in_french(
+            Method::POST,
+            format!("/matching/proposals/{}/approve", draft["id"]),
+            String::new(),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        alert(&page.text()),
+        Some(format!(
+            "Les personnes, les places, les paramètres, les règles ou les binômes du programme ont changé depuis le calcul de la proposition {} ; lancez-en une nouvelle.",
+            draft["id"]
+        ))
+    );
+    // The same refusal in English on the page reads as a sentence; the API keeps its text.
+    let english = app
+        .form(
+            &format!("/matching/proposals/{}/approve", draft["id"]),
+            Persona::Manager,
+            "",
+        )
+        .await;
+    assert_eq!(
+        alert(&english.text()),
+        Some(format!(
+            "The program's people, capacities, settings, rules or pairings changed since proposal {} was run; run a new one.",
+            draft["id"]
+        ))
+    );
+    let message = refused_approval(&app, &draft["id"]).await;
+    assert!(message.starts_with("the program's people"), "{message}");
+}
