@@ -433,13 +433,37 @@ impl Db {
         &self,
         program: ProgramId,
     ) -> Result<Vec<ActiveTeamMember>, DbError> {
+        self.team_members(program, "t.status = 'active'").await
+    }
+
+    /// The places of the program's approved teams that were emptied after their approval (a
+    /// mentor left the program): each still names the mentor who held it. A team proposal
+    /// approved later replaces them all, so they are the places left to fill.
+    pub async fn vacated_team_places(
+        &self,
+        program: ProgramId,
+    ) -> Result<Vec<ActiveTeamMember>, DbError> {
+        self.team_members(
+            program,
+            "t.status = 'ended' AND t.proposal_id = (SELECT MAX(f.id) FROM facility_proposals f \
+             WHERE f.program_id = t.program_id AND f.kind = 'teams' AND f.status = 'approved')",
+        )
+        .await
+    }
+
+    /// Team member rows of `program` that meet `condition` (fixed SQL over `t`, never input).
+    async fn team_members(
+        &self,
+        program: ProgramId,
+        condition: &'static str,
+    ) -> Result<Vec<ActiveTeamMember>, DbError> {
+        let sql = format!(
+            "SELECT t.id, t.facility_id, o.name, t.cadre, t.mentor_id, p.name, t.km, t.proposal_id, t.approved_by, t.approved_at \
+             FROM facility_team_members t JOIN org_units o ON o.id = t.facility_id JOIN people p ON p.id = t.mentor_id \
+             WHERE t.program_id = $1 AND {condition} ORDER BY o.name, t.facility_id, t.id"
+        );
         let rows: Vec<MemberRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT t.id, t.facility_id, o.name, t.cadre, t.mentor_id, p.name, t.km, t.proposal_id, t.approved_by, t.approved_at \
-                 FROM facility_team_members t JOIN org_units o ON o.id = t.facility_id JOIN people p ON p.id = t.mentor_id \
-                 WHERE t.program_id = $1 AND t.status = 'active' ORDER BY o.name, t.facility_id, t.id",
-            )
-            .bind(program.0).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()

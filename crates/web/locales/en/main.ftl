@@ -176,6 +176,10 @@ matching-reason-capacity = Every eligible mentor is full.
 matching-reason-too-costly = Every possible mentor costs more than leaving them unassigned.
 matching-best-eligible = Best eligible mentor: { $name }, cost { $cost }
 matching-superseded = Proposal { $id } was run after this one, with the rules and people as they are now: approve that one instead.
+matching-vacated-team-places = { $count ->
+    [one] A mentor who left held a place on an approved facility team: re-form the teams.
+   *[other] Mentors who left held { $count } places on approved facility teams: re-form the teams.
+}
 matching-done-settings = Settings saved. The next proposal uses them.
 matching-done-rule = Rule added. Run a new proposal to apply it.
 matching-done-rule-removed = Rule removed. Run a new proposal to apply the change.
@@ -493,6 +497,10 @@ facilities-distance = Distance
 facilities-facility = Facility
 facilities-readiness = Readiness
 facilities-members = Team
+facilities-vacated = Places left empty since the teams were approved
+facilities-vacated-explain = These mentors left the program after the teams were approved. Run a team proposal to fill their places.
+facilities-cadre = Cadre
+facilities-held-by = Held by
 facilities-takes = Takes
 facilities-who = Facility or mentor
 facilities-threshold = Readiness threshold (%): below it a facility is weak

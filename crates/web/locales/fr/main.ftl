@@ -181,6 +181,11 @@ matching-reason-capacity = Tous les mentors possibles sont complets.
 matching-reason-too-costly = Tout mentor possible coûte plus que de le laisser sans mentor.
 matching-best-eligible = Meilleur mentor admissible : { $name }, coût { $cost }
 matching-superseded = La proposition { $id } a été calculée après celle-ci, avec les règles et les personnes actuelles : approuvez plutôt celle-là.
+matching-vacated-team-places = { $count ->
+    [0] Aucune place d'équipe n'est vacante.
+    [one] Un mentor parti occupait une place dans une équipe d'établissement approuvée : reformez les équipes.
+   *[other] Des mentors partis occupaient { $count } places dans des équipes d'établissement approuvées : reformez les équipes.
+}
 matching-done-settings = Paramètres enregistrés. La prochaine proposition les utilisera.
 matching-done-rule = Règle ajoutée. Lancez une nouvelle proposition pour l'appliquer.
 matching-done-rule-removed = Règle supprimée. Lancez une nouvelle proposition pour en tenir compte.
@@ -496,6 +501,10 @@ facilities-distance = Distance
 facilities-facility = Établissement
 facilities-readiness = Préparation
 facilities-members = Équipe
+facilities-vacated = Places vacantes depuis l'approbation des équipes
+facilities-vacated-explain = Ces mentors ont quitté le programme après l'approbation des équipes. Lancez une proposition d'équipes pour pourvoir leurs places.
+facilities-cadre = Cadre
+facilities-held-by = Occupée par
 facilities-takes = Accueille
 facilities-who = Établissement ou mentor
 facilities-threshold = Seuil de préparation (%) : en dessous, un établissement est faible

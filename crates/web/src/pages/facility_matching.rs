@@ -94,6 +94,8 @@ struct ProgramPage {
     proposals: Vec<(i64, String, String, String, String)>,
     couplings: Vec<ActiveCoupling>,
     teams: Vec<(i64, String, Vec<ActiveTeamMember>)>,
+    /// Places of the approved teams emptied since (a mentor left), to fill by a new proposal.
+    vacated: Vec<ActiveTeamMember>,
 }
 
 async fn program_page(
@@ -143,6 +145,7 @@ async fn program_page(
         &ProgramPage {
             couplings: state.db.active_couplings(program.id).await?,
             teams,
+            vacated: state.db.vacated_team_places(program.id).await?,
             proposals,
             layout,
             program,

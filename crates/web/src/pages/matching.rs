@@ -38,6 +38,9 @@ struct ProgramPage {
     /// Mentors who still have places: the ones a departure can be recorded for.
     staying_mentors: Vec<(i64, String)>,
     active_pairings: String,
+    /// How many places of the approved facility teams a departure emptied, said with a link
+    /// to re-form the teams; `None` when there are none.
+    vacated_team_places: Option<String>,
 }
 
 async fn program_page(
@@ -74,8 +77,15 @@ async fn program_page(
         .filter(|(id, _)| capacities.get(&PersonId(*id)) != Some(&0))
         .cloned()
         .collect();
+    let vacated = state.db.vacated_team_places(program.id).await?.len();
+    let vacated_team_places = (vacated > 0).then(|| {
+        layout
+            .t
+            .count("matching-vacated-team-places", "count", vacated as i64)
+    });
     let refused = error.is_some();
     let page = ProgramPage {
+        vacated_team_places,
         settings,
         rules: state.db.match_rules(program.id).await?,
         proposals: state.db.proposals_of_program(program.id, 10).await?,

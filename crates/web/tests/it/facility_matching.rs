@@ -484,6 +484,65 @@ async fn teams_cover_cadres_and_explain_what_is_missing() {
         .expect("teams");
     assert_eq!(teams.len(), 2, "{teams:?}");
     assert!(teams.iter().all(|m| m.mentor == anesthetist), "{teams:?}");
+    // The two places the surgeon held are listed as left empty, on the facility page, and
+    // the matching page (where the departure was recorded) points there.
+    let facility_page = app
+        .get(
+            &format!("/programs/{}/facility-matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    let vacated = facility_page
+        .split("Places left empty since the teams were approved")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_else(|| panic!("no vacated places: {facility_page}"));
+    for facility in ["Alpha", "Weak One"] {
+        assert!(
+            vacated.contains(&format!(
+                ">{facility}</a></td><td>surgeon</td><td><a href=\"/people/{}\">Sara Surgeon</a>",
+                surgeon.0
+            )),
+            "{facility} in {vacated}"
+        );
+    }
+    assert!(!vacated.contains("Abel Anesthetist"), "{vacated}");
+    let matching_page = app
+        .get(
+            &format!("/programs/{}/matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    assert!(
+        matching_page.contains(
+            "Mentors who left held 2 places on approved facility teams: re-form the teams."
+        ),
+        "{matching_page}"
+    );
+    // A new team proposal, approved, fills or re-decides every place: none is left listed.
+    let again = propose(&app, "team").await;
+    let approved = approve(&app, again["id"].as_i64().unwrap_or_default()).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    assert!(
+        app.db()
+            .vacated_team_places(app.fixture.program)
+            .await
+            .expect("vacated")
+            .is_empty()
+    );
+    let matching_page = app
+        .get(
+            &format!("/programs/{}/matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    assert!(
+        !matching_page.contains("re-form the teams"),
+        "{matching_page}"
+    );
     let _ = s.form;
 }
 
