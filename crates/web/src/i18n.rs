@@ -153,6 +153,26 @@ impl Tr {
         }
     }
 
+    /// `value` with `places` decimals, written the reader's way: the decimal separator is
+    /// the catalogue's `decimal-separator` (a comma in French).
+    pub fn decimal(&self, value: impl std::borrow::Borrow<f64>, places: usize) -> String {
+        let value = *value.borrow();
+        self.with_separator(format!("{value:.places$}"))
+    }
+
+    /// `value` as a form field shows it: as few digits as say it exactly, with the reader's
+    /// decimal separator (the forms read either).
+    pub fn decimal_input(&self, value: f64) -> String {
+        self.with_separator(value.to_string())
+    }
+
+    fn with_separator(&self, text: String) -> String {
+        match self.get("decimal-separator").as_str() {
+            "." | "decimal-separator" => text,
+            separator => text.replace('.', separator),
+        }
+    }
+
     /// The message `id` with a numeric argument (for plural selection).
     pub fn count(&self, id: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();

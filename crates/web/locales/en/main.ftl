@@ -1,5 +1,8 @@
 # tandem — English (the reference language: every id here must exist in every other file).
 
+# How a decimal number is written: 2.5 km in English, 2,5 km in French.
+decimal-separator = .
+
 nav-org-units = Org units
 nav-tokens = API tokens
 nav-sign-out = Sign out
@@ -156,7 +159,7 @@ matching-changes = { $count ->
     [one] one change from the current pairings
    *[other] { $count } changes from the current pairings
 }
-matching-warm = warm start
+matching-warm = started from the approved pairings
 matching-approve = Approve and create the pairings
 matching-pairs = { $count ->
     [one] One pair

@@ -1,5 +1,8 @@
 # tandem — français.
 
+# How a decimal number is written: 2.5 km in English, 2,5 km in French.
+decimal-separator = ,
+
 nav-org-units = Unités d'organisation
 nav-tokens = Jetons d'API
 nav-sign-out = Se déconnecter
@@ -159,7 +162,7 @@ matching-changes = { $count ->
     [one] un changement par rapport aux binômes actuels
    *[other] { $count } changements par rapport aux binômes actuels
 }
-matching-warm = départ à chaud
+matching-warm = calculée à partir des binômes approuvés
 matching-approve = Approuver et créer les binômes
 matching-pairs = { $count ->
     [0] Aucun binôme

@@ -40,12 +40,12 @@ pub struct SettingsForm {
 }
 
 impl SettingsForm {
-    fn of(s: &FacilitySettings) -> Self {
+    fn of(s: &FacilitySettings, t: &Tr) -> Self {
         Self {
             csrf: String::new(),
-            threshold: s.threshold.to_string(),
+            threshold: t.decimal_input(s.threshold),
             max_per_strong: s.max_per_strong.to_string(),
-            max_km: s.max_km.to_string(),
+            max_km: t.decimal_input(s.max_km),
             max_teams_per_mentor: s.max_teams_per_mentor.to_string(),
             required_cadres: s.required_cadres.join(", "),
         }
@@ -53,7 +53,9 @@ impl SettingsForm {
 
     fn parse(&self, t: &Tr) -> Result<FacilitySettings, String> {
         fn number<T: std::str::FromStr>(t: &Tr, field: &str, text: &str) -> Result<T, String> {
-            text.trim().parse().map_err(|_| {
+            // A decimal comma is read as a point: French readers type "2,5" (no field here
+            // takes thousands separators, so the comma is not ambiguous).
+            text.trim().replace(',', ".").parse().map_err(|_| {
                 t.with(
                     "facilities-not-a-number",
                     "field",
@@ -112,7 +114,7 @@ async fn program_page(
     let t = layout.t.clone();
     let form = match form {
         Some(f) => f,
-        None => SettingsForm::of(&state.db.facility_matching_settings(program.id).await?),
+        None => SettingsForm::of(&state.db.facility_matching_settings(program.id).await?, &t),
     };
     let proposals = state
         .db
@@ -324,8 +326,8 @@ fn percent(value: Option<f64>, t: &Tr) -> String {
     value.map_or_else(|| t.get("facilities-no-readiness"), |v| format!("{v:.0} %"))
 }
 
-fn km(value: f64) -> String {
-    format!("{value:.1} km")
+fn km(t: &Tr, value: f64) -> String {
+    format!("{} km", t.decimal(value, 1))
 }
 
 fn coupling_tables(t: &Tr, r: &CouplingResult) -> Vec<(String, Vec<String>, Vec<Line>)> {
@@ -340,14 +342,14 @@ fn coupling_tables(t: &Tr, r: &CouplingResult) -> Vec<(String, Vec<String>, Vec<
                     p.strong_name,
                     percent(Some(p.strong_readiness), t)
                 ),
-                km(p.km),
+                km(t, p.km),
             ],
             note: [
                 p.nearer_full.as_ref().map(|n| {
                     t.with(
                         "facilities-nearer-full",
                         "name",
-                        format!("{} ({})", n.name, km(n.km)),
+                        format!("{} ({})", n.name, km(t, n.km)),
                     )
                 }),
                 p.current.then(|| t.get("matching-current")),
@@ -436,7 +438,7 @@ fn team_tables(t: &Tr, r: &TeamsResult) -> Vec<(String, Vec<String>, Vec<Line>)>
                             m.cadre,
                             m.mentor_name,
                             m.home,
-                            km(m.km),
+                            km(t, m.km),
                             if m.current {
                                 format!(" {}", t.get("matching-current"))
                             } else {
@@ -499,23 +501,23 @@ async fn proposal_page(
     let (summary, tables) = match facility_matching::result_of(&stored)? {
         FacilityResult::Coupling(r) => (
             format!(
-                "{} · {} · {} · {:.1} ms",
+                "{} · {} · {} · {} ms",
                 t.with("facilities-settings-used", "km", r.settings.max_km)
                     + &format!(" · < {} %", r.settings.threshold),
-                t.with("facilities-total-km", "km", format!("{:.1}", r.total_km)),
+                t.with("facilities-total-km", "km", t.decimal(r.total_km, 1)),
                 t.count("matching-changes", "count", r.changes as i64),
-                r.solve_ms
+                t.decimal(r.solve_ms, 1)
             ),
             coupling_tables(&t, &r),
         ),
         FacilityResult::Teams(r) => (
             format!(
-                "{} · {} · {} · {:.1} ms",
+                "{} · {} · {} · {} ms",
                 t.with("facilities-settings-used", "km", r.settings.max_km)
                     + &format!(" · {}", r.settings.required_cadres.join(", ")),
-                t.with("facilities-total-km", "km", format!("{:.1}", r.total_km)),
+                t.with("facilities-total-km", "km", t.decimal(r.total_km, 1)),
                 t.count("matching-changes", "count", r.changes as i64),
-                r.solve_ms
+                t.decimal(r.solve_ms, 1)
             ),
             team_tables(&t, &r),
         ),
@@ -589,13 +591,13 @@ pub async fn facility_partners(
         lines.push(t.with(
             "facilities-coupled-with",
             "name",
-            format!("{} ({})", c.strong_name, km(c.km)),
+            format!("{} ({})", c.strong_name, km(t, c.km)),
         ));
     }
     let supported: Vec<String> = couplings
         .iter()
         .filter(|c| c.strong == facility)
-        .map(|c| format!("{} ({})", c.weak_name, km(c.km)))
+        .map(|c| format!("{} ({})", c.weak_name, km(t, c.km)))
         .collect();
     if !supported.is_empty() {
         lines.push(t.with("facilities-supports", "names", supported.join(", ")));
@@ -606,7 +608,7 @@ pub async fn facility_partners(
         .await?
         .into_iter()
         .filter(|m| m.facility == facility)
-        .map(|m| format!("{}: {} ({})", m.cadre, m.mentor_name, km(m.km)))
+        .map(|m| format!("{}: {} ({})", m.cadre, m.mentor_name, km(t, m.km)))
         .collect();
     if !team.is_empty() {
         lines.push(format!("{}: {}", t.get("facilities-team"), team.join("; ")));

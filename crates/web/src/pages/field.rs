@@ -507,7 +507,7 @@ async fn dose_lines(
             });
             DoseLine {
                 label: layout.t.get(&format!("field-dose-{key}")),
-                hours: format!("{:.1}", r.contact_hours),
+                hours: layout.t.decimal(r.contact_hours, 1),
                 activities: r.activities,
                 against_plan: match (r.delivered, r.planned) {
                     (Some(d), Some(p)) => format!("{:.0} / {:.0}", d.max(0.0), p),

@@ -611,7 +611,7 @@ async fn proposal_page(
         status,
         pairs,
         unassigned,
-        solve_ms: format!("{:.1}", result.solve_ms),
+        solve_ms: t.decimal(result.solve_ms, 1),
         result,
         proposal: stored,
     };

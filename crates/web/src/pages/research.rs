@@ -438,7 +438,7 @@ async fn participation_page(
         .map(|f| (layout.t.get(&format!("research-stretch-{}", f.role)), f))
         .collect();
     let page = ParticipationPage {
-        gini_overall: format!("{:.2}", report.gini_overall),
+        gini_overall: layout.t.decimal(report.gini_overall, 2),
         chart,
         nudges: state.db.nudges(program.id).await?,
         firsts,

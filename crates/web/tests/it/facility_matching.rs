@@ -918,6 +918,53 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         .await
         .text();
     assert!(fr.contains("Jumelages approuvés"), "{fr}");
+    // French numbers have a decimal comma: the distances, and the settings form, which also
+    // reads one back.
+    assert!(
+        fr.contains(",1 km</td>") || fr.contains(",0 km</td>"),
+        "{fr}"
+    );
+    assert!(
+        !fr.contains(".1 km</td>") && !fr.contains(".0 km</td>"),
+        "{fr}"
+    );
+    let in_french = |body: &'static str| {
+        app.request(
+            Method::POST,
+            &format!("/programs/{program}/facility-matching/settings"),
+            Persona::Manager,
+        )
+        .header("accept-language", "fr")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .expect("request")
+    };
+    let saved = app
+        .send(in_french(
+            "threshold=62,5&max_per_strong=2&max_km=150,5&max_teams_per_mentor=2&required_cadres=",
+        ))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let stored = app
+        .db()
+        .facility_matching_settings(program)
+        .await
+        .expect("settings");
+    assert_eq!((stored.threshold, stored.max_km), (62.5, 150.5));
+    let form = app
+        .send(
+            app.request(Method::GET, &saved.location(), Persona::Manager)
+                .header("accept-language", "fr")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
+    assert!(
+        form.contains("name=\"threshold\" inputmode=\"decimal\" value=\"62,5\"")
+            && form.contains("name=\"max_km\" inputmode=\"decimal\" value=\"150,5\""),
+        "{form}"
+    );
     // Pressing Approve again (a double click on a slow link) confirms again and couples
     // nothing twice.
     let couplings = app.db().active_couplings(program).await.expect("couplings");
