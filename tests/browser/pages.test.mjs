@@ -44,6 +44,26 @@ async function fitsTheScreen(page) {
   assert.ok(overflow <= 0, `${page.url()} is ${overflow}px wider than the screen: ${culprits.join(', ')}`);
 }
 
+// No word of `locator`'s text is split over two lines (a sentence wraps between words; only
+// a word wider than the box may break).
+async function wordsStayWhole(locator) {
+  const split = await locator.evaluate((box) => {
+    const broken = [];
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1 && range.getBoundingClientRect().width < box.clientWidth) broken.push(match[0]);
+      }
+    }
+    return broken;
+  });
+  assert.deepEqual(split, [], `words split over two lines: ${split.join(', ')}`);
+}
+
 test('a manager signs in on a phone and finds the people of their program', async () => {
   const page = await phone();
   await signIn(page, 'manager@demo.tandem');
@@ -175,6 +195,7 @@ test('a manager runs a facility coupling proposal on a phone, reads why, and app
   await page.getByRole('button', { name: 'Approve' }).click();
   await page.waitForURL(/\/facility-matching\?done=coupling$/);
   assert.match(await page.getByRole('status').innerText(), /^Couplings approved/);
+  await wordsStayWhole(page.getByRole('status'));
   const rows = page.locator('h2', { hasText: 'Approved couplings' }).locator('..').getByRole('row');
   assert.equal(await rows.count(), 1 + 3, 'the header and one weak hospital per region');
   await page.context().close();
