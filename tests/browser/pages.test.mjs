@@ -200,3 +200,38 @@ test('a manager runs a facility coupling proposal on a phone, reads why, and app
   assert.equal(await rows.count(), 1 + 3, 'the header and one weak hospital per region');
   await page.context().close();
 });
+
+test('a manager records a departure on a phone and reads the re-match, changes first', async () => {
+  const page = await phone();
+  await signIn(page, 'manager@demo.tandem');
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
+  await page.getByRole('link', { name: 'Matching', exact: true }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'A mentor leaves' }).waitFor());
+  // The narrow tables keep their one-word cells whole (status, rule kind, Remove).
+  for (const table of await page.locator('table').all()) await wordsStayWhole(table);
+  await fitsTheScreen(page);
+
+  // An OR nurse mentor leaves (no other test needs her): her mentees are re-matched.
+  await page.getByLabel('Mentor', { exact: true }).first().selectOption({ label: 'Mekdes Wolde' });
+  await page.getByRole('button', { name: 'Record the departure and re-match' }).click();
+  await page.waitForURL(/\/matching\/proposals\/\d+$/);
+  await assert.doesNotReject(page.getByText('Mekdes Wolde left the program').waitFor());
+  const headings = await page.locator('h2').allTextContents();
+  const newPairs = headings.findIndex((h) => /new pairs?$/.test(h));
+  const kept = headings.findIndex((h) => /kept as (it is|they are)$/.test(h));
+  assert.ok(newPairs >= 0 && kept > newPairs, `changes before the kept pairs: ${headings}`);
+  // Each re-matched mentee has a back-up mentor.
+  const firstNew = page.locator('table').first().getByRole('row').nth(1);
+  assert.match(await firstNew.innerText(), /Back-up: /);
+  await fitsTheScreen(page);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/rematch.png`, fullPage: true });
+
+  // Back on the matching page (the proposal's link to its program): she held places on
+  // approved facility teams, and it says so.
+  await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).first().click();
+  await page.getByRole('link', { name: /re-form the teams/ }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Places left empty since the teams were approved' }).waitFor());
+  assert.match(await page.getByRole('row').filter({ hasText: 'Mekdes Wolde' }).first().innerText(), /or_nurse/);
+  await fitsTheScreen(page);
+  await page.context().close();
+});

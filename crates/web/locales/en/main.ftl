@@ -165,6 +165,15 @@ matching-pairs = { $count ->
     [one] One pair
    *[other] { $count } pairs
 }
+matching-new-pairs = { $count ->
+    [0] No new pair
+    [one] One new pair
+   *[other] { $count } new pairs
+}
+matching-kept-pairs = { $count ->
+    [one] One pair kept as it is
+   *[other] { $count } pairs kept as they are
+}
 matching-cost = Cost
 matching-current = (current)
 matching-backup = Back-up: { $name }

@@ -169,6 +169,16 @@ matching-pairs = { $count ->
     [one] Un binôme
    *[other] { $count } binômes
 }
+matching-new-pairs = { $count ->
+    [0] Aucun nouveau binôme
+    [one] Un nouveau binôme
+   *[other] { $count } nouveaux binômes
+}
+matching-kept-pairs = { $count ->
+    [0] Aucun binôme maintenu
+    [one] Un binôme maintenu tel quel
+   *[other] { $count } binômes maintenus tels quels
+}
 matching-cost = Coût
 matching-current = (actuel)
 matching-backup = Remplaçant : { $name }

@@ -464,12 +464,17 @@ struct ProposalPage {
     proposal: StoredProposal,
     status: String,
     result: ProposalResult,
-    pairs: Vec<PairLine>,
+    /// Pairs that are not current pairings: the changes a manager approves.
+    new: Vec<PairLine>,
+    /// Pairs the proposal keeps as they are.
+    kept: Vec<PairLine>,
     /// `(mentee, name, reason, best eligible mentor)`.
     unassigned: Vec<(i64, String, String, Option<String>)>,
     solve_ms: String,
     changes: String,
     pairs_title: String,
+    new_title: String,
+    kept_title: String,
     unassigned_title: String,
     /// A newer proposal of the program, which makes this draft out of date.
     superseded_by: Option<i64>,
@@ -531,7 +536,7 @@ async fn proposal_page(
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("matching-proposal-title", "id", stored.id);
     let t = layout.t.clone();
-    let pairs = result
+    let (kept, new): (Vec<PairLine>, Vec<PairLine>) = result
         .pairs
         .iter()
         .map(|p| PairLine {
@@ -557,7 +562,7 @@ async fn proposal_page(
             .flatten()
             .collect(),
         })
-        .collect();
+        .partition(|line| line.current);
     let unassigned = result
         .unassigned
         .iter()
@@ -579,6 +584,8 @@ async fn proposal_page(
     let status = t.get(&format!("matching-status-{}", stored.status));
     let changes = t.count("matching-changes", "count", result.changes as i64);
     let pairs_title = t.count("matching-pairs", "count", result.pairs.len() as i64);
+    let new_title = t.count("matching-new-pairs", "count", new.len() as i64);
+    let kept_title = t.count("matching-kept-pairs", "count", kept.len() as i64);
     let unassigned_title = t.count(
         "matching-unassigned",
         "count",
@@ -605,11 +612,14 @@ async fn proposal_page(
         superseded_by,
         changes,
         pairs_title,
+        new_title,
+        kept_title,
         unassigned_title,
         layout,
         program,
         status,
-        pairs,
+        new,
+        kept,
         unassigned,
         solve_ms: t.decimal(result.solve_ms, 1),
         result,

@@ -382,6 +382,25 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
     );
     let b = pair_of(&rematch, p.surgeon_b).expect("re-matched");
     assert_eq!(b["mentor"], p.far.0);
+    // Its page leads with what changes: the re-matched mentee, then who is left without a
+    // mentor, then the pairs kept as they are.
+    let html = app
+        .get(
+            &format!("/matching/proposals/{}", rematch["id"]),
+            Persona::Manager,
+        )
+        .await
+        .text();
+    let at = |text: &str| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("{text} not on the page: {html}"))
+    };
+    assert!(at("<h2>One new pair</h2>") < at("Samuel Surgeon"), "{html}");
+    assert!(at("Samuel Surgeon") < at("without a mentor"), "{html}");
+    assert!(
+        at("without a mentor") < at("<h2>One pair kept as it is</h2>"),
+        "{html}"
+    );
     assert!(
         !app.db()
             .pairings_of_program(app.fixture.program, Some("active"))
