@@ -220,6 +220,11 @@ test('a manager records a departure on a phone and reads the re-match, changes f
   const newPairs = headings.findIndex((h) => /new pairs?$/.test(h));
   const kept = headings.findIndex((h) => /kept as (it is|they are)$/.test(h));
   assert.ok(newPairs >= 0 && kept > newPairs, `changes before the kept pairs: ${headings}`);
+  // The kept pairs are folded away until asked for.
+  const keptTable = page.locator('details table');
+  assert.equal(await keptTable.isVisible(), false);
+  await page.locator('summary').click();
+  assert.equal(await keptTable.isVisible(), true);
   // Each re-matched mentee has a back-up mentor.
   const firstNew = page.locator('table').first().getByRole('row').nth(1);
   assert.match(await firstNew.innerText(), /Back-up: /);
