@@ -575,7 +575,12 @@ pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairin
         .iter()
         .map(|p| (PersonId(p.mentor), PersonId(p.mentee)))
         .collect();
-    let now = inputs_now(db, stored.program).await?;
+    // Gathering today's inputs reads the whole program; a proposal already decided never
+    // becomes a draft again, and the store refuses it before comparing them.
+    let now = match stored.status.as_str() {
+        "draft" => inputs_now(db, stored.program).await?,
+        _ => String::new(),
+    };
     Ok(db.approve_proposal(actor, proposal, &pairs, &now).await?)
 }
 
