@@ -116,6 +116,29 @@ const PROGRAM_DONE: [(&str, &str); 3] = [
     ("rule-removed", "matching-done-rule-removed"),
 ];
 
+/// A program-page form's outcome: a refusal is shown on the program page (422), in the
+/// reader's language; success and other errors pass through.
+async fn on_program_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    auth: &Auth,
+    program: Program,
+    outcome: Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    match outcome {
+        Err(AppError::Invalid(e)) => {
+            let message = super::translator(state, headers).refusal(&e);
+            program_page(state, headers, auth, program, Some(message), None, None).await
+        }
+        other => other,
+    }
+}
+
+/// A proposal just run: its page.
+fn proposal_done(stored: &StoredProposal) -> Response {
+    Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response()
+}
+
 /// Where a successful form on the program page sends the manager.
 fn program_done(program: ProgramId, done: &str) -> Response {
     Redirect::to(&format!("/programs/{program}/matching?done={done}")).into_response()
@@ -312,22 +335,8 @@ pub async fn add_rule(
             .map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
-    match added {
-        Ok(_) => Ok(program_done(program.id, "rule")),
-        Err(AppError::Invalid(e)) => {
-            program_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                Some(super::translator(&state, &headers).refusal(&e)),
-                None,
-                None,
-            )
-            .await
-        }
-        Err(other) => Err(other),
-    }
+    let outcome = added.map(|_| program_done(program.id, "rule"));
+    on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
 /// A form with only the CSRF token.
@@ -361,31 +370,15 @@ pub async fn run(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    match proposals::propose(
+    let outcome = proposals::propose(
         &state.db,
         &auth.actor(),
         program.id,
         "requested by a manager",
     )
     .await
-    {
-        Ok(stored) => {
-            Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
-        }
-        Err(AppError::Invalid(e)) => {
-            program_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                Some(super::translator(&state, &headers).refusal(&e)),
-                None,
-                None,
-            )
-            .await
-        }
-        Err(other) => Err(other),
-    }
+    .map(|stored| proposal_done(&stored));
+    on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
 /// The mentor-left form.
@@ -406,26 +399,11 @@ pub async fn mentor_left(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    match proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor))
-        .await
-    {
-        Ok(stored) => {
-            Ok(Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response())
-        }
-        Err(AppError::Invalid(e)) => {
-            program_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                Some(super::translator(&state, &headers).refusal(&e)),
-                None,
-                None,
-            )
+    let outcome =
+        proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor))
             .await
-        }
-        Err(other) => Err(other),
-    }
+            .map(|stored| proposal_done(&stored));
+    on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
 /// A pair as the proposal page shows it.
