@@ -92,11 +92,7 @@ async fn program_page(
         active_pairings: layout.t.count(
             "matching-active-pairings",
             "count",
-            state
-                .db
-                .pairings_of_program(program.id, Some("active"))
-                .await?
-                .len() as i64,
+            active_pairings(state, program.id).await?,
         ),
         mentees,
         mentors,
@@ -115,6 +111,15 @@ const PROGRAM_DONE: [(&str, &str); 3] = [
     ("rule", "matching-done-rule"),
     ("rule-removed", "matching-done-rule-removed"),
 ];
+
+/// How many active pairings the program has.
+async fn active_pairings(state: &AppState, program: ProgramId) -> Result<i64, AppError> {
+    let active = state
+        .db
+        .pairings_of_program(program, Some("active"))
+        .await?;
+    Ok(active.len() as i64)
+}
 
 /// A program-page form's outcome: a refusal is shown on the program page (422), in the
 /// reader's language; success and other errors pass through.
@@ -570,17 +575,11 @@ async fn proposal_page(
         result.unassigned.len() as i64,
     );
     let notice = match approved_notice && stored.status == "approved" {
-        true => Some(
-            t.count(
-                "matching-done-approved",
-                "count",
-                state
-                    .db
-                    .pairings_of_program(program.id, Some("active"))
-                    .await?
-                    .len() as i64,
-            ),
-        ),
+        true => Some(t.count(
+            "matching-done-approved",
+            "count",
+            active_pairings(state, program.id).await?,
+        )),
         false => None,
     };
     let refused = error.is_some();

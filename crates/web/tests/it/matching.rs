@@ -180,6 +180,19 @@ async fn add_rule(app: &TestApp, rule: Value) {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
 }
 
+/// Gives `mentor` that many places through the API and expects it to pass.
+async fn set_capacity(app: &TestApp, mentor: PersonId, capacity: u32) {
+    let reply = app
+        .json(
+            Method::POST,
+            &url(app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": mentor.0, "capacity": capacity}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
 /// Every pairing of the fixture's program, whatever its status.
 async fn all_pairings(app: &TestApp) -> Vec<store::memberships::Pairing> {
     app.db()
@@ -228,15 +241,7 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
     let app = TestApp::new().await;
     let p = setup(&app).await;
     // The near mentor takes one mentee only.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": p.near.0, "capacity": 1}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    set_capacity(&app, p.near, 1).await;
 
     let first = propose(&app).await;
     assert_eq!(first["status"], "draft");
@@ -570,15 +575,7 @@ async fn a_mentor_given_no_places_who_still_has_mentees_can_leave() {
         .expect("mentor");
     // The manager first takes the mentor's places away, then records the departure: the
     // current pairing still has to end, so it is not refused as a repeat.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": mentor, "capacity": 0}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    set_capacity(&app, PersonId(mentor), 0).await;
     let reply = app
         .json(
             Method::POST,
@@ -776,15 +773,7 @@ async fn a_mentee_left_out_by_full_mentors_is_shown_whose_place_would_serve_them
     let p = setup(&app).await;
     // Two surgeon mentees, one place: the near mentor takes one, the far one none.
     for (mentor, capacity) in [(p.near, 1), (p.far, 0)] {
-        let reply = app
-            .json(
-                Method::POST,
-                &url(&app, "capacities"),
-                Persona::Manager,
-                &json!({"mentor": mentor.0, "capacity": capacity}),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        set_capacity(&app, mentor, capacity).await;
     }
     let proposal = propose(&app).await;
     let left_out: Vec<&Value> = proposal["result"]["unassigned"]
@@ -1024,15 +1013,7 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
     };
 
     // Two mentees pinned to a mentor with one place: the solver cannot honour both pins.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": p.near.0, "capacity": 1}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    set_capacity(&app, p.near, 1).await;
     for mentee in [p.surgeon_a, p.surgeon_b] {
         add_rule(
             &app,
@@ -1084,25 +1065,9 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
     );
 
     // An approval refused because the inputs changed, on the proposal in French.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": p.near.0, "capacity": 2}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    set_capacity(&app, p.near, 2).await;
     let draft = propose(&app).await;
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": p.near.0, "capacity": 3}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    set_capacity(&app, p.near, 3).await;
     let page = app
         .send(in_french(
             Method::POST,
