@@ -10,7 +10,7 @@ use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
-use store::Db;
+use store::{Db, DbError};
 use store::readiness::NewAssessment;
 use store::testing::fresh_db;
 use store::visits::{
@@ -883,6 +883,17 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
     assert!(created.is_empty());
 }
 
+/// Of two attempts at once, exactly one passes: its value and the other's refusal.
+fn one_passes<T: std::fmt::Debug>(
+    first: Result<T, DbError>,
+    second: Result<T, DbError>,
+) -> (T, DbError) {
+    match (first, second) {
+        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
+        other => panic!("expected one to pass and one to be refused, got {other:?}"),
+    }
+}
+
 /// A manager on a slow connection presses Approve twice: the two requests race, and the
 /// program must still end up with each pairing once.
 #[tokio::test]
@@ -899,10 +910,7 @@ async fn approving_one_draft_twice_at_once_creates_its_pairings_once() {
         db.approve_proposal(&one, proposal.id, &pairs, ""),
         db.approve_proposal(&other, proposal.id, &pairs, ""),
     );
-    let (won, lost) = match (first, second) {
-        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
-        other => panic!("expected one approval and one refusal, got {other:?}"),
-    };
+    let (won, lost) = one_passes(first, second);
     assert_eq!(won.len(), 1);
     assert_eq!(field_of(&lost), "proposal");
     assert!(lost.to_string().contains("approved"), "{lost}");
@@ -929,10 +937,7 @@ async fn a_departure_recorded_twice_at_once_is_recorded_once() {
         db.mentor_leaves(&one, f.program, f.mentor),
         db.mentor_leaves(&other, f.program, f.mentor),
     );
-    let (orphans, refused) = match (first, second) {
-        (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
-        other => panic!("expected one departure and one refusal, got {other:?}"),
-    };
+    let (orphans, refused) = one_passes(first, second);
     assert_eq!(orphans, vec![f.mentee]);
     assert_eq!(field_of(&refused), "mentor");
     // Created, then ended once.

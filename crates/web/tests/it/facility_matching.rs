@@ -508,18 +508,20 @@ async fn teams_cover_cadres_and_explain_what_is_missing() {
         );
     }
     assert!(!vacated.contains("Abel Anesthetist"), "{vacated}");
-    let matching_page = app
-        .get(
+    let matching_page = || async {
+        app.get(
             &format!("/programs/{}/matching", app.fixture.program),
             Persona::Manager,
         )
         .await
-        .text();
+        .text()
+    };
+    let page = matching_page().await;
     assert!(
-        matching_page.contains(
+        page.contains(
             "Mentors who left held 2 places on approved facility teams: re-form the teams."
         ),
-        "{matching_page}"
+        "{page}"
     );
     // A new team proposal, approved, fills or re-decides every place: none is left listed.
     let again = propose(&app, "team").await;
@@ -532,17 +534,8 @@ async fn teams_cover_cadres_and_explain_what_is_missing() {
             .expect("vacated")
             .is_empty()
     );
-    let matching_page = app
-        .get(
-            &format!("/programs/{}/matching", app.fixture.program),
-            Persona::Manager,
-        )
-        .await
-        .text();
-    assert!(
-        !matching_page.contains("re-form the teams"),
-        "{matching_page}"
-    );
+    let page = matching_page().await;
+    assert!(!page.contains("re-form the teams"), "{page}");
     let _ = s.form;
 }
 
