@@ -524,12 +524,19 @@ impl Db {
                 .bind(id).bind(now).execute(&mut *conn).await?.rows_affected()
         });
         if claimed != 1 {
+            // Decided meanwhile (another approval won the race): say how it stands now, not
+            // as it was read before the transaction.
+            let status: String = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar("SELECT status FROM facility_proposals WHERE id = $1")
+                    .bind(id).fetch_one(&mut *conn).await?
+            });
             return Err(FieldError::new(
                 "proposal",
-                format!(
-                    "proposal {id} is {} and cannot be approved; run a new one",
-                    proposal.status
-                ),
+                format!("proposal {id} is {status} and cannot be approved; run a new one"),
+            )
+            .phrased(
+                "matching-error-decided",
+                &[("id", &id), ("status", &status)],
             )
             .into());
         }

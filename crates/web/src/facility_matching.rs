@@ -10,6 +10,7 @@
 //! manager read.
 
 use crate::error::AppError;
+use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use matching::{FacilitySettings, FacilitySite, MissingReason, TeamMentor, UncoupledReason};
 use serde::{Deserialize, Serialize};
@@ -622,22 +623,29 @@ pub async fn approve(
 ) -> Result<store::facility_matching::ApprovalCounts, AppError> {
     let stored = db.facility_proposal(proposal).await?;
     if stored.status != "draft" {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "proposal",
             format!(
                 "proposal {proposal} is {} and cannot be approved; run a new one",
                 stored.status
             ),
-        ));
+        )
+        .phrased(
+            "matching-error-decided",
+            &[("id", &proposal), ("status", &stored.status)],
+        )
+        .into());
     }
     let now = fingerprint(stored.kind, &gather(db, stored.program, stored.kind).await?)?;
     if now != stored.inputs_sha256 {
-        return Err(AppError::invalid(
+        return Err(FieldError::new(
             "proposal",
             format!(
                 "the program's sites, readiness, mentors or settings changed since proposal {proposal} was run; run a new one"
             ),
-        ));
+        )
+        .phrased("facilities-error-inputs-changed", &[("id", &proposal)])
+        .into());
     }
     let approval = match result_of(&stored)? {
         FacilityResult::Coupling(result) => FacilityApproval::Coupling(

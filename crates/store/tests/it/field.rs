@@ -10,13 +10,13 @@ use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
-use store::{Db, DbError};
 use store::readiness::NewAssessment;
 use store::testing::fresh_db;
 use store::visits::{
     ActivityFilter, DosePlan, NewAction, NewActivity, NewCase, NewChecklist, NewDebrief,
     NewParticipant,
 };
+use store::{Db, DbError};
 
 const SHA: &str = "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7";
 

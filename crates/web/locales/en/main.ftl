@@ -496,6 +496,7 @@ facilities-run-teams = Form mentor teams
 facilities-kind = Kind
 facilities-kind-coupling = Coupling
 facilities-kind-teams = Teams
+facilities-error-inputs-changed = The program's sites, readiness, mentors or settings changed since proposal { $id } was run; run a new one.
 facilities-done-coupling = Couplings approved: the ones below are now in force.
 facilities-done-teams = Teams approved: the ones below are now in force.
 facilities-current-couplings = Approved couplings

@@ -501,6 +501,7 @@ facilities-run-teams = Former les équipes de mentors
 facilities-kind = Type
 facilities-kind-coupling = Jumelage
 facilities-kind-teams = Équipes
+facilities-error-inputs-changed = Les établissements, leur niveau de préparation, les mentors ou les paramètres du programme ont changé depuis le calcul de la proposition { $id } ; lancez-en une nouvelle.
 facilities-done-coupling = Jumelages approuvés : ceux ci-dessous sont désormais en vigueur.
 facilities-done-teams = Équipes approuvées : celles ci-dessous sont désormais en vigueur.
 facilities-current-couplings = Jumelages approuvés

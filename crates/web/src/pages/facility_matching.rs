@@ -571,7 +571,8 @@ pub async fn approve(
             if stored.status == "approved" {
                 return Ok(approved);
             }
-            proposal_page(&state, &headers, &auth, stored, Some(e.message.clone())).await
+            let message = super::translator(&state, &headers).refusal(&e);
+            proposal_page(&state, &headers, &auth, stored, Some(message)).await
         }
         Err(other) => Err(other),
     }

@@ -971,3 +971,51 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         couplings
     );
 }
+
+/// Two approvals of one coupling proposal at once (a double click): one couples, the other is
+/// refused saying the proposal is approved now; a stale proposal's refusal reads in French on
+/// its page.
+#[tokio::test]
+async fn approving_a_coupling_twice_at_once_couples_once_and_says_why() {
+    let app = TestApp::new().await;
+    sites(&app).await;
+    let proposal = propose(&app, "coupling").await;
+    let id = proposal["id"].as_i64().unwrap_or_default();
+    let (first, second) = tokio::join!(approve(&app, id), approve(&app, id));
+    let (won, lost) = match (first.status, second.status) {
+        (StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY) => (first, second),
+        (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::OK) => (second, first),
+        other => panic!("expected one approval and one refusal, got {other:?}"),
+    };
+    assert_eq!(won.json()["created"], pairs(&proposal).len());
+    assert_eq!(
+        lost.json()["error"]["message"],
+        format!("proposal {id} is approved and cannot be approved; run a new one")
+    );
+    assert_eq!(active_couplings(&app).await.len(), pairs(&proposal).len());
+
+    let stale = propose(&app, "coupling").await;
+    put_settings(&app, json!({"max_per_strong": 1})).await;
+    let page = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/facility-matching/proposals/{}/approve", stale["id"]),
+                Persona::Manager,
+            )
+            .header("accept-language", "fr")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text().contains(&format!(
+            "ont changé depuis le calcul de la proposition {}",
+            stale["id"]
+        )),
+        "{}",
+        page.text()
+    );
+}
