@@ -141,16 +141,23 @@ impl Tr {
     /// the API gives it.
     pub fn refusal(&self, error: &domain::FieldError) -> String {
         match &error.phrase {
-            Some(phrase) => {
-                let values: Vec<(&str, &dyn std::fmt::Display)> = phrase
-                    .args
-                    .iter()
-                    .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
-                    .collect();
-                self.with_args(phrase.id, &values)
-            }
+            Some(_) => self.refusal_message(error),
             None => error.to_string(),
         }
+    }
+
+    /// The message alone, for a page that names the field itself: in the reader's language
+    /// when the error carries a phrase, else the English text.
+    pub fn refusal_message(&self, error: &domain::FieldError) -> String {
+        let Some(phrase) = &error.phrase else {
+            return error.message.clone();
+        };
+        let values: Vec<(&str, &dyn std::fmt::Display)> = phrase
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+            .collect();
+        self.with_args(phrase.id, &values)
     }
 
     /// `value` with `places` decimals, written the reader's way: the decimal separator is

@@ -220,6 +220,10 @@ pub fn check(preferences: &Preferences, posted: &[Posted]) -> Result<Vec<PersonI
                     "rank {} is out of range: give ranks from 1 to {}",
                     entry.rank, preferences.max_rank
                 ),
+            )
+            .phrased(
+                "prefs-error-rank-range",
+                &[("rank", &entry.rank), ("max", &preferences.max_rank)],
             ));
         }
         if !people.insert(entry.person) {
@@ -232,7 +236,8 @@ pub fn check(preferences: &Preferences, posted: &[Posted]) -> Result<Vec<PersonI
             return Err(FieldError::new(
                 &entry.field,
                 format!("rank {} is given to two people", entry.rank),
-            ));
+            )
+            .phrased("prefs-error-rank-twice", &[("rank", &entry.rank)]));
         }
     }
     let mut ordered: Vec<&Posted> = posted.iter().collect();

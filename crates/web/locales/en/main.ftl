@@ -466,6 +466,8 @@ prefs-fit-fewer-years = { $years ->
    *[other] { $years } years less experience than you
 }
 prefs-save = Save my ranking
+prefs-error-rank-range = rank { $rank } is out of range: give ranks from 1 to { $max }
+prefs-error-rank-twice = rank { $rank } is given to two people
 prefs-saved = Your ranking is saved.
 matching-choice-mentee = { $rank ->
     [1] mentee's 1st choice

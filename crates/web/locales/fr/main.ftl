@@ -475,6 +475,8 @@ prefs-fit-fewer-years = { $years ->
    *[other] { $years } ans d'expérience de moins que vous
 }
 prefs-save = Enregistrer mon classement
+prefs-error-rank-range = le rang { $rank } est hors limites : donnez des rangs de 1 à { $max }
+prefs-error-rank-twice = le rang { $rank } est donné à deux personnes
 prefs-saved = Votre classement est enregistré.
 matching-choice-mentee = { $rank ->
     [1] 1er choix du mentoré
