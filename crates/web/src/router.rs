@@ -83,6 +83,10 @@ fn routes() -> Routes {
         pages::matching::mentor_left,
     )
     .get("/matching/proposals/{proposal}", pages::matching::proposal)
+    .get(
+        "/matching/proposals/{proposal}/pairs.csv",
+        pages::matching::proposal_csv,
+    )
     .post(
         "/matching/proposals/{proposal}/approve",
         pages::matching::approve,

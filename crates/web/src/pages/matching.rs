@@ -499,6 +499,106 @@ pub async fn proposal(
     proposal_page(&state, &headers, &auth, id, None, notice).await
 }
 
+/// `GET /matching/proposals/{proposal}/pairs.csv`: the proposal as a spreadsheet, for a
+/// committee that reviews pairings offline: one row per pair (new ones first) and per mentee
+/// left without a mentor, each cost broken down by criterion, in the reader's language.
+pub async fn proposal_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Response, AppError> {
+    let stored = state.db.proposal(id).await?;
+    let program = managed_program(&state, &auth, stored.program).await?;
+    let result = proposals::result_of(&stored)?;
+    let t = super::translator(&state, &headers);
+    let criteria: Vec<&str> = matching::criteria::CRITERIA.to_vec();
+    let mut header = vec![
+        t.get("matching-mentee"),
+        t.get("matching-mentor"),
+        t.get("matching-csv-change"),
+        t.get("matching-cost"),
+    ];
+    header.extend(criteria.iter().map(|c| t.get(&format!("matching-{c}"))));
+    header.extend([t.get("matching-csv-backup"), t.get("matching-csv-why")]);
+    let mut rows = vec![header];
+    let (kept, new): (Vec<_>, Vec<_>) = result.pairs.iter().partition(|p| p.current);
+    for (pairs, change) in [(new, "matching-csv-new"), (kept, "matching-csv-kept")] {
+        for p in pairs {
+            let mut row = vec![
+                p.mentee_name.clone(),
+                p.mentor_name.clone(),
+                t.get(if p.pinned {
+                    "matching-kind-pin"
+                } else {
+                    change
+                }),
+                p.cost.to_string(),
+            ];
+            row.extend(criteria.iter().map(|c| {
+                let cost = p.breakdown.iter().find(|b| b.criterion == *c);
+                cost.map_or(0, |b| b.cost).to_string()
+            }));
+            row.push(
+                p.backup
+                    .as_ref()
+                    .map_or_else(String::new, |b| mentor_and_room(&t, b)),
+            );
+            row.push(String::new());
+            rows.push(row);
+        }
+    }
+    for u in &result.unassigned {
+        let mut row = vec![
+            u.mentee_name.clone(),
+            String::new(),
+            t.get("matching-csv-none"),
+        ];
+        row.extend(std::iter::repeat_n(String::new(), 1 + criteria.len()));
+        row.push(
+            u.best_eligible
+                .as_ref()
+                .map_or_else(String::new, |b| mentor_and_room(&t, b)),
+        );
+        row.push(reason_text(&t, &u.reason));
+        rows.push(row);
+    }
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
+            .map_err(|e| AppError::Internal(format!("proposal {id} as CSV: {e}")))?;
+    }
+    let body = csv
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("proposal {id} as CSV: {e}")))?;
+    let name = format!("{}-proposal-{id}.csv", program.code);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A cell a spreadsheet will not run as a formula: names and reasons are typed by people, and
+/// one starting with `=`, `+`, `-` or `@` would be evaluated when the file is opened (CSV
+/// injection), so such a cell is written with a leading apostrophe. Numbers we write pass.
+fn spreadsheet_safe(cell: &str) -> String {
+    let is_number = cell.parse::<i64>().is_ok();
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
 /// The proposal page, with a refused approval's reason when there is one (then 422).
 async fn proposal_page(
     state: &AppState,

@@ -111,6 +111,12 @@ const TABLE: &[Row] = &[
     ),
     ("GET", "/matching/proposals/{proposal}", "", MANAGERS),
     (
+        "GET",
+        "/matching/proposals/{proposal}/pairs.csv",
+        "",
+        MANAGERS,
+    ),
+    (
         "POST",
         "/matching/proposals/{proposal}/approve",
         "",

@@ -1101,3 +1101,102 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
     let message = refused_approval(&app, &draft["id"]).await;
     assert!(message.starts_with("the program's people"), "{message}");
 }
+
+/// A proposal downloads as a spreadsheet for a committee: new pairs first, then kept ones,
+/// then mentees without a mentor with the reason, every cost broken down by criterion; a name
+/// a spreadsheet would run as a formula is written as text.
+#[tokio::test]
+async fn a_proposal_downloads_as_a_spreadsheet_in_the_readers_language() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let formula = add(
+        &app,
+        "=HYPERLINK(\"http://example.org\")",
+        "or_nurse",
+        "en",
+        "Africa/Addis_Ababa",
+        1,
+        (Role::Mentee, "F1"),
+    )
+    .await;
+    let first = propose(&app).await;
+    approves(&app, &first["id"]).await;
+    // The far mentor takes no one any more: the surgeon placed with them moves.
+    set_capacity(&app, p.far, 0).await;
+    let draft = propose(&app).await;
+    let download = app
+        .get(
+            &format!("/matching/proposals/{}/pairs.csv", draft["id"]),
+            Persona::Manager,
+        )
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        download.headers["content-disposition"]
+            .to_str()
+            .expect("header")
+            .ends_with(&format!("-proposal-{}.csv\"", draft["id"])),
+    );
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(download.body.as_slice())
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    let header: Vec<String> = csv::Reader::from_reader(download.body.as_slice())
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header[..4],
+        ["Mentee", "Mentor", "Change", "Cost"].map(str::to_owned)
+    );
+    assert_eq!(header.len(), 4 + 6 + 2, "{header:?}");
+    let changes: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    let first_kept = changes.iter().position(|c| *c == "kept").expect("kept");
+    let first_none = changes
+        .iter()
+        .position(|c| *c == "no mentor")
+        .expect("none");
+    assert!(
+        changes[..first_kept].iter().all(|c| *c == "new pair") && first_kept < first_none,
+        "new pairs, then kept ones, then none: {changes:?}"
+    );
+    // Each pair's criteria add up to its cost.
+    for row in rows.iter().filter(|r| r[2] != "no mentor") {
+        let parts: i64 = row[4..10]
+            .iter()
+            .map(|c| c.parse::<i64>().expect("cost"))
+            .sum();
+        assert_eq!(parts.to_string(), row[3], "{row:?}");
+    }
+    let unassigned: Vec<&Vec<String>> = rows.iter().filter(|r| r[2] == "no mentor").collect();
+    assert!(
+        unassigned
+            .iter()
+            .any(|r| r[0] == "'=HYPERLINK(\"http://example.org\")"
+                && r[11] == "No mentor of an allowed cadre."),
+        "{unassigned:?}"
+    );
+    let _ = formula;
+
+    let french = app
+        .send(
+            app.request(
+                Method::GET,
+                &format!("/matching/proposals/{}/pairs.csv", draft["id"]),
+                Persona::Manager,
+            )
+            .header(axum::http::header::COOKIE, "lang=fr")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+        )
+        .await;
+    let text = String::from_utf8(french.body).expect("utf-8");
+    assert!(
+        text.starts_with("Mentoré,Mentor,Changement,Coût,"),
+        "{text}"
+    );
+    assert!(text.contains(",sans mentor,"), "{text}");
+}
