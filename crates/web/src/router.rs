@@ -84,8 +84,8 @@ fn routes() -> Routes {
     )
     .get("/matching/proposals/{proposal}", pages::matching::proposal)
     .get(
-        "/matching/proposals/{proposal}/pairs.csv",
-        pages::matching::proposal_csv,
+        "/matching/proposals/{proposal}/pairs.xlsx",
+        pages::matching::proposal_xlsx,
     )
     .post(
         "/matching/proposals/{proposal}/approve",

@@ -174,13 +174,13 @@ matching-kept-pairs = { $count ->
     [one] One pair kept as it is
    *[other] { $count } pairs kept as they are
 }
-matching-csv-download = Download the pairs as a spreadsheet (CSV)
-matching-csv-change = Change
-matching-csv-new = new pair
-matching-csv-kept = kept
-matching-csv-none = no mentor
-matching-csv-backup = Back-up or best eligible mentor
-matching-csv-why = Why no mentor
+matching-sheet-download = Download the pairs as a spreadsheet (XLSX)
+matching-sheet-change = Change
+matching-sheet-new = new pair
+matching-sheet-kept = kept
+matching-sheet-none = no mentor
+matching-sheet-backup = Back-up or best eligible mentor
+matching-sheet-why = Why no mentor
 matching-cost = Cost
 matching-current = (current)
 matching-backup = Back-up: { $name }

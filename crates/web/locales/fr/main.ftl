@@ -179,13 +179,13 @@ matching-kept-pairs = { $count ->
     [one] Un binôme maintenu tel quel
    *[other] { $count } binômes maintenus tels quels
 }
-matching-csv-download = Télécharger les binômes en tableur (CSV)
-matching-csv-change = Changement
-matching-csv-new = nouveau binôme
-matching-csv-kept = maintenu
-matching-csv-none = sans mentor
-matching-csv-backup = Mentor de remplacement ou meilleur mentor admissible
-matching-csv-why = Pourquoi sans mentor
+matching-sheet-download = Télécharger les binômes en tableur (XLSX)
+matching-sheet-change = Changement
+matching-sheet-new = nouveau binôme
+matching-sheet-kept = maintenu
+matching-sheet-none = sans mentor
+matching-sheet-backup = Mentor de remplacement ou meilleur mentor admissible
+matching-sheet-why = Pourquoi sans mentor
 matching-cost = Coût
 matching-current = (actuel)
 matching-backup = Remplaçant : { $name }

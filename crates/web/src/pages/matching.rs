@@ -17,6 +17,7 @@ use domain::ids::{PersonId, ProgramId};
 use domain::programs::Program;
 use matching::UnassignedReason;
 use matching::criteria::{Settings, Weights};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Deserialize;
 use store::matching::{MatchRule, RuleKind, StoredProposal};
 
@@ -499,10 +500,13 @@ pub async fn proposal(
     proposal_page(&state, &headers, &auth, id, None, notice).await
 }
 
-/// `GET /matching/proposals/{proposal}/pairs.csv`: the proposal as a spreadsheet, for a
-/// committee that reviews pairings offline: one row per pair (new ones first) and per mentee
-/// left without a mentor, each cost broken down by criterion, in the reader's language.
-pub async fn proposal_csv(
+/// `GET /matching/proposals/{proposal}/pairs.xlsx`: the proposal as a workbook, for a
+/// committee that reviews pairings offline: one row per pair (new ones first, then kept ones)
+/// and per mentee left without a mentor, each cost broken down by criterion, with the labels
+/// in the reader's language. XLSX rather than CSV, as for the quarterly report: the people's
+/// format (the CSV files stay machine-readable), and every name is a typed text cell, so one
+/// that starts with `=` is never run as a formula.
+pub async fn proposal_xlsx(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
@@ -512,71 +516,14 @@ pub async fn proposal_csv(
     let program = managed_program(&state, &auth, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let t = super::translator(&state, &headers);
-    let criteria: Vec<&str> = matching::criteria::CRITERIA.to_vec();
-    let mut header = vec![
-        t.get("matching-mentee"),
-        t.get("matching-mentor"),
-        t.get("matching-csv-change"),
-        t.get("matching-cost"),
-    ];
-    header.extend(criteria.iter().map(|c| t.get(&format!("matching-{c}"))));
-    header.extend([t.get("matching-csv-backup"), t.get("matching-csv-why")]);
-    let mut rows = vec![header];
-    let (kept, new): (Vec<_>, Vec<_>) = result.pairs.iter().partition(|p| p.current);
-    for (pairs, change) in [(new, "matching-csv-new"), (kept, "matching-csv-kept")] {
-        for p in pairs {
-            let mut row = vec![
-                p.mentee_name.clone(),
-                p.mentor_name.clone(),
-                t.get(if p.pinned {
-                    "matching-kind-pin"
-                } else {
-                    change
-                }),
-                p.cost.to_string(),
-            ];
-            row.extend(criteria.iter().map(|c| {
-                let cost = p.breakdown.iter().find(|b| b.criterion == *c);
-                cost.map_or(0, |b| b.cost).to_string()
-            }));
-            row.push(
-                p.backup
-                    .as_ref()
-                    .map_or_else(String::new, |b| mentor_and_room(&t, b)),
-            );
-            row.push(String::new());
-            rows.push(row);
-        }
-    }
-    for u in &result.unassigned {
-        let mut row = vec![
-            u.mentee_name.clone(),
-            String::new(),
-            t.get("matching-csv-none"),
-        ];
-        row.extend(std::iter::repeat_n(String::new(), 1 + criteria.len()));
-        row.push(
-            u.best_eligible
-                .as_ref()
-                .map_or_else(String::new, |b| mentor_and_room(&t, b)),
-        );
-        row.push(reason_text(&t, &u.reason));
-        rows.push(row);
-    }
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
-            .map_err(|e| AppError::Internal(format!("proposal {id} as CSV: {e}")))?;
-    }
-    let body = csv
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("proposal {id} as CSV: {e}")))?;
-    let name = format!("{}-proposal-{id}.csv", program.code);
+    let body = pairs_workbook(&t, &result)
+        .map_err(|e| AppError::Internal(format!("proposal {id} as XLSX: {e}")))?;
+    let name = format!("{}-proposal-{id}.xlsx", program.code);
     Ok((
         [
             (
                 axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
@@ -588,15 +535,72 @@ pub async fn proposal_csv(
         .into_response())
 }
 
-/// A cell a spreadsheet will not run as a formula: names and reasons are typed by people, and
-/// one starting with `=`, `+`, `-` or `@` would be evaluated when the file is opened (CSV
-/// injection), so such a cell is written with a leading apostrophe. Numbers we write pass.
-fn spreadsheet_safe(cell: &str) -> String {
-    let is_number = cell.parse::<i64>().is_ok();
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number => format!("'{cell}"),
-        _ => cell.to_owned(),
+/// The workbook of [`proposal_xlsx`]: one sheet, a frozen header row with a filter.
+fn pairs_workbook(t: &Tr, result: &ProposalResult) -> Result<Vec<u8>, XlsxError> {
+    let criteria = matching::criteria::CRITERIA;
+    let mut columns = vec![
+        (t.get("matching-mentee"), 26.0),
+        (t.get("matching-mentor"), 26.0),
+        (t.get("matching-sheet-change"), 14.0),
+        (t.get("matching-cost"), 10.0),
+    ];
+    columns.extend(
+        criteria
+            .iter()
+            .map(|c| (t.get(&format!("matching-{c}")), 14.0)),
+    );
+    columns.extend([
+        (t.get("matching-sheet-backup"), 30.0),
+        (t.get("matching-sheet-why"), 40.0),
+    ]);
+    let backup_col = 4 + criteria.len() as u16;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let bold = Format::new().set_bold();
+    let wrapped = Format::new().set_text_wrap();
+    for (col, (name, width)) in (0u16..).zip(&columns) {
+        sheet.write_string_with_format(0, col, name, &bold)?;
+        sheet.set_column_width(col, *width)?;
     }
+    sheet.set_freeze_panes(1, 0)?;
+    let mut row = 0u32;
+    let (kept, new): (Vec<_>, Vec<_>) = result.pairs.iter().partition(|p| p.current);
+    for (pairs, change) in [(new, "matching-sheet-new"), (kept, "matching-sheet-kept")] {
+        for p in pairs {
+            row += 1;
+            sheet.write_string(row, 0, &p.mentee_name)?;
+            sheet.write_string(row, 1, &p.mentor_name)?;
+            sheet.write_string(
+                row,
+                2,
+                t.get(if p.pinned {
+                    "matching-kind-pin"
+                } else {
+                    change
+                }),
+            )?;
+            // Costs are far below 2^53, so they are exact as spreadsheet numbers.
+            sheet.write_number(row, 3, p.cost as f64)?;
+            for (col, criterion) in (4u16..).zip(criteria) {
+                let cost = p.breakdown.iter().find(|b| b.criterion == criterion);
+                sheet.write_number(row, col, cost.map_or(0, |b| b.cost) as f64)?;
+            }
+            if let Some(b) = &p.backup {
+                sheet.write_string(row, backup_col, mentor_and_room(t, b))?;
+            }
+        }
+    }
+    for u in &result.unassigned {
+        row += 1;
+        sheet.write_string(row, 0, &u.mentee_name)?;
+        sheet.write_string(row, 2, t.get("matching-sheet-none"))?;
+        if let Some(b) = &u.best_eligible {
+            sheet.write_string(row, backup_col, mentor_and_room(t, b))?;
+        }
+        sheet.write_string_with_format(row, backup_col + 1, reason_text(t, &u.reason), &wrapped)?;
+    }
+    sheet.autofilter(0, 0, row, backup_col + 1)?;
+    workbook.save_to_buffer()
 }
 
 /// The proposal page, with a refused approval's reason when there is one (then 422).

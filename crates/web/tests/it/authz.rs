@@ -112,7 +112,7 @@ const TABLE: &[Row] = &[
     ("GET", "/matching/proposals/{proposal}", "", MANAGERS),
     (
         "GET",
-        "/matching/proposals/{proposal}/pairs.csv",
+        "/matching/proposals/{proposal}/pairs.xlsx",
         "",
         MANAGERS,
     ),
