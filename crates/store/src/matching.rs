@@ -362,6 +362,33 @@ impl Db {
             )
             .into());
         }
+        if kind == RuleKind::Pin {
+            // A pin the mentor has no place for would only be refused at the next run.
+            let pinned = existing
+                .iter()
+                .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
+                .count();
+            let places = match self.mentor_capacities(program).await?.get(&mentor) {
+                Some(&set) => set,
+                None => self.matching_settings(program).await?.default_capacity,
+            };
+            if pinned >= places as usize {
+                let name = self.person(mentor).await?.profile.name;
+                let place_word = if places == 1 { "place" } else { "places" };
+                let mentee_word = if pinned == 1 { "mentee" } else { "mentees" };
+                return Err(FieldError::new(
+                    "mentor",
+                    format!(
+                        "{name} has {places} {place_word} and {pinned} {mentee_word} pinned already; give them more places or remove a pin"
+                    ),
+                )
+                .phrased(
+                    "matching-error-pins-full",
+                    &[("name", &name), ("places", &places), ("pinned", &pinned)],
+                )
+                .into());
+            }
+        }
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(

@@ -152,12 +152,15 @@ impl Tr {
         let Some(phrase) = &error.phrase else {
             return error.message.clone();
         };
-        let values: Vec<(&str, &dyn std::fmt::Display)> = phrase
-            .args
-            .iter()
-            .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
-            .collect();
-        self.with_args(phrase.id, &values)
+        let mut args = FluentArgs::new();
+        for (name, value) in &phrase.args {
+            // A whole number goes in as a number, so the message can choose its plural.
+            match value.parse::<i64>() {
+                Ok(number) => args.set(*name, FluentValue::from(number)),
+                Err(_) => args.set(*name, FluentValue::from(value.as_str())),
+            }
+        }
+        self.format(phrase.id, Some(&args))
     }
 
     /// `value` with `places` decimals, written the reader's way: the decimal separator is

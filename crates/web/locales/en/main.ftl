@@ -222,6 +222,13 @@ matching-error-decided = { $status ->
 matching-error-superseded = Proposal { $id } is out of date: proposal { $newest } was run after it; approve that one or run a new one.
 matching-error-inputs-changed = The program's people, capacities, settings, rules or pairings changed since proposal { $id } was run; run a new one.
 matching-error-left-already = { $name } has already left this program or has no places, and has no mentee or pin left: nothing to record (run a new proposal to re-match).
+matching-error-pins-full = { $name } has { $places ->
+    [one] one place
+   *[other] { $places } places
+} and { $pinned ->
+    [one] one mentee
+   *[other] { $pinned } mentees
+} pinned already; give them more places or remove a pin.
 matching-error-pin-impossible = { $why ->
     [pinned_twice] { $mentee } cannot be pinned to { $mentor }: they are pinned to another mentor too.
     [also_forbidden] { $mentee } cannot be pinned to { $mentor }: the pair is also forbidden.

@@ -230,6 +230,14 @@ matching-error-decided = { $status ->
 matching-error-superseded = La proposition { $id } n'est plus à jour : la proposition { $newest } a été calculée après elle ; approuvez celle-là ou lancez-en une nouvelle.
 matching-error-inputs-changed = Les personnes, les places, les paramètres, les règles ou les binômes du programme ont changé depuis le calcul de la proposition { $id } ; lancez-en une nouvelle.
 matching-error-left-already = { $name } a déjà quitté ce programme ou n'a plus de place, et n'a plus ni mentoré ni règle imposée : rien à enregistrer (lancez une nouvelle proposition pour réapparier).
+matching-error-pins-full = { $name } a { $places ->
+    [0] aucune place
+    [one] une place
+   *[other] { $places } places
+} et { $pinned ->
+    [one] un mentoré déjà imposé
+   *[other] { $pinned } mentorés déjà imposés
+} ; donnez-lui plus de places ou retirez une règle.
 matching-error-pin-impossible = { $why ->
     [pinned_twice] { $mentee } ne peut pas être imposé(e) à { $mentor } : il ou elle est aussi imposé(e) à un autre mentor.
     [also_forbidden] { $mentee } ne peut pas être imposé(e) à { $mentor } : ce binôme est aussi interdit.

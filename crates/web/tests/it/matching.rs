@@ -1012,8 +1012,8 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
             .map(|text| text.replace("&#39;", "'").replace("&amp;", "&"))
     };
 
-    // Two mentees pinned to a mentor with one place: the solver cannot honour both pins.
-    set_capacity(&app, p.near, 1).await;
+    // Two mentees pinned to a mentor who then keeps one place: the solver cannot honour both.
+    set_capacity(&app, p.near, 2).await;
     for mentee in [p.surgeon_a, p.surgeon_b] {
         add_rule(
             &app,
@@ -1021,6 +1021,7 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
         )
         .await;
     }
+    set_capacity(&app, p.near, 1).await;
     let api = app
         .json(
             Method::POST,
@@ -1191,4 +1192,84 @@ async fn a_proposal_downloads_as_a_workbook_in_the_readers_language() {
         (1..french.height())
             .any(|r| french.get((r, 2)) == Some(&Data::String("sans mentor".to_owned())))
     );
+}
+
+/// A pin beyond the mentor's places is refused when it is added, naming the mentor and their
+/// places, rather than when the next proposal is run.
+#[tokio::test]
+async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    set_capacity(&app, p.near, 1).await;
+    add_rule(
+        &app,
+        json!({"kind": "pin", "mentee": p.surgeon_a.0, "mentor": p.near.0}),
+    )
+    .await;
+    let rules_before = app
+        .db()
+        .match_rules(app.fixture.program)
+        .await
+        .expect("rules");
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "rules"),
+            Persona::Manager,
+            &json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0}),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    assert_eq!(reply.error_field(), "mentor");
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "Abebe Near has 1 place and 1 mentee pinned already; give them more places or remove a pin"
+    );
+    assert_eq!(
+        app.db()
+            .match_rules(app.fixture.program)
+            .await
+            .expect("rules"),
+        rules_before
+    );
+    // On the page, in French.
+    let page = app
+        .send(
+            app.request(
+                Method::POST,
+                &format!("/programs/{}/matching/rules", app.fixture.program),
+                Persona::Manager,
+            )
+            .header(axum::http::header::COOKIE, "lang=fr")
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(axum::body::Body::from(format!(
+                "kind=pin&mentee={}&mentor={}",
+                p.surgeon_b.0, p.near.0
+            )))
+            .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text().contains(
+            "Abebe Near a une place et un mentoré déjà imposé ; donnez-lui plus de places ou retirez une règle."
+        ),
+        "{}",
+        page.text()
+    );
+    // With a second place the pin is taken.
+    set_capacity(&app, p.near, 2).await;
+    add_rule(
+        &app,
+        json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0}),
+    )
+    .await;
 }
