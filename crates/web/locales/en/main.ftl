@@ -3,6 +3,9 @@
 # How a decimal number is written: 2.5 km in English, 2,5 km in French.
 decimal-separator = .
 
+# A refused field on a form: its label, then what is wrong.
+field-refusal = { $field }: { $message }
+
 nav-org-units = Org units
 nav-tokens = API tokens
 nav-sign-out = Sign out

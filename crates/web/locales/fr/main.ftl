@@ -1,7 +1,10 @@
 # tandem — français.
 
-# How a decimal number is written: 2.5 km in English, 2,5 km in French.
+# Le séparateur décimal : 2,5 km en français (2.5 km en anglais).
 decimal-separator = ,
+
+# Un champ refusé : son intitulé, puis ce qui ne va pas.
+field-refusal = { $field } : { $message }
 
 nav-org-units = Unités d'organisation
 nav-tokens = Jetons d'API

@@ -78,7 +78,8 @@ impl SettingsForm {
         };
         settings.validate().map_err(|(field, message)| {
             let base = field.split('[').next().unwrap_or(&field);
-            format!("{}: {message}", t.get(&format!("facilities-{base}")))
+            let label = t.get(&format!("facilities-{base}"));
+            t.with_args("field-refusal", &[("field", &label), ("message", &message)])
         })?;
         Ok(settings)
     }

@@ -264,7 +264,8 @@ impl SettingsForm {
         settings.validate().map_err(|(field, message)| {
             let key = format!("matching-{}", field.trim_start_matches("weights."));
             let label = t.get(&key);
-            format!("{}: {message}", if label == key { field } else { label })
+            let field = if label == key { field } else { label };
+            t.with_args("field-refusal", &[("field", &field), ("message", &message)])
         })?;
         Ok(settings)
     }

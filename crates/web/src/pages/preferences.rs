@@ -184,7 +184,10 @@ async fn page(
                 || e.field.clone(),
                 |c| t.with("prefs-rank-for", "name", &c.name),
             );
-        format!("{label}: {}", t.refusal_message(e))
+        t.with_args(
+            "field-refusal",
+            &[("field", &label), ("message", &t.refusal_message(e))],
+        )
     });
     let refused = error.is_some();
     let (unavailable, intro, person, rows, saved) = match &loaded {

@@ -405,7 +405,7 @@ async fn bad_rankings_name_the_field_keep_what_was_typed_and_write_nothing() {
     assert!(
         french
             .text()
-            .contains("Votre rang pour Beta Mentor: le rang 1 est donné à deux personnes"),
+            .contains("Votre rang pour Beta Mentor : le rang 1 est donné à deux personnes"),
         "{}",
         french.text()
     );
