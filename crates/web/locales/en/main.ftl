@@ -205,6 +205,7 @@ matching-vacated-team-places = { $count ->
 matching-done-settings = Settings saved. The next proposal uses them.
 matching-done-rule = Rule added. Run a new proposal to apply it.
 matching-done-rule-removed = Rule removed. Run a new proposal to apply the change.
+matching-done-departure-recorded = This departure was already recorded: this is the re-match run with it.
 matching-done-approved = { $count ->
     [one] Approved. The program now has one active pairing.
    *[other] Approved. The program now has { $count } active pairings.

@@ -212,6 +212,7 @@ matching-vacated-team-places = { $count ->
 matching-done-settings = Paramètres enregistrés. La prochaine proposition les utilisera.
 matching-done-rule = Règle ajoutée. Lancez une nouvelle proposition pour l'appliquer.
 matching-done-rule-removed = Règle supprimée. Lancez une nouvelle proposition pour en tenir compte.
+matching-done-departure-recorded = Ce départ était déjà enregistré : voici le réappariement calculé avec lui.
 matching-done-approved = { $count ->
     [0] Approuvée. Le programme n'a plus aucun binôme actif.
     [one] Approuvée. Le programme compte maintenant un binôme actif.

@@ -407,9 +407,24 @@ pub async fn mentor_left(
     auth.check_csrf(&form.csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let outcome =
-        proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor))
-            .await
-            .map(|stored| proposal_done(&stored));
+        proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor)).await;
+    // Pressed twice (or recorded by another manager meanwhile): the departure is in, and the
+    // newest draft was run with it, so that draft is the answer to this press too.
+    if let Err(AppError::Invalid(e)) = &outcome
+        && e.phrase
+            .as_ref()
+            .is_some_and(|p| p.id == "matching-error-left-already")
+        && let Some(draft) = state
+            .db
+            .proposals_of_program(program.id, 1)
+            .await?
+            .into_iter()
+            .find(|p| p.status == "draft")
+    {
+        let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let outcome = outcome.map(|stored| proposal_done(&stored));
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
@@ -497,8 +512,7 @@ pub async fn proposal(
     PathId(id): PathId,
     Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let notice = query.done.as_deref() == Some("approved");
-    proposal_page(&state, &headers, &auth, id, None, notice).await
+    proposal_page(&state, &headers, &auth, id, None, query.done.as_deref()).await
 }
 
 /// `GET /matching/proposals/{proposal}/pairs.xlsx`: the proposal as a workbook, for a
@@ -611,7 +625,7 @@ async fn proposal_page(
     auth: &Auth,
     id: i64,
     error: Option<String>,
-    approved_notice: bool,
+    done: Option<&str>,
 ) -> Result<Response, AppError> {
     let stored = state.db.proposal(id).await?;
     let program = managed_program(state, auth, stored.program).await?;
@@ -679,13 +693,14 @@ async fn proposal_page(
         "count",
         result.unassigned.len() as i64,
     );
-    let notice = match approved_notice && stored.status == "approved" {
-        true => Some(t.count(
+    let notice = match done {
+        Some("approved") if stored.status == "approved" => Some(t.count(
             "matching-done-approved",
             "count",
             active_pairings(state, program.id).await?,
         )),
-        false => None,
+        Some("departure-recorded") => Some(t.get("matching-done-departure-recorded")),
+        _ => None,
     };
     let refused = error.is_some();
     let page = ProposalPage {
@@ -732,7 +747,7 @@ pub async fn approve(
         // Stale or discarded: said on the proposal itself, next to what it holds.
         Err(AppError::Invalid(e)) => {
             let message = super::translator(&state, &headers).refusal(&e);
-            proposal_page(&state, &headers, &auth, id, Some(message), false).await
+            proposal_page(&state, &headers, &auth, id, Some(message), None).await
         }
         Err(other) => Err(other),
     }

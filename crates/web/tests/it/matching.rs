@@ -1273,3 +1273,46 @@ async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
     )
     .await;
 }
+
+/// "Record the departure" pressed twice: the second press lands on the same re-match, saying
+/// the departure was already recorded, instead of on a refusal; nothing is recorded twice.
+#[tokio::test]
+async fn a_departure_recorded_twice_from_the_page_leads_to_its_rematch() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let first = propose(&app).await;
+    approves(&app, &first["id"]).await;
+    let address = format!("/programs/{}/matching/mentor-left", app.fixture.program);
+    let body = format!("mentor={}", p.near.0);
+    let once = app.form(&address, Persona::Manager, &body).await;
+    assert_eq!(once.status, StatusCode::SEE_OTHER, "{}", once.text());
+    let rematch = once.location();
+    assert!(rematch.starts_with("/matching/proposals/"), "{rematch}");
+    let audit = app.db().audit_count(None).await.expect("audit");
+    let twice = app.form(&address, Persona::Manager, &body).await;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER, "{}", twice.text());
+    assert_eq!(
+        twice.location(),
+        format!("{rematch}?done=departure-recorded")
+    );
+    assert_eq!(app.db().audit_count(None).await.expect("audit"), audit);
+    let html = app.get(&twice.location(), Persona::Manager).await.text();
+    assert!(
+        html.contains(
+            "role=\"status\">This departure was already recorded: this is the re-match run with it."
+        ),
+        "{html}"
+    );
+    // Once that re-match is approved there is no draft to lead to: the refusal is shown.
+    let id = rematch
+        .trim_start_matches("/matching/proposals/")
+        .to_owned();
+    approves(&app, &json!(id.parse::<i64>().expect("id"))).await;
+    let after = app.form(&address, Persona::Manager, &body).await;
+    assert_eq!(after.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        after.text().contains("has already left this program"),
+        "{}",
+        after.text()
+    );
+}
