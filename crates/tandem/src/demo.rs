@@ -708,9 +708,10 @@ impl Loader<'_> {
                 .await
                 .map_err(|e| anyhow::anyhow!("preferences of person {person}: {e}"))?;
         }
-        let proposal = web::proposals::propose(self.db, &self.actor, program, "demo")
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let proposal =
+            web::proposals::propose(self.db, &self.actor, program, web::proposals::reasons::DEMO)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         web::proposals::approve(self.db, &self.actor, proposal.id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -732,16 +733,25 @@ impl Loader<'_> {
             .set_facility_matching_settings(&self.actor, program, &settings)
             .await?;
         let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
-        let coupling =
-            web::facility_matching::propose_coupling(self.db, &self.actor, program, "demo")
-                .await
-                .map_err(web_error)?;
+        let coupling = web::facility_matching::propose_coupling(
+            self.db,
+            &self.actor,
+            program,
+            web::proposals::reasons::DEMO,
+        )
+        .await
+        .map_err(web_error)?;
         web::facility_matching::approve(self.db, &self.actor, coupling.id)
             .await
             .map_err(web_error)?;
-        let teams = web::facility_matching::propose_teams(self.db, &self.actor, program, "demo")
-            .await
-            .map_err(web_error)?;
+        let teams = web::facility_matching::propose_teams(
+            self.db,
+            &self.actor,
+            program,
+            web::proposals::reasons::DEMO,
+        )
+        .await
+        .map_err(web_error)?;
         web::facility_matching::approve(self.db, &self.actor, teams.id)
             .await
             .map_err(web_error)?;

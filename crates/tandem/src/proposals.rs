@@ -146,7 +146,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                "requested from the command line",
+                proposals::reasons::FROM_COMMAND_LINE,
                 start,
             )
             .await
@@ -193,7 +193,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                "requested from the command line",
+                proposals::reasons::FROM_COMMAND_LINE,
             )
             .await
             .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
@@ -205,7 +205,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                "requested from the command line",
+                proposals::reasons::FROM_COMMAND_LINE,
             )
             .await
             .map_err(|e| anyhow::anyhow!("--program: {e}"))?;

@@ -584,6 +584,38 @@ pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairin
     Ok(db.approve_proposal(actor, proposal, &pairs, &now).await?)
 }
 
+/// Why a proposal was run, as its `reason` column stores it: an English sentence, which the API
+/// and the command line show as it is. The pages say the reasons tandem writes again in the
+/// reader's language ([`reason_words`]).
+pub mod reasons {
+    /// Run by a manager from a page or the API.
+    pub const BY_MANAGER: &str = "requested by a manager";
+    /// Run from `tandem match program …`.
+    pub const FROM_COMMAND_LINE: &str = "requested from the command line";
+    /// Run by the demo loader.
+    pub const DEMO: &str = "demo";
+    pub(super) const LEFT: &str = " left the program";
+
+    /// Run because `name` left the program.
+    pub fn mentor_left(name: &str) -> String {
+        format!("{name}{LEFT}")
+    }
+}
+
+/// A stored reason in the reader's language: one of [`reasons`] from the catalogue, any other
+/// text as it was written.
+pub fn reason_words(t: &crate::i18n::Tr, stored: &str) -> String {
+    match stored {
+        reasons::BY_MANAGER => t.get("proposal-reason-manager"),
+        reasons::FROM_COMMAND_LINE => t.get("proposal-reason-command-line"),
+        reasons::DEMO => t.get("proposal-reason-demo"),
+        _ => match stored.strip_suffix(reasons::LEFT) {
+            Some(name) => t.with("proposal-reason-mentor-left", "name", name),
+            None => stored.to_owned(),
+        },
+    }
+}
+
 /// A mentor leaves: their pairings end, their capacity becomes 0, and a warm-started
 /// proposal re-matches their mentees (each with a back-up mentor) for a manager to approve.
 pub async fn mentor_leaves(
@@ -594,5 +626,5 @@ pub async fn mentor_leaves(
 ) -> Result<StoredProposal, AppError> {
     db.mentor_leaves(actor, program, mentor).await?;
     let name = db.person(mentor).await?.profile.name.to_string();
-    propose(db, actor, program, &format!("{name} left the program")).await
+    propose(db, actor, program, &reasons::mentor_left(&name)).await
 }

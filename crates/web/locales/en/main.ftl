@@ -177,6 +177,10 @@ matching-kept-pairs = { $count ->
     [one] One pair kept as it is
    *[other] { $count } pairs kept as they are
 }
+proposal-reason-manager = requested by a manager
+proposal-reason-command-line = requested from the command line
+proposal-reason-demo = demo
+proposal-reason-mentor-left = { $name } left the program
 matching-sheet-download = Download the pairs as a spreadsheet (XLSX)
 matching-sheet-change = Change
 matching-sheet-new = new pair

@@ -182,6 +182,10 @@ matching-kept-pairs = { $count ->
     [one] Un binôme maintenu tel quel
    *[other] { $count } binômes maintenus tels quels
 }
+proposal-reason-manager = demandée par un gestionnaire
+proposal-reason-command-line = demandée en ligne de commande
+proposal-reason-demo = démonstration
+proposal-reason-mentor-left = { $name } a quitté le programme
 matching-sheet-download = Télécharger les binômes en tableur (XLSX)
 matching-sheet-change = Changement
 matching-sheet-new = nouveau binôme

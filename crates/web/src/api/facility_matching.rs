@@ -141,7 +141,7 @@ pub async fn propose_coupling(
         &state.db,
         &auth.actor(),
         program.id,
-        "requested by a manager",
+        crate::proposals::reasons::BY_MANAGER,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))
@@ -160,7 +160,7 @@ pub async fn propose_teams(
         &state.db,
         &auth.actor(),
         program.id,
-        "requested by a manager",
+        crate::proposals::reasons::BY_MANAGER,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))

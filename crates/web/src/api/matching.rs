@@ -293,7 +293,7 @@ pub async fn create_proposal(
         &state.db,
         &auth.actor(),
         program.id,
-        "requested by a manager",
+        proposals::reasons::BY_MANAGER,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))

@@ -127,7 +127,7 @@ async fn program_page(
                 p.id,
                 t.get(&format!("facilities-kind-{}", p.kind.as_str())),
                 t.get(&format!("matching-status-{}", p.status)),
-                p.reason,
+                crate::proposals::reason_words(&t, &p.reason),
                 p.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             )
         })
@@ -240,7 +240,7 @@ async fn run(
     auth.check_csrf(csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let actor = auth.actor();
-    let reason = "requested by a manager";
+    let reason = crate::proposals::reasons::BY_MANAGER;
     let stored = match kind {
         FacilityProposalKind::Coupling => {
             facility_matching::propose_coupling(&state.db, &actor, program.id, reason).await
@@ -321,6 +321,13 @@ struct ProposalPage {
     summary: String,
     /// (heading, column titles, rows) per table.
     tables: Vec<(String, Vec<String>, Vec<Line>)>,
+}
+
+impl ProposalPage {
+    /// The proposal's reason in the reader's language.
+    fn reason(&self, stored: &str) -> String {
+        crate::proposals::reason_words(&self.layout.t, stored)
+    }
 }
 
 fn percent(value: Option<f64>, t: &Tr) -> String {

@@ -44,6 +44,13 @@ struct ProgramPage {
     vacated_team_places: Option<String>,
 }
 
+impl ProgramPage {
+    /// A proposal's reason in the reader's language.
+    fn reason(&self, stored: &str) -> String {
+        proposals::reason_words(&self.layout.t, stored)
+    }
+}
+
 async fn program_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -381,7 +388,7 @@ pub async fn run(
         &state.db,
         &auth.actor(),
         program.id,
-        "requested by a manager",
+        proposals::reasons::BY_MANAGER,
     )
     .await
     .map(|stored| proposal_done(&stored));
@@ -482,6 +489,13 @@ struct ProposalPage {
     error: Option<String>,
     /// The confirmation of an approval (after its redirect).
     notice: Option<String>,
+}
+
+impl ProposalPage {
+    /// A proposal's reason in the reader's language.
+    fn reason(&self, stored: &str) -> String {
+        proposals::reason_words(&self.layout.t, stored)
+    }
 }
 
 /// A back-up or best eligible mentor's name, marked "(full)" when they have no room left.

@@ -1316,3 +1316,42 @@ async fn a_departure_recorded_twice_from_the_page_leads_to_its_rematch() {
         after.text()
     );
 }
+
+/// Why each proposal was run reads in the page's language; the API keeps the stored sentence.
+#[tokio::test]
+async fn proposal_reasons_read_in_the_page_language() {
+    let app = TestApp::new().await;
+    let p = setup(&app).await;
+    let first = propose(&app).await;
+    assert_eq!(first["reason"], "requested by a manager");
+    approves(&app, &first["id"]).await;
+    let left = app
+        .json(
+            Method::POST,
+            &url(&app, "mentor-left"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0}),
+        )
+        .await;
+    assert_eq!(left.json()["reason"], "Abebe Near left the program");
+    let french = |address: String| {
+        let request = app
+            .request(Method::GET, &address, Persona::Manager)
+            .header(axum::http::header::COOKIE, "lang=fr")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        async { app.send(request).await.text() }
+    };
+    let proposal = french(format!("/matching/proposals/{}", left.json()["id"])).await;
+    assert!(
+        proposal.contains("Abebe Near a quitté le programme"),
+        "{proposal}"
+    );
+    let program = french(format!("/programs/{}/matching", app.fixture.program)).await;
+    assert!(
+        program.contains("demandée par un gestionnaire")
+            && program.contains("Abebe Near a quitté le programme")
+            && !program.contains("left the program"),
+        "{program}"
+    );
+}
