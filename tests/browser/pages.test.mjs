@@ -207,8 +207,13 @@ test('a manager records a departure on a phone and reads the re-match, changes f
   await page.getByRole('link', { name: 'Safe Surgery Ethiopia Mentorship' }).click();
   await page.getByRole('link', { name: 'Matching', exact: true }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'A mentor leaves' }).waitFor());
-  // The narrow tables keep their one-word cells whole (status, rule kind, Remove).
+  // The narrow tables keep their words whole (status, reason, rule kind, Remove), in French too.
   for (const table of await page.locator('table').all()) await wordsStayWhole(table);
+  await page.getByRole('button', { name: 'Français' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Un mentor part' }).waitFor());
+  for (const table of await page.locator('table').all()) await wordsStayWhole(table);
+  await page.getByRole('button', { name: 'English' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: 'A mentor leaves' }).waitFor());
   await fitsTheScreen(page);
 
   // An OR nurse mentor leaves (no other test needs her): her mentees are re-matched.
