@@ -243,5 +243,17 @@ test('a manager records a departure on a phone and reads the re-match, changes f
   await assert.doesNotReject(page.getByRole('heading', { name: 'Places left empty since the teams were approved' }).waitFor());
   assert.match(await page.getByRole('row').filter({ hasText: 'Mekdes Wolde' }).first().innerText(), /or_nurse/);
   await fitsTheScreen(page);
+  // The proposals' reasons and the one-word cells (kind, status, cadre, km) keep their words
+  // whole, in French too ("démonstration"). Long facility names may still break on a phone.
+  const whole = async () => {
+    await wordsStayWhole(page.locator('table').first());
+    for (const cell of await page.locator('td.label').all()) await wordsStayWhole(cell);
+  };
+  await whole();
+  await page.getByRole('button', { name: 'Français' }).click();
+  await assert.doesNotReject(page.getByRole('heading', { name: "Places vacantes depuis l'approbation des équipes" }).waitFor());
+  await whole();
+  await fitsTheScreen(page);
+  await page.getByRole('button', { name: 'English' }).click();
   await page.context().close();
 });

@@ -501,7 +501,7 @@ async fn teams_cover_cadres_and_explain_what_is_missing() {
     for facility in ["Alpha", "Weak One"] {
         assert!(
             vacated.contains(&format!(
-                ">{facility}</a></td><td>surgeon</td><td><a href=\"/people/{}\">Sara Surgeon</a>",
+                ">{facility}</a></td><td class=\"label\">surgeon</td><td><a href=\"/people/{}\">Sara Surgeon</a>",
                 surgeon.0
             )),
             "{facility} in {vacated}"
