@@ -43,6 +43,7 @@ use store::matching::RuleKind;
 use store::research::{NewOutput, OutputAuthor};
 use store::scheduling::{NewSeries, Window, WindowKind};
 use store::{Actor, Db};
+use web::proposals::reasons::DEMO;
 
 /// A demo facility: (code, name, latitude, longitude).
 type DemoFacility = (&'static str, &'static str, f64, f64);
@@ -708,10 +709,9 @@ impl Loader<'_> {
                 .await
                 .map_err(|e| anyhow::anyhow!("preferences of person {person}: {e}"))?;
         }
-        let proposal =
-            web::proposals::propose(self.db, &self.actor, program, web::proposals::reasons::DEMO)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let proposal = web::proposals::propose(self.db, &self.actor, program, DEMO)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         web::proposals::approve(self.db, &self.actor, proposal.id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -733,26 +733,14 @@ impl Loader<'_> {
             .set_facility_matching_settings(&self.actor, program, &settings)
             .await?;
         let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
-        let coupling = web::facility_matching::propose_coupling(
-            self.db,
-            &self.actor,
-            program,
-            web::proposals::reasons::DEMO,
-        )
-        .await
-        .map_err(web_error)?;
-        web::facility_matching::approve(self.db, &self.actor, coupling.id)
+        use web::facility_matching::{approve, propose_coupling, propose_teams};
+        let (db, actor) = (self.db, &self.actor);
+        let coupling = propose_coupling(db, actor, program, DEMO).await;
+        approve(db, actor, coupling.map_err(web_error)?.id)
             .await
             .map_err(web_error)?;
-        let teams = web::facility_matching::propose_teams(
-            self.db,
-            &self.actor,
-            program,
-            web::proposals::reasons::DEMO,
-        )
-        .await
-        .map_err(web_error)?;
-        web::facility_matching::approve(self.db, &self.actor, teams.id)
+        let teams = propose_teams(db, actor, program, DEMO).await;
+        approve(db, actor, teams.map_err(web_error)?.id)
             .await
             .map_err(web_error)?;
         Ok(())
