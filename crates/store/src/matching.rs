@@ -256,6 +256,27 @@ impl Db {
                 .into());
         }
         self.check_role(program, mentor, "mentor", "mentor").await?;
+        // Fewer places than pins would only be refused at the next run.
+        let pinned = self
+            .match_rules(program)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
+            .count();
+        if (capacity as usize) < pinned {
+            let name = self.person(mentor).await?.profile.name;
+            return Err(FieldError::new(
+                "capacity",
+                format!(
+                    "{name} has {pinned} mentees pinned; remove pins before giving them fewer than {pinned} places"
+                ),
+            )
+            .phrased(
+                "matching-error-capacity-below-pins",
+                &[("name", &name), ("pinned", &pinned)],
+            )
+            .into());
+        }
         let mut tx = self.begin().await?;
         set_capacity_in(&mut tx, actor, program, mentor, capacity).await?;
         tx.commit().await

@@ -230,6 +230,10 @@ matching-error-decided = { $status ->
 matching-error-superseded = Proposal { $id } is out of date: proposal { $newest } was run after it; approve that one or run a new one.
 matching-error-inputs-changed = The program's people, capacities, settings, rules or pairings changed since proposal { $id } was run; run a new one.
 matching-error-left-already = { $name } has already left this program or has no places, and has no mentee or pin left: nothing to record (run a new proposal to re-match).
+matching-error-capacity-below-pins = { $pinned ->
+    [one] { $name } has one mentee pinned; remove the pin before giving them no places.
+   *[other] { $name } has { $pinned } mentees pinned; remove pins before giving them fewer than { $pinned } places.
+}
 matching-error-pins-full = { $name } has { $places ->
     [one] one place
    *[other] { $places } places

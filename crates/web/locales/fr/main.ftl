@@ -238,6 +238,10 @@ matching-error-decided = { $status ->
 matching-error-superseded = La proposition { $id } n'est plus à jour : la proposition { $newest } a été calculée après elle ; approuvez celle-là ou lancez-en une nouvelle.
 matching-error-inputs-changed = Les personnes, les places, les paramètres, les règles ou les binômes du programme ont changé depuis le calcul de la proposition { $id } ; lancez-en une nouvelle.
 matching-error-left-already = { $name } a déjà quitté ce programme ou n'a plus de place, et n'a plus ni mentoré ni règle imposée : rien à enregistrer (lancez une nouvelle proposition pour réapparier).
+matching-error-capacity-below-pins = { $pinned ->
+    [one] { $name } a un mentoré imposé ; retirez cette règle avant de lui retirer toutes ses places.
+   *[other] { $name } a { $pinned } mentorés imposés ; retirez des règles avant de lui donner moins de { $pinned } places.
+}
 matching-error-pins-full = { $name } a { $places ->
     [0] aucune place
     [one] une place

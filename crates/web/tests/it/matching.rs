@@ -1012,8 +1012,18 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
             .map(|text| text.replace("&#39;", "'").replace("&amp;", "&"))
     };
 
-    // Two mentees pinned to a mentor who then keeps one place: the solver cannot honour both.
-    set_capacity(&app, p.near, 2).await;
+    // Two mentees pinned to a mentor on the program's default places, which then drop to
+    // one: the solver cannot honour both pins.
+    let settings = |places: u32| json!({"default_capacity": places});
+    let put = |body: Value| {
+        let request = app
+            .request(Method::PUT, &url(&app, "settings"), Persona::Manager)
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .expect("request");
+        async { assert_eq!(app.send(request).await.status, StatusCode::OK) }
+    };
+    put(settings(2)).await;
     for mentee in [p.surgeon_a, p.surgeon_b] {
         add_rule(
             &app,
@@ -1021,7 +1031,7 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
         )
         .await;
     }
-    set_capacity(&app, p.near, 1).await;
+    put(settings(1)).await;
     let api = app
         .json(
             Method::POST,
@@ -1272,6 +1282,34 @@ async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
         json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0}),
     )
     .await;
+    // And the places cannot drop below the pins: refused, naming them, nothing changed.
+    let reply = app
+        .json(
+            Method::POST,
+            &url(&app, "capacities"),
+            Persona::Manager,
+            &json!({"mentor": p.near.0, "capacity": 1}),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    assert_eq!(reply.error_field(), "capacity");
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "Abebe Near has 2 mentees pinned; remove pins before giving them fewer than 2 places"
+    );
+    assert_eq!(
+        app.db()
+            .mentor_capacities(app.fixture.program)
+            .await
+            .expect("capacities")
+            .get(&p.near),
+        Some(&2)
+    );
 }
 
 /// "Record the departure" pressed twice: the second press lands on the same re-match, saying
