@@ -74,6 +74,13 @@ pub struct MatchRule {
     pub reason: String,
 }
 
+impl MatchRule {
+    /// Whether this rule pins a mentee to `mentor` (each such pin takes one of their places).
+    pub fn pins_to(&self, mentor: PersonId) -> bool {
+        self.kind == RuleKind::Pin && self.mentor == mentor
+    }
+}
+
 /// A mentee or mentor as matching sees them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchPerson {
@@ -261,7 +268,7 @@ impl Db {
             .match_rules(program)
             .await?
             .into_iter()
-            .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
+            .filter(|r| r.pins_to(mentor))
             .count();
         if (capacity as usize) < pinned {
             let name = self.person(mentor).await?.profile.name;
@@ -385,10 +392,7 @@ impl Db {
         }
         if kind == RuleKind::Pin {
             // A pin the mentor has no place for would only be refused at the next run.
-            let pinned = existing
-                .iter()
-                .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
-                .count();
+            let pinned = existing.iter().filter(|r| r.pins_to(mentor)).count();
             let places = match self.mentor_capacities(program).await?.get(&mentor) {
                 Some(&set) => set,
                 None => self.matching_settings(program).await?.default_capacity,
@@ -820,7 +824,7 @@ impl Db {
         let pins: Vec<MatchRule> = rules_in(&mut tx, program)
             .await?
             .into_iter()
-            .filter(|r| r.kind == RuleKind::Pin && r.mentor == mentor)
+            .filter(|r| r.pins_to(mentor))
             .collect();
         let capacity = capacity_in(&mut tx, program, mentor).await?;
         // Their places on approved facility teams (C5 team formation) end too: a team member

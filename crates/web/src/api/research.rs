@@ -351,8 +351,8 @@ pub async fn export_csl_json(
     ))
 }
 
-/// A file download response.
-pub(crate) fn download(body: String, content_type: &str, file_name: &str) -> Response {
+/// A file download response (text or bytes).
+pub(crate) fn download(body: impl IntoResponse, content_type: &str, file_name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -547,21 +547,11 @@ pub async fn proposal_xlsx(
     let t = super::translator(&state, &headers);
     let body = pairs_workbook(&t, &result)
         .map_err(|e| AppError::Internal(format!("proposal {id} as XLSX: {e}")))?;
-    let name = format!("{}-proposal-{id}.xlsx", program.code);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    Ok(crate::api::research::download(
         body,
-    )
-        .into_response())
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{}-proposal-{id}.xlsx", program.code),
+    ))
 }
 
 /// The workbook of [`proposal_xlsx`]: one sheet, a frozen header row with a filter.

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::extract::{Params, PathId};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::ids::{OrgUnitId, ProgramId};
 use domain::org_units::OrgUnit;
@@ -160,7 +160,7 @@ pub async fn pdf(
 ) -> Result<Response, AppError> {
     let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
     let name = format!("{}-{}.pdf", program.code, report.period);
-    Ok(bytes(reports::to_pdf(&report), "application/pdf", &name))
+    Ok(download(reports::to_pdf(&report), "application/pdf", &name))
 }
 
 /// `GET /programs/{program}/report.csv`.
@@ -174,7 +174,7 @@ pub async fn csv(
     let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
     let body = reports::to_csv(&report).map_err(|e| AppError::Internal(e.to_string()))?;
     let name = format!("{}-{}.csv", program.code, report.period);
-    Ok(bytes(body, "text/csv; charset=utf-8", &name))
+    Ok(download(body, "text/csv; charset=utf-8", &name))
 }
 
 /// `GET /programs/{program}/report.xlsx`.
@@ -188,26 +188,11 @@ pub async fn xlsx(
     let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
     let body = reports::to_xlsx(&report).map_err(|e| AppError::Internal(e.to_string()))?;
     let name = format!("{}-{}.xlsx", program.code, report.period);
-    Ok(bytes(
+    Ok(download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &name,
     ))
-}
-
-fn bytes(body: Vec<u8>, content_type: &str, name: &str) -> Response {
-    let _ = download;
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// One KPI on the dashboard.

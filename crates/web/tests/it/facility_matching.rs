@@ -901,15 +901,7 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         confirmed.contains("role=\"status\">Couplings approved: the ones below are now in force."),
         "{confirmed}"
     );
-    let fr = app
-        .send(
-            app.request(Method::GET, &done, Persona::Manager)
-                .header("accept-language", "fr")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await
-        .text();
+    let fr = app.get_in("fr", &done, Persona::Manager).await.text();
     assert!(fr.contains("Jumelages approuvés"), "{fr}");
     // French numbers have a decimal comma: the distances, and the settings form, which also
     // reads one back.
@@ -921,21 +913,13 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         !fr.contains(".1 km</td>") && !fr.contains(".0 km</td>"),
         "{fr}"
     );
-    let in_french = |body: &'static str| {
-        app.request(
-            Method::POST,
+    let saved = app
+        .form_in(
+            "fr",
             &format!("/programs/{program}/facility-matching/settings"),
             Persona::Manager,
-        )
-        .header("accept-language", "fr")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from(body))
-        .expect("request")
-    };
-    let saved = app
-        .send(in_french(
             "threshold=62,5&max_per_strong=2&max_km=150,5&max_teams_per_mentor=2&required_cadres=",
-        ))
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     let stored = app
@@ -945,12 +929,7 @@ async fn the_pages_run_and_approve_a_coupling_in_french_too() {
         .expect("settings");
     assert_eq!((stored.threshold, stored.max_km), (62.5, 150.5));
     let form = app
-        .send(
-            app.request(Method::GET, &saved.location(), Persona::Manager)
-                .header("accept-language", "fr")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
+        .get_in("fr", &saved.location(), Persona::Manager)
         .await
         .text();
     assert!(
@@ -997,16 +976,11 @@ async fn approving_a_coupling_twice_at_once_couples_once_and_says_why() {
     let stale = propose(&app, "coupling").await;
     put_settings(&app, json!({"max_per_strong": 1})).await;
     let page = app
-        .send(
-            app.request(
-                Method::POST,
-                &format!("/facility-matching/proposals/{}/approve", stale["id"]),
-                Persona::Manager,
-            )
-            .header("accept-language", "fr")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::empty())
-            .expect("request"),
+        .form_in(
+            "fr",
+            &format!("/facility-matching/proposals/{}/approve", stale["id"]),
+            Persona::Manager,
+            "",
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -214,6 +214,23 @@ async fn approves(app: &TestApp, proposal: &Value) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
 }
 
+/// POSTs `body` to the program's matching API `tail`, expects the refusal (422) and returns its
+/// `(field, message)`.
+async fn refused(app: &TestApp, tail: &str, body: Value) -> (String, String) {
+    let reply = app
+        .json(Method::POST, &url(app, tail), Persona::Manager, &body)
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    let error = &reply.json()["error"];
+    let text = |key: &str| error[key].as_str().unwrap_or_default().to_owned();
+    (text("field"), text("message"))
+}
+
 /// Approves `proposal` through the API, expects the refusal (422 naming `proposal`) and
 /// returns its message.
 async fn refused_approval(app: &TestApp, proposal: &Value) -> String {
@@ -956,15 +973,7 @@ async fn the_matching_pages_confirm_what_a_form_did() {
             active.len()
         ))
     );
-    let french = app
-        .send(
-            app.request(Method::GET, &done, Persona::Manager)
-                .header(axum::http::header::COOKIE, "lang=fr")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await
-        .text();
+    let french = app.get_in("fr", &done, Persona::Manager).await.text();
     assert_eq!(
         notice(&french),
         Some(format!(
@@ -993,16 +1002,6 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
     let app = TestApp::new().await;
     let p = setup(&app).await;
     let program = app.fixture.program;
-    let in_french = |method: Method, uri: String, body: String| {
-        app.request(method, &uri, Persona::Manager)
-            .header(axum::http::header::COOKIE, "lang=fr")
-            .header(
-                axum::http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(axum::body::Body::from(body))
-            .expect("request")
-    };
     // The alert's text, with the page's HTML escapes undone.
     let alert = |html: &str| {
         let start = html.find("role=\"alert\">").map(|i| i + 13)?;
@@ -1032,26 +1031,20 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
         .await;
     }
     put(settings(1)).await;
-    let api = app
-        .json(
-            Method::POST,
-            &url(&app, "proposals"),
-            Persona::Manager,
-            &json!(null),
-        )
-        .await;
-    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(api.error_field(), "rules");
     assert_eq!(
-        api.json()["error"]["message"],
-        "Samuel Surgeon cannot be pinned to Abebe Near: more mentees are pinned to Abebe Near than they have places; remove a pin or give them more places"
+        refused(&app, "proposals", json!(null)).await,
+        (
+            "rules".to_owned(),
+            "Samuel Surgeon cannot be pinned to Abebe Near: more mentees are pinned to Abebe Near than they have places; remove a pin or give them more places".to_owned()
+        )
     );
     let page = app
-        .send(in_french(
-            Method::POST,
-            format!("/programs/{program}/matching/proposals"),
-            String::new(),
-        ))
+        .form_in(
+            "fr",
+            &format!("/programs/{program}/matching/proposals"),
+            Persona::Manager,
+            "",
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -1063,11 +1056,12 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
 
     // A pin the store refuses, said on the program page in French.
     let page = app
-        .send(in_french(
-            Method::POST,
-            format!("/programs/{program}/matching/rules"),
-            format!("kind=forbid&mentee={}&mentor={}", p.surgeon_a.0, p.near.0),
-        ))
+        .form_in(
+            "fr",
+            &format!("/programs/{program}/matching/rules"),
+            Persona::Manager,
+            &format!("kind=forbid&mentee={}&mentor={}", p.surgeon_a.0, p.near.0),
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -1080,11 +1074,12 @@ async fn matching_refusals_name_the_people_and_speak_the_page_language() {
     let draft = propose(&app).await;
     set_capacity(&app, p.near, 3).await;
     let page = app
-        .send(in_french(
-            Method::POST,
-            format!("/matching/proposals/{}/approve", draft["id"]),
-            String::new(),
-        ))
+        .form_in(
+            "fr",
+            &format!("/matching/proposals/{}/approve", draft["id"]),
+            Persona::Manager,
+            "",
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -1138,27 +1133,20 @@ async fn a_proposal_downloads_as_a_workbook_in_the_readers_language() {
     let draft = propose(&app).await;
     let address = format!("/matching/proposals/{}/pairs.xlsx", draft["id"]);
     let file_name = format!("-proposal-{}.xlsx\"", draft["id"]);
-    let (file_name, app) = (&file_name, &app);
-    let sheet = |language: &'static str| {
-        let request = app
-            .request(Method::GET, &address, Persona::Manager)
-            .header(axum::http::header::COOKIE, format!("lang={language}"))
-            .body(axum::body::Body::empty())
-            .expect("request");
-        async move {
-            let download = app.send(request).await;
-            assert_eq!(download.status, StatusCode::OK);
-            assert!(
-                download.headers["content-disposition"]
-                    .to_str()
-                    .expect("header")
-                    .ends_with(file_name.as_str())
-            );
-            let mut book: Xlsx<_> =
-                open_workbook_from_rs(std::io::Cursor::new(download.body)).expect("workbook");
-            let name = book.sheet_names()[0].clone();
-            book.worksheet_range(&name).expect("sheet")
-        }
+    let (file_name, address, app) = (&file_name, &address, &app);
+    let sheet = |language: &'static str| async move {
+        let download = app.get_in(language, address, Persona::Manager).await;
+        assert_eq!(download.status, StatusCode::OK);
+        assert!(
+            download.headers["content-disposition"]
+                .to_str()
+                .expect("header")
+                .ends_with(file_name.as_str())
+        );
+        let mut book: Xlsx<_> =
+            open_workbook_from_rs(std::io::Cursor::new(download.body)).expect("workbook");
+        let name = book.sheet_names()[0].clone();
+        book.worksheet_range(&name).expect("sheet")
     };
     let english = sheet("en").await;
     let text = |row: usize, col: usize| match english.get((row, col)) {
@@ -1221,24 +1209,13 @@ async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
         .match_rules(app.fixture.program)
         .await
         .expect("rules");
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "rules"),
-            Persona::Manager,
-            &json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0}),
+    let pin = json!({"kind": "pin", "mentee": p.surgeon_b.0, "mentor": p.near.0});
+    assert_eq!(
+        refused(&app, "rules", pin).await,
+        (
+            "mentor".to_owned(),
+            "Abebe Near has 1 place and 1 mentee pinned already; give them more places or remove a pin".to_owned()
         )
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        reply.text()
-    );
-    assert_eq!(reply.error_field(), "mentor");
-    assert_eq!(
-        reply.json()["error"]["message"],
-        "Abebe Near has 1 place and 1 mentee pinned already; give them more places or remove a pin"
     );
     assert_eq!(
         app.db()
@@ -1249,22 +1226,11 @@ async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
     );
     // On the page, in French.
     let page = app
-        .send(
-            app.request(
-                Method::POST,
-                &format!("/programs/{}/matching/rules", app.fixture.program),
-                Persona::Manager,
-            )
-            .header(axum::http::header::COOKIE, "lang=fr")
-            .header(
-                axum::http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(axum::body::Body::from(format!(
-                "kind=pin&mentee={}&mentor={}",
-                p.surgeon_b.0, p.near.0
-            )))
-            .expect("request"),
+        .form_in(
+            "fr",
+            &format!("/programs/{}/matching/rules", app.fixture.program),
+            Persona::Manager,
+            &format!("kind=pin&mentee={}&mentor={}", p.surgeon_b.0, p.near.0),
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1283,24 +1249,14 @@ async fn a_pin_beyond_the_mentors_places_is_refused_when_added() {
     )
     .await;
     // And the places cannot drop below the pins: refused, naming them, nothing changed.
-    let reply = app
-        .json(
-            Method::POST,
-            &url(&app, "capacities"),
-            Persona::Manager,
-            &json!({"mentor": p.near.0, "capacity": 1}),
+    let fewer = json!({"mentor": p.near.0, "capacity": 1});
+    assert_eq!(
+        refused(&app, "capacities", fewer).await,
+        (
+            "capacity".to_owned(),
+            "Abebe Near has 2 mentees pinned; remove pins before giving them fewer than 2 places"
+                .to_owned()
         )
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        reply.text()
-    );
-    assert_eq!(reply.error_field(), "capacity");
-    assert_eq!(
-        reply.json()["error"]["message"],
-        "Abebe Near has 2 mentees pinned; remove pins before giving them fewer than 2 places"
     );
     assert_eq!(
         app.db()
@@ -1372,20 +1328,26 @@ async fn proposal_reasons_read_in_the_page_language() {
         )
         .await;
     assert_eq!(left.json()["reason"], "Abebe Near left the program");
-    let french = |address: String| {
-        let request = app
-            .request(Method::GET, &address, Persona::Manager)
-            .header(axum::http::header::COOKIE, "lang=fr")
-            .body(axum::body::Body::empty())
-            .expect("request");
-        async { app.send(request).await.text() }
-    };
-    let proposal = french(format!("/matching/proposals/{}", left.json()["id"])).await;
+    let proposal = app
+        .get_in(
+            "fr",
+            &format!("/matching/proposals/{}", left.json()["id"]),
+            Persona::Manager,
+        )
+        .await
+        .text();
     assert!(
         proposal.contains("Abebe Near a quitté le programme"),
         "{proposal}"
     );
-    let program = french(format!("/programs/{}/matching", app.fixture.program)).await;
+    let program = app
+        .get_in(
+            "fr",
+            &format!("/programs/{}/matching", app.fixture.program),
+            Persona::Manager,
+        )
+        .await
+        .text();
     assert!(
         program.contains("demandée par un gestionnaire")
             && program.contains("Abebe Near a quitté le programme")

@@ -4,8 +4,7 @@
 //! nothing written, and who may state whose.
 
 use super::support::{Persona, TestApp};
-use axum::body::Body;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use domain::access::Role;
 use domain::ids::{PersonId, ProgramId};
 use domain::people::PersonInput;
@@ -391,14 +390,11 @@ async fn bad_rankings_name_the_field_keep_what_was_typed_and_write_nothing() {
     }
     // A French mentee reads the refusal in French, the field named by its label.
     let french = app
-        .send(
-            app.request(Method::POST, &page_url(&app), Persona::Mentee)
-                .header(header::COOKIE, "lang=fr")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "person={me}&rank_{alpha}=1&rank_{beta}=1"
-                )))
-                .expect("request"),
+        .form_in(
+            "fr",
+            &page_url(&app),
+            Persona::Mentee,
+            &format!("person={me}&rank_{alpha}=1&rank_{beta}=1"),
         )
         .await;
     assert_eq!(french.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -253,6 +253,29 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A GET as `persona` whose browser asks for the pages in `lang` (its `lang` cookie).
+    pub async fn get_in(&self, lang: &str, uri: &str, persona: Persona) -> Reply {
+        self.send(
+            self.request(Method::GET, uri, persona)
+                .header(header::COOKIE, format!("lang={lang}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A form POST as `persona` whose browser asks for the pages in `lang`.
+    pub async fn form_in(&self, lang: &str, uri: &str, persona: Persona, body: &str) -> Reply {
+        self.send(
+            self.request(Method::POST, uri, persona)
+                .header(header::COOKIE, format!("lang={lang}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_owned()))
+                .expect("request"),
+        )
+        .await
+    }
+
     pub async fn form(&self, uri: &str, persona: Persona, body: &str) -> Reply {
         let request = self
             .request(Method::POST, uri, persona)
