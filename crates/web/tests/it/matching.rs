@@ -1181,6 +1181,11 @@ async fn a_proposal_downloads_as_a_workbook_in_the_readers_language() {
     assert_eq!(text(formula_row, 2), "no mentor");
     assert_eq!(text(formula_row, 11), "No mentor of an allowed cadre.");
 
+    // An unknown proposal is a 404, not an empty workbook.
+    let missing = app
+        .get("/matching/proposals/424242/pairs.xlsx", Persona::Manager)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let french = sheet("fr").await;
     assert_eq!(
         french.get((0, 0)),
