@@ -11,10 +11,18 @@
 #     per instance, including sparse 50k seed 2 when inst/ holds it): the rounds time one full
 #     solve each, and that single denominator varies by ~15 %, so the re-match ratio wants
 #     medians of several (written to results_rematch_reps.jsonl, summarised as "rematch_reps").
+#   CONTINUITY = B >= 0 (default 333): every tandem sparse run also times the re-match as the app
+#     runs it, with the pairs as they stood favoured by B (`match-bench --continuity B`); 333 is
+#     the app's default continuity weight (200) in the instances' units, scaled as their
+#     language penalty (500) is to the app's language weight (300). Summarised as "continuity".
 set -u
 case "${REMATCH_REPS:-0}" in
   ''|*[!0-9]*) echo "side_by_side.sh: REMATCH_REPS must be a whole number, got '$REMATCH_REPS'" >&2; exit 2 ;;
 esac
+case "${CONTINUITY:-333}" in
+  ''|*[!0-9]*) echo "side_by_side.sh: CONTINUITY must be a whole number, got '$CONTINUITY'" >&2; exit 2 ;;
+esac
+B=${CONTINUITY:-333}
 W=$1; ROUNDS=${2:-3}
 MB=$(realpath -m "${MB:-${CARGO_TARGET_DIR:-target}/release/match-bench}")  # absolute: we cd below
 PEERS=${PEERS:-/work/shared/bench/matching}
@@ -33,10 +41,10 @@ tag() { # round label: prefix a JSON line with the round and the load average
 }
 for r in $(seq "$ROUNDS"); do
   echo "round $r  $(uptime)" >&2
-  "$MB" --reps 1 --leave 1 "$S5" | tag "$r"
+  "$MB" --reps 1 --leave 1 --continuity "$B" "$S5" | tag "$r"
   ./lemon_bench ns "$S5.min" 1 | tag "$r"
   "$P" "$PEERS/bench_match.py" s_ortools_mcf "$S5" 1 | tag "$r"
-  "$MB" --reps 1 --leave 1 "$S50" | tag "$r"
+  "$MB" --reps 1 --leave 1 --continuity "$B" "$S50" | tag "$r"
   "$MB" --reps 1 --leave 0 "$S50" | sed 's/"solver":"tandem_ssp"/"solver":"tandem_ssp_mem"/' | tag "$r"
   ./lemon_bench ns "$S50.min" 1 | tag "$r"
   "$P" "$PEERS/bench_match.py" s_ortools_mcf "$S50" 1 | tag "$r"
@@ -51,7 +59,7 @@ if [ "${REMATCH_REPS:-0}" -gt 0 ]; then
   for r in 1 2 3; do
     echo "re-match repetitions $r  $(uptime)" >&2
     for inst in "$S5" "$S50" "$S50B"; do
-      [ -e "$inst.edges.csv" ] && "$MB" --reps "$REMATCH_REPS" --leave 1 "$inst" >> "$REP_OUT"
+      [ -e "$inst.edges.csv" ] && "$MB" --reps "$REMATCH_REPS" --leave 1 --continuity "$B" "$inst" >> "$REP_OUT"
     done
   done
 fi
@@ -85,6 +93,20 @@ for inst in (S5, S50):
                  "warm_over_cold_rematch": m("tandem_ssp", inst, "warm_over_cold_rematch"),
                  "rematch_live_s": m("tandem_ssp", inst, "rematch_live_s"),
                  "live_over_full_solve": m("tandem_ssp", inst, "live_over_full_solve")}
+    fav = [d["continuity"] for d in med.get(("tandem_ssp", inst), []) if "continuity" in d]
+    if fav:
+        cm = lambda k: st.median(c[k] for c in fav)
+        rep[inst]["continuity"] = {
+            "bonus": fav[0]["bonus"],
+            "favour_s": cm("favour_s"), "rematch_live_s": cm("rematch_live_s"),
+            "live_over_full_solve": cm("live_over_full_solve"),
+            "live_over_full_solve_range": [min(c["live_over_full_solve"] for c in fav),
+                                           max(c["live_over_full_solve"] for c in fav)],
+            "favour_and_live_over_full_solve": cm("favour_and_live_over_full_solve"),
+            "warm_over_full_solve": cm("warm_over_full_solve"),
+            "others_moved": fav[0]["others_moved"], "displaced": fav[0]["displaced"],
+            "cost_over_pure_optimum": fav[0]["cost_over_pure_optimum"],
+            "all_exact": all(c["certificate_and_objective_ok"] for c in fav)}
 rep[S50]["tandem_rss_peak_mb"] = m("tandem_ssp_mem", S50, "rss_peak_mb")
 rep[S50]["lemon_rss_peak_mb"] = m("lemon_ns", S50, "rss_peak_mb")
 rep[S50]["ortools_rss_peak_mb"] = m("s_ortools_mcf", S50, "rss_peak_mb")
@@ -99,7 +121,11 @@ for line in open(sys.argv[2]):
         {"reps": d["reps"], "solve_s": d["solve_s"], "rematch_live_s": d["rematch_live_s"],
          "live_over_full_solve": d["live_over_full_solve"],
          "certificate_ok": d["rematch_live_certificate_ok"],
-         "obj_equals_cold": d["rematch_obj_live"] == d["rematch_obj_cold"]})
+         "obj_equals_cold": d["rematch_obj_live"] == d["rematch_obj_cold"],
+         **({"continuity_live_s": d["continuity"]["rematch_live_s"],
+             "continuity_live_over_full_solve": d["continuity"]["live_over_full_solve"],
+             "continuity_exact": d["continuity"]["certificate_and_objective_ok"]}
+            if "continuity" in d else {})})
 if reps:
     rep["rematch_reps"] = reps
 print(json.dumps(rep, indent=1))

@@ -86,6 +86,23 @@ pub enum Error {
         /// Capacity asked for.
         to: u32,
     },
+    /// A continuity bonus below zero (it would push people away from their present mentor).
+    #[error("a continuity bonus must be 0 or more, got {bonus}")]
+    NegativeBonus {
+        /// The bonus given.
+        bonus: i64,
+    },
+    /// A live matcher was asked for a smaller continuity bonus than the one in force, which
+    /// would raise the cost of pairs it holds (see [`crate::Matcher::favour_current`]).
+    #[error(
+        "the continuity bonus can only be kept or raised in place ({from} -> {to}); solve again"
+    )]
+    BonusLowered {
+        /// Bonus in force.
+        from: i64,
+        /// Bonus asked for.
+        to: i64,
+    },
     /// A warm start whose vectors do not match the problem's size.
     #[error("warm start is for {got} mentees/mentors but the problem has {want}")]
     WarmStartShape {

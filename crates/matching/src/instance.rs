@@ -70,6 +70,12 @@ pub struct RematchReport {
     pub moved: usize,
     /// Re-match time in seconds.
     pub seconds: f64,
+    /// The continuity bonus the pairs as they stood carried (`--continuity`; 0: none). The
+    /// `objective` is still in the instance's own costs, without it.
+    pub continuity: i64,
+    /// Time to favour the pairs as they stood by that bonus, in seconds (before the mentors
+    /// left: in the app this happens when the pairs are approved).
+    pub favour_seconds: f64,
 }
 
 impl SolveReport {
@@ -81,14 +87,20 @@ impl SolveReport {
 }
 
 /// Reads `edges` and `mentors`, solves, and reports; then, if `leaving` names mentors (file
-/// ids), they leave and the report adds the re-match. Errors name the file and line, or the
-/// leaving id that `mentors` does not define.
+/// ids), they leave and the report adds the re-match, in which the pairs as they stood carry
+/// the `continuity` bonus (as a program's continuity weight favours its current pairings; 0
+/// re-optimises freely). Errors name the file and line, the leaving id that `mentors` does
+/// not define, or a negative bonus.
 pub fn solve_instance_files(
     edges: &Path,
     mentors: &Path,
     unassigned_cost: i64,
     leaving: &[i64],
+    continuity: i64,
 ) -> Result<SolveReport, InstanceError> {
+    if continuity < 0 {
+        return Err(Error::NegativeBonus { bonus: continuity });
+    }
     let t0 = Instant::now();
     let inst = read_sparse(edges, mentors, unassigned_cost)?;
     let read_seconds = t0.elapsed().as_secs_f64();
@@ -117,23 +129,28 @@ pub fn solve_instance_files(
     let mut live = Matcher::solve(inst.network);
     let before = live.solution();
     let seconds = t1.elapsed().as_secs_f64();
+    let mut out = report(live.network(), &before, seconds, read_seconds);
     let t2 = Instant::now();
+    if continuity > 0 {
+        live.favour_current(continuity)?;
+    }
+    let favour_seconds = t2.elapsed().as_secs_f64();
+    let t3 = Instant::now();
     live.mentors_leave(&leavers)?;
     let after = live.solution();
-    let rematch_seconds = t2.elapsed().as_secs_f64();
-    let mut out = report(live.network(), &before, seconds, read_seconds);
+    let rematch_seconds = t3.elapsed().as_secs_f64();
+    let pairs = before.mentor_of().iter().zip(after.mentor_of());
+    let kept = pairs.clone().filter(|(b, a)| b == a && a.is_some()).count();
     out.rematch = Some(RematchReport {
         left: leaving.to_vec(),
-        objective: after.objective(),
+        // Each pair kept carries the bonus in the solver's costs; give it back.
+        objective: after.objective() + continuity * kept as i64,
         assigned: after.assigned(),
         unassigned: after.unassigned(),
-        moved: before
-            .mentor_of()
-            .iter()
-            .zip(after.mentor_of())
-            .filter(|(b, a)| b != a)
-            .count(),
+        moved: pairs.filter(|(b, a)| b != a).count(),
         seconds: rematch_seconds,
+        continuity,
+        favour_seconds,
     });
     Ok(out)
 }

@@ -190,4 +190,49 @@ impl Network {
         n.capacity = capacities;
         Ok(n)
     }
+
+    /// Returns a copy in which every pair of `mentor_of` (the pairs as they stand) costs
+    /// `bonus` less: the program's continuity weight, as `criteria` charges current pairings
+    /// (`Weights::continuity`). A pair that is no candidate arc is skipped.
+    ///
+    /// What a [`Matcher`](crate::Matcher) holds after
+    /// [`favour_current`](crate::Matcher::favour_current), built from scratch, so that a
+    /// re-match can be checked against a cold solve of the same costs.
+    ///
+    /// Errors: `mentor_of` not one entry per mentee, a negative bonus, or a cost pushed
+    /// beyond the bounds [`Network::new`] checks.
+    pub fn favouring(&self, mentor_of: &[Option<u32>], bonus: i64) -> Result<Self, Error> {
+        if mentor_of.len() != self.mentees() {
+            return Err(Error::UnknownMentee {
+                mentee: mentor_of.len(),
+                count: self.mentees(),
+            });
+        }
+        if bonus < 0 {
+            return Err(Error::NegativeBonus { bonus });
+        }
+        let mut n = self.clone();
+        for (i, j) in mentor_of.iter().enumerate() {
+            if let Some(e) = j.and_then(|j| self.arc_index(i, j)) {
+                n.cost[e] = discounted(self.mentees(), self.cost[e], bonus)?;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// `cost - bonus`, checked against [`MAX_ABS_COST`] and the objective bound of a network with
+/// `mentees` mentees (the other costs already meet it, so this one is all that can break it).
+pub(crate) fn discounted(mentees: usize, cost: i64, bonus: i64) -> Result<i64, Error> {
+    let value = cost.saturating_sub(bonus);
+    check_cost(value)?;
+    if (mentees as u128).saturating_mul(u128::from(value.unsigned_abs()))
+        > MAX_OBJECTIVE_BOUND as u128
+    {
+        return Err(Error::CostOverflow {
+            value: value.into(),
+            why: "mentees x max |cost| could overflow the objective",
+        });
+    }
+    Ok(value)
 }

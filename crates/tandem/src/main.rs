@@ -88,6 +88,11 @@ struct SolveArgs {
     /// Mentor ids who leave after the solve (comma-separated); the report adds the re-match.
     #[arg(long, value_delimiter = ',')]
     leave: Vec<i64>,
+    /// With --leave: how much cheaper the pairs as they stood are in the re-match (a program's
+    /// continuity weight, so people keep their mentor unless a move saves more); 0
+    /// re-optimises freely.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..=matching::MAX_ABS_COST))]
+    continuity: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 &args.mentors,
                 args.unassigned_cost,
                 &args.leave,
+                args.continuity,
             )?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())

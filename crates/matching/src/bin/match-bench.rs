@@ -1,7 +1,7 @@
 //! Benchmark command: solves instance files and prints one JSON line per instance.
 //!
 //! ```text
-//! match-bench [--reps N] [--leave PCT] [--unassigned-cost U] PATH...
+//! match-bench [--reps N] [--leave PCT] [--continuity B] [--unassigned-cost U] PATH...
 //! ```
 //! `PATH` is a sparse instance base (`X` for `X.edges.csv` + `X.mentors.csv`, as gen.py writes)
 //! or a dense `X.npy`. Times are medians over `N` repetitions (default 3); "build" is reading
@@ -10,13 +10,17 @@
 //! becomes 0) and times a warm re-solve against a cold solve of the changed instance, checking
 //! both objectives agree and the optimality certificate holds. `--leave 0` skips that part, so
 //! `rss_peak_mb` then covers reading and solving only (the figure to compare with LEMON's).
+//! `--continuity B` adds the re-match as the app runs it, the pairs as they stand favoured by
+//! a continuity bonus `B` (`Matcher::favour_current`), under `"continuity"`: its times, its
+//! check against a cold solve of the same costs, how many mentees besides the displaced ones
+//! move, and its cost against the re-match without the bonus.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use matching::instance::{peak_rss_mb, read_npy, read_sparse};
-use matching::{Matcher, is_optimal, resolve, solve, solve_dense};
+use matching::{Matcher, Network, is_optimal, resolve, solve, solve_dense};
 use serde_json::json;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -60,6 +64,7 @@ fn run_sparse(
     reps: usize,
     leave_pct: f64,
     u: Option<i64>,
+    continuity: Option<i64>,
 ) -> Result<serde_json::Value, String> {
     let u = u.or_else(|| unassigned_from_meta(base)).unwrap_or(100_000);
     let edges = PathBuf::from(format!("{base}.edges.csv"));
@@ -158,7 +163,106 @@ fn run_sparse(
     if let (Some(r), Some(e)) = (report.as_object_mut(), extra.as_object()) {
         r.extend(e.clone());
     }
+    if let (Some(bonus), Some(r)) = (continuity, report.as_object_mut()) {
+        let favoured = rematch_favouring(net, &changed, &leaving, reps, bonus, solve_s, cold_obj)?;
+        r.insert("continuity".into(), favoured);
+    }
     Ok(report)
+}
+
+/// Cost of `mentor_of` on `net` (assigned pairs plus the penalty for each unassigned mentee).
+fn cost_on(net: &Network, mentor_of: &[Option<u32>]) -> Result<i64, String> {
+    let mut total = 0i64;
+    for (i, j) in mentor_of.iter().enumerate() {
+        total += match j {
+            Some(j) => net
+                .row(i)
+                .find(|&(jj, _)| jj == *j)
+                .map(|(_, c)| c)
+                .ok_or_else(|| format!("mentee {i} holds mentor {j}, not a candidate"))?,
+            None => net.unassigned_cost(),
+        };
+    }
+    Ok(total)
+}
+
+/// The re-match as the app runs it: the pairs as they stand carry the program's continuity
+/// `bonus` (`Matcher::favour_current`, as `criteria` charges current pairings), then the same
+/// mentors leave. Checked against a cold solve of the same costs (`Network::favouring`), and
+/// compared with the re-match without the bonus (`pure_optimum`, the cold objective of
+/// `changed`): how many mentees who kept their mentor's place move, and what the assignment
+/// costs against the unconstrained optimum.
+fn rematch_favouring(
+    net: &Network,
+    changed: &Network,
+    leaving: &[u32],
+    reps: usize,
+    bonus: i64,
+    solve_s: f64,
+    pure_optimum: i64,
+) -> Result<serde_json::Value, String> {
+    let before = Matcher::solve(net.clone()).solution();
+    let current = before.mentor_of().to_vec();
+    let favoured = changed
+        .favouring(&current, bonus)
+        .map_err(|e| e.to_string())?;
+    let (cold_s, cold) = time(|| solve(&favoured));
+    let mut favour_all = Vec::new();
+    let mut live_all = Vec::new();
+    let mut warm_all = Vec::new();
+    let mut ok = true;
+    let mut after = None;
+    for _ in 0..reps {
+        let mut live = Matcher::solve(net.clone());
+        if live.solution().mentor_of() != current.as_slice() {
+            return Err("the live matcher's first solve is not deterministic".into());
+        }
+        let (t, favoured_ok) = time(|| live.favour_current(bonus));
+        favoured_ok.map_err(|e| e.to_string())?;
+        favour_all.push(t);
+        let (t, l) = time(|| live.mentors_leave(leaving).map(|()| live.solution()));
+        let l = l.map_err(|e| e.to_string())?;
+        live_all.push(t);
+        ok &= is_optimal(&favoured, &l) && l.objective() == cold.objective();
+        let (t, w) = time(|| resolve(&favoured, &before.warm_start()));
+        let w = w.map_err(|e| e.to_string())?;
+        warm_all.push(t);
+        ok &= is_optimal(&favoured, &w) && w.objective() == cold.objective();
+        after = Some(l);
+    }
+    let after = after.ok_or("no repetitions")?;
+    let gone: std::collections::HashSet<u32> = leaving.iter().copied().collect();
+    let mut displaced = 0usize;
+    let mut moved = 0usize;
+    for (was, now) in current.iter().zip(after.mentor_of()) {
+        match was {
+            Some(j) if gone.contains(j) => displaced += 1,
+            Some(_) if was != now => moved += 1,
+            _ => {}
+        }
+    }
+    let cost = cost_on(changed, after.mentor_of())?;
+    let live_s = median(live_all.clone());
+    let favour_s = median(favour_all);
+    Ok(json!({
+        "bonus": bonus,
+        "favour_s": round4(favour_s),
+        "rematch_live_s": round4(live_s),
+        "rematch_live_all": live_all.into_iter().map(round4).collect::<Vec<_>>(),
+        "live_over_full_solve": round4(live_s / solve_s),
+        "favour_and_live_over_full_solve": round4((favour_s + live_s) / solve_s),
+        "rematch_warm_s": round4(median(warm_all.clone())),
+        "warm_over_full_solve": round4(median(warm_all) / solve_s),
+        "rematch_cold_s": round4(cold_s),
+        "obj_live": after.objective(), "obj_cold": cold.objective(),
+        "certificate_and_objective_ok": ok,
+        "displaced": displaced,
+        "others_moved": moved,
+        "unassigned": after.unassigned(),
+        "cost_without_bonus": cost,
+        "pure_optimum": pure_optimum,
+        "cost_over_pure_optimum": round4(cost as f64 / pure_optimum as f64),
+    }))
 }
 
 fn run_dense(path: &str, reps: usize) -> Result<serde_json::Value, String> {
@@ -187,12 +291,18 @@ fn main() -> ExitCode {
     let mut reps = 3usize;
     let mut leave = 1.0f64;
     let mut u = None;
+    let mut continuity = None;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let parsed = match a.as_str() {
             "--reps" => args.next().and_then(|v| v.parse().ok()).map(|v| reps = v),
             "--leave" => args.next().and_then(|v| v.parse().ok()).map(|v| leave = v),
+            "--continuity" => args
+                .next()
+                .and_then(|v| v.parse().ok())
+                .filter(|&v: &i64| v >= 0)
+                .map(|v| continuity = Some(v)),
             "--unassigned-cost" => args
                 .next()
                 .and_then(|v| v.parse().ok())
@@ -204,7 +314,7 @@ fn main() -> ExitCode {
         };
         if parsed.is_none() || reps == 0 {
             eprintln!(
-                "usage: match-bench [--reps N>0] [--leave PCT] [--unassigned-cost U] PATH..."
+                "usage: match-bench [--reps N>0] [--leave PCT] [--continuity B>=0] [--unassigned-cost U] PATH..."
             );
             return ExitCode::from(2);
         }
@@ -215,7 +325,7 @@ fn main() -> ExitCode {
         let r = if p.ends_with(".npy") {
             run_dense(p, reps)
         } else {
-            run_sparse(base, reps, leave, u)
+            run_sparse(base, reps, leave, u, continuity)
         };
         match r {
             Ok(v) => println!("{v}"),

@@ -28,7 +28,7 @@ fn solves_files_and_reports_json() {
     let d = dir("ok");
     let e = write(&d, "x.edges.csv", EDGES);
     let m = write(&d, "x.mentors.csv", MENTORS);
-    let r = solve_instance_files(&e, &m, 100, &[]).expect("solves");
+    let r = solve_instance_files(&e, &m, 100, &[], 0).expect("solves");
     // 1->0 (3), 0->1 (7), 2->1 (4).
     assert_eq!((r.objective, r.assigned, r.unassigned), (14, 3, 0));
     assert!(r.seconds >= 0.0);
@@ -54,7 +54,7 @@ fn mentors_leave_after_the_solve_and_the_report_adds_the_rematch() {
     let m = write(&d, "x.mentors.csv", MENTORS);
     // Before: 1->0 (3), 0->1 (7), 2->1 (4) = 14. Mentor 0 leaves: mentee 1 has no other
     // mentor (unassigned, 100); mentees 0 and 2 share mentor 1 (capacity 2): 7 + 4 + 100.
-    let r = solve_instance_files(&e, &m, 100, &[0]).expect("solves");
+    let r = solve_instance_files(&e, &m, 100, &[0], 0).expect("solves");
     assert_eq!(r.objective, 14);
     let re = r.rematch.as_ref().expect("a re-match");
     assert_eq!(
@@ -64,8 +64,29 @@ fn mentors_leave_after_the_solve_and_the_report_adds_the_rematch() {
     assert_eq!(re.left, [0]);
     let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
     assert_eq!(v["rematch"]["objective"], 111);
+    assert_eq!(re.continuity, 0);
+    // With the pairs as they stood favoured by 200 (a program's continuity), the two pairs
+    // kept at mentor 1 carry the bonus inside the solver; the report gives it back, so the
+    // objective is the same 111 in the instance's own costs.
+    let r = solve_instance_files(&e, &m, 100, &[0], 200).expect("solves");
+    let re = r.rematch.as_ref().expect("a re-match");
+    assert_eq!(
+        (
+            re.objective,
+            re.assigned,
+            re.unassigned,
+            re.moved,
+            re.continuity
+        ),
+        (111, 2, 1, 1, 200)
+    );
+    let err = solve_instance_files(&e, &m, 100, &[0], -3).expect_err("negative bonus");
+    assert_eq!(
+        err.to_string(),
+        "a continuity bonus must be 0 or more, got -3"
+    );
     // An id the mentors file does not define is refused, naming the parameter and the file.
-    let err = solve_instance_files(&e, &m, 100, &[0, 42]).expect_err("unknown mentor");
+    let err = solve_instance_files(&e, &m, 100, &[0, 42], 0).expect_err("unknown mentor");
     assert_eq!(
         err.to_string(),
         format!("--leave: mentor id 42 is not in {}", m.display())
@@ -82,7 +103,7 @@ fn meta_json_declares_mentees_without_edges() {
         "x.meta.json",
         r#"{"n_mentees": 5, "unassigned_cost": 100}"#,
     );
-    let r = solve_instance_files(&e, &m, 100, &[]).expect("solves");
+    let r = solve_instance_files(&e, &m, 100, &[], 0).expect("solves");
     assert_eq!((r.mentees, r.unassigned, r.objective), (5, 2, 214));
     // An edge to mentee 7 is now unknown.
     let e = write(&d, "x.edges.csv", "mentee,mentor,cost\n0,0,5\n7,1,1\n");

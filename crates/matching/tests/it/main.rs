@@ -66,6 +66,53 @@ fn check_solution(net: &Network, sol: &matching::Solution) {
     assert_eq!(obj, sol.objective());
 }
 
+/// Random blocks side by side as one instance (no arc between blocks, so each is a component
+/// or several): `(mentees, capacities, arcs)`.
+fn merge(blocks: &[(usize, Vec<u32>, Vec<Arc>, i64)]) -> (usize, Vec<u32>, Vec<Arc>) {
+    let mut arcs = Vec::new();
+    let mut caps = Vec::new();
+    let mut n = 0u32;
+    for (bn, bcaps, barcs, _) in blocks {
+        let m0 = caps.len() as u32;
+        for a in barcs {
+            arcs.push(Arc {
+                mentee: a.mentee + n,
+                mentor: a.mentor + m0,
+                cost: a.cost,
+            });
+        }
+        caps.extend_from_slice(bcaps);
+        n += *bn as u32;
+    }
+    (n as usize, caps, arcs)
+}
+
+/// Capacity changes drawn per mentor (`pick[j % 12]`): 0 leaves, 1 takes one fewer, 2 and 3
+/// keep theirs.
+fn lowered(caps: &[u32], pick: &[u8]) -> Vec<(u32, u32)> {
+    caps.iter()
+        .enumerate()
+        .filter_map(|(j, &c)| match pick[j % pick.len()] {
+            0 => Some((j as u32, 0)),
+            1 => Some((j as u32, c.saturating_sub(1))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A network's arcs as given to [`Network::new`].
+fn arcs_of(net: &Network) -> Vec<Arc> {
+    (0..net.mentees())
+        .flat_map(|i| {
+            net.row(i).map(move |(mentor, cost)| Arc {
+                mentee: i as u32,
+                mentor,
+                cost,
+            })
+        })
+        .collect()
+}
+
 /// One single-threaded pool for all cases (building a pool per case would dominate the test).
 fn single_thread() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
@@ -179,19 +226,9 @@ proptest! {
         first in proptest::collection::vec(0u8..4, 12),
         second in proptest::collection::vec(0u8..4, 12),
     ) {
-        let mut arcs = Vec::new();
-        let mut caps = Vec::new();
-        let mut n = 0u32;
         let u = 90;
-        for (bn, bcaps, barcs, _) in &blocks {
-            let m0 = caps.len() as u32;
-            for a in barcs {
-                arcs.push(Arc { mentee: a.mentee + n, mentor: a.mentor + m0, cost: a.cost });
-            }
-            caps.extend_from_slice(bcaps);
-            n += *bn as u32;
-        }
-        let net = Network::new(n as usize, caps.clone(), &arcs, u).expect("valid");
+        let (n, mut caps, arcs) = merge(&blocks);
+        let net = Network::new(n, caps.clone(), &arcs, u).expect("valid");
         let mut live = Matcher::solve(net.clone());
         let mut live1 = single_thread().install(|| Matcher::solve(net.clone()));
         // Its duals are guided towards the exits (see `Matcher::solve`): still a certificate.
@@ -199,28 +236,66 @@ proptest! {
         check_solution(&net, &solved);
         prop_assert_eq!(solved.objective(), solve(&net).objective());
         for round in [&first, &second] {
-            // 0: leaves; 1: one fewer; 2, 3: unchanged.
-            let changes: Vec<(u32, u32)> = caps
-                .iter()
-                .enumerate()
-                .filter_map(|(j, &c)| match round[j % 12] {
-                    0 => Some((j as u32, 0)),
-                    1 => Some((j as u32, c.saturating_sub(1))),
-                    _ => None,
-                })
-                .collect();
+            let changes = lowered(&caps, round);
             for &(j, c) in &changes {
                 caps[j as usize] = c;
             }
             live.lower_capacities(&changes).expect("lower only");
             single_thread().install(|| live1.lower_capacities(&changes)).expect("lower only");
-            let changed = Network::new(n as usize, caps.clone(), &arcs, u).expect("valid");
+            let changed = Network::new(n, caps.clone(), &arcs, u).expect("valid");
             let sol = live.solution();
             check_solution(&changed, &sol);
             prop_assert_eq!(sol.objective(), solve(&changed).objective());
-            prop_assert_eq!(sol.objective(), mcf_bellman_ford(n as usize, &caps, &arcs, u));
+            prop_assert_eq!(sol.objective(), mcf_bellman_ford(n, &caps, &arcs, u));
             prop_assert_eq!(live1.solution(), sol);
             prop_assert_eq!(live.network().capacities(), changed.capacities());
+        }
+    }
+
+    /// Favouring the pairs as they stand (a program's continuity weight) moves nobody and keeps
+    /// the assignment optimal for the favoured costs; lowering capacities afterwards holds the
+    /// optimum of the same costs built from scratch (`Network::favouring`), by a cold solve
+    /// and by Bellman–Ford, on 1 and 2 threads. The second round favours the pairs as they
+    /// stand then with a larger bonus, so pairs that ended lose theirs.
+    #[test]
+    fn live_matcher_with_continuity_equals_cold(
+        blocks in proptest::collection::vec(instance(12, 4), 1..4),
+        first in proptest::collection::vec(0u8..4, 12),
+        second in proptest::collection::vec(0u8..4, 12),
+        bonus in 0i64..60,
+        more in 0i64..40,
+    ) {
+        let u = 90;
+        let (n, mut caps, arcs) = merge(&blocks);
+        let net = Network::new(n, caps.clone(), &arcs, u).expect("valid");
+        let mut live = Matcher::solve(net.clone());
+        let mut live1 = single_thread().install(|| Matcher::solve(net.clone()));
+        // The instance's own costs, with the capacities as they are lowered.
+        let mut plain = net;
+        for (round, b) in [(&first, bonus), (&second, bonus + more)] {
+            let current = live.solution().mentor_of().to_vec();
+            live.favour_current(b).expect("the bonus only rises");
+            single_thread().install(|| live1.favour_current(b)).expect("the bonus only rises");
+            let favoured = plain.favouring(&current, b).expect("costs in bounds");
+            let sol = live.solution();
+            prop_assert_eq!(sol.mentor_of(), current.as_slice());
+            check_solution(&favoured, &sol);
+            prop_assert_eq!(sol.objective(), solve(&favoured).objective());
+
+            let changes = lowered(&caps, round);
+            for &(j, c) in &changes {
+                caps[j as usize] = c;
+            }
+            live.lower_capacities(&changes).expect("lower only");
+            single_thread().install(|| live1.lower_capacities(&changes)).expect("lower only");
+            plain = plain.with_capacities(caps.clone()).expect("same mentors");
+            let favoured = favoured.with_capacities(caps.clone()).expect("same mentors");
+            let sol = live.solution();
+            check_solution(&favoured, &sol);
+            prop_assert_eq!(sol.objective(), solve(&favoured).objective());
+            prop_assert_eq!(sol.objective(), mcf_bellman_ford(n, &caps, &arcs_of(&favoured), u));
+            prop_assert_eq!(live1.solution(), sol);
+            prop_assert_eq!(arcs_of(live.network()), arcs_of(&favoured));
         }
     }
 
@@ -391,4 +466,151 @@ fn live_matcher_refuses_unknown_mentors_and_raised_capacities_and_changes_nothin
     let after = live.solution();
     assert_eq!(after.mentor_of(), &[Some(1), Some(2)]);
     assert_eq!(after.objective(), 13);
+}
+
+/// Mentor 0 leaves. Re-optimised freely, mentee 0 takes mentor 1 (3) and moves mentee 1 on to
+/// mentor 2 (10): 13. With the pairs as they stood favoured by 5 (a program's continuity),
+/// mentee 1 keeps mentor 1 and mentee 0 goes to mentor 3 instead (14): 15 in the instance's
+/// own costs, but one person moved instead of two.
+#[test]
+fn continuity_keeps_a_pair_that_a_free_rematch_would_move() {
+    let arc = |mentee, mentor, cost| Arc {
+        mentee,
+        mentor,
+        cost,
+    };
+    let arcs = [
+        arc(0, 0, 1),
+        arc(0, 1, 3),
+        arc(0, 3, 14),
+        arc(1, 1, 1),
+        arc(1, 2, 10),
+    ];
+    let net = Network::new(2, vec![1, 1, 1, 1], &arcs, 100).expect("valid");
+    let mut free = Matcher::solve(net.clone());
+    assert_eq!(free.solution().mentor_of(), &[Some(0), Some(1)]);
+    let mut kept = free.clone();
+    free.mentors_leave(&[0]).expect("known mentor");
+    assert_eq!(free.solution().mentor_of(), &[Some(1), Some(2)]);
+    assert_eq!(free.solution().objective(), 13);
+
+    kept.favour_current(5).expect("a bonus");
+    // Favouring moves nobody: the pairs only got cheaper.
+    assert_eq!(kept.solution().mentor_of(), &[Some(0), Some(1)]);
+    assert_eq!(kept.solution().objective(), 2 - 2 * 5);
+    kept.mentors_leave(&[0]).expect("known mentor");
+    let after = kept.solution();
+    assert_eq!(after.mentor_of(), &[Some(3), Some(1)]);
+    // 14 + (1 - 5): the kept pair still carries its bonus.
+    assert_eq!(after.objective(), 10);
+    let favoured = net
+        .with_capacities(vec![0, 1, 1, 1])
+        .and_then(|n| n.favouring(&[Some(0), Some(1)], 5))
+        .expect("valid");
+    check_solution(&favoured, &after);
+}
+
+#[test]
+fn continuity_refuses_a_negative_or_lowered_bonus_and_costs_out_of_bounds() {
+    let big = -(1i64 << 40) + 3;
+    let arcs = [
+        Arc {
+            mentee: 0,
+            mentor: 0,
+            cost: big,
+        },
+        Arc {
+            mentee: 1,
+            mentor: 0,
+            cost: 7,
+        },
+    ];
+    let net = Network::new(2, vec![2], &arcs, 100).expect("valid");
+    let mut live = Matcher::solve(net.clone());
+    let before = live.solution();
+    let err = live.favour_current(-1).expect_err("negative");
+    assert_eq!(
+        err.to_string(),
+        "a continuity bonus must be 0 or more, got -1"
+    );
+    // Mentee 0's pair would cost less than -2^40: refused whole, mentee 1's pair included.
+    let err = live.favour_current(4).expect_err("out of bounds");
+    assert!(matches!(err, Error::CostOverflow { .. }), "{err}");
+    assert_eq!(live.solution(), before);
+    assert_eq!(arcs_of(live.network()), arcs_of(&net));
+    live.favour_current(3).expect("in bounds");
+    let err = live.favour_current(2).expect_err("lowered");
+    assert_eq!(
+        err.to_string(),
+        "the continuity bonus can only be kept or raised in place (3 -> 2); solve again"
+    );
+    // The same bonus again changes nothing: the pairs carry it already.
+    let favoured = live.network().clone();
+    live.favour_current(3).expect("kept");
+    assert_eq!(arcs_of(live.network()), arcs_of(&favoured));
+
+    let current = before.mentor_of();
+    let err = net
+        .favouring(&current[..1], 1)
+        .expect_err("one entry per mentee");
+    assert!(
+        matches!(
+            err,
+            Error::UnknownMentee {
+                mentee: 1,
+                count: 2
+            }
+        ),
+        "{err}"
+    );
+    let err = net.favouring(current, -2).expect_err("negative");
+    assert!(matches!(err, Error::NegativeBonus { bonus: -2 }), "{err}");
+    let err = net.favouring(current, 4).expect_err("out of bounds");
+    assert!(matches!(err, Error::CostOverflow { .. }), "{err}");
+}
+
+/// A pair that ended loses its bonus everywhere the search looks, including the contracted
+/// list of the mentor its mentee sits with now. Mentee x leaves mentor A for B (round 1),
+/// and mentee w's search passes B then, so B's list holds x's way back to A at the favoured
+/// cost. In round 2 that way is back to full price: w must go to G (20), not along w → B,
+/// x → A, y → E (24 at true prices, 14 with the stale bonus).
+#[test]
+fn continuity_of_an_ended_pair_is_gone_from_every_search() {
+    let (a, b, c, d, e, g) = (0, 1, 2, 3, 4, 5);
+    let (x, y, w) = (0, 1, 2);
+    let arc = |mentee, mentor, cost| Arc {
+        mentee,
+        mentor,
+        cost,
+    };
+    let arcs = [
+        arc(x, a, 0),
+        arc(x, b, 5),
+        arc(y, a, 0),
+        arc(y, e, 8),
+        arc(w, b, 1),
+        arc(w, c, 2),
+        arc(w, d, 0),
+        arc(w, g, 20),
+    ];
+    let net = Network::new(3, vec![2, 1, 1, 1, 1, 1], &arcs, 100).expect("valid");
+    let mut live = Matcher::solve(net.clone());
+    assert_eq!(live.solution().mentor_of(), &[Some(a), Some(a), Some(d)]);
+    live.favour_current(10).expect("a bonus");
+    live.lower_capacities(&[(a, 1), (d, 0)])
+        .expect("lower only");
+    let round1 = live.solution().mentor_of().to_vec();
+    assert_eq!(round1, [Some(b), Some(a), Some(c)]);
+
+    live.favour_current(10).expect("the same bonus");
+    live.mentors_leave(&[c]).expect("known mentor");
+    let after = live.solution();
+    assert_eq!(after.mentor_of(), &[Some(b), Some(a), Some(g)]);
+    let favoured = net
+        .with_capacities(vec![1, 1, 0, 0, 1, 1])
+        .and_then(|n| n.favouring(&round1, 10))
+        .expect("valid");
+    check_solution(&favoured, &after);
+    assert_eq!(after.objective(), (5 - 10) + (0 - 10) + 20);
+    assert_eq!(after.objective(), solve(&favoured).objective());
 }

@@ -352,10 +352,10 @@ fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
     let mentors = cli.dir.join("x.mentors.csv");
     std::fs::write(
         &edges,
-        "mentee,mentor,cost\n0,10,1\n0,11,3\n1,11,1\n1,12,10\n",
+        "mentee,mentor,cost\n0,10,1\n0,11,3\n0,13,14\n1,11,1\n1,12,10\n",
     )
     .expect("write");
-    std::fs::write(&mentors, "mentor,capacity\n10,1\n11,1\n12,1\n").expect("write");
+    std::fs::write(&mentors, "mentor,capacity\n10,1\n11,1\n12,1\n13,1\n").expect("write");
     let (e, m) = (
         edges.to_str().expect("utf-8"),
         mentors.to_str().expect("utf-8"),
@@ -377,6 +377,16 @@ fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
     assert_eq!(report["rematch"]["objective"], 13, "{out}");
     assert_eq!(report["rematch"]["moved"], 2, "{out}");
     assert_eq!(report["rematch"]["left"], serde_json::json!([10]));
+    assert_eq!(report["rematch"]["continuity"], 0, "{out}");
+    // With the pairs as they stood favoured by 5, mentee 1 keeps mentor 11 and mentee 0 takes
+    // mentor 13 (14): 15 in the instance's own costs, one person moved instead of two.
+    let out = ok(&cli.run(&[&base[..], &["--leave", "10", "--continuity", "5"]].concat()));
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report["rematch"]["objective"], 15, "{out}");
+    assert_eq!(report["rematch"]["moved"], 1, "{out}");
+    assert_eq!(report["rematch"]["continuity"], 5, "{out}");
+    let err = fails(&cli.run(&[&base[..], &["--leave", "10", "--continuity", "-1"]].concat()));
+    assert!(err.contains("--continuity"), "{err}");
     // Without --leave the report has no re-match.
     let out = ok(&cli.run(&base));
     assert!(!out.contains("rematch"), "{out}");
