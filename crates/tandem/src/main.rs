@@ -91,7 +91,12 @@ struct SolveArgs {
     /// With --leave: how much cheaper the pairs as they stood are in the re-match (a program's
     /// continuity weight, so people keep their mentor unless a move saves more); 0
     /// re-optimises freely.
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..=matching::MAX_ABS_COST))]
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(i64).range(0..=matching::MAX_ABS_COST)
+    )]
     continuity: i64,
 }
 

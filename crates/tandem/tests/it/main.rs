@@ -386,7 +386,10 @@ fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
     assert_eq!(report["rematch"]["moved"], 1, "{out}");
     assert_eq!(report["rematch"]["continuity"], 5, "{out}");
     let err = fails(&cli.run(&[&base[..], &["--leave", "10", "--continuity", "-1"]].concat()));
-    assert!(err.contains("--continuity"), "{err}");
+    assert!(
+        err.contains("'-1' for '--continuity") && err.contains("not in 0.."),
+        "{err}"
+    );
     // Without --leave the report has no re-match.
     let out = ok(&cli.run(&base));
     assert!(!out.contains("rematch"), "{out}");
