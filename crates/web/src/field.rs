@@ -189,6 +189,44 @@ pub async fn dose_rows(
     .map_err(|e| AppError::invalid("period_type", e.to_string()))
 }
 
+/// Records an activity built by `build`, once per submission `key` when the client sent one
+/// (`Db::record_activity_once`), and tells the program's indicator engine about it when it
+/// is new. A repeat of a recorded key answers with that activity before `build` runs, so it
+/// is not checked again against what has changed since.
+pub async fn record_activity(
+    state: &crate::AppState,
+    actor: &store::Actor,
+    program: ProgramId,
+    key: Option<&str>,
+    build: impl std::future::Future<Output = Result<store::visits::NewActivity, AppError>>,
+) -> Result<store::visits::Recorded, AppError> {
+    if let Some(key) = key
+        && let Some(detail) = state.db.activity_submitted(program, key).await?
+    {
+        return Ok(store::visits::Recorded {
+            detail,
+            repeated: true,
+        });
+    }
+    let new = build.await?;
+    let recorded = match key {
+        Some(key) => {
+            state
+                .db
+                .record_activity_once(actor, program, &new, key)
+                .await?
+        }
+        None => store::visits::Recorded {
+            detail: state.db.record_activity(actor, program, &new).await?,
+            repeated: false,
+        },
+    };
+    if !recorded.repeated {
+        activity_recorded(state, program, &recorded.detail).await?;
+    }
+    Ok(recorded)
+}
+
 /// Tells the program's indicator engine about a recorded activity.
 pub async fn activity_recorded(
     state: &crate::AppState,

@@ -948,3 +948,57 @@ async fn a_departure_recorded_twice_at_once_is_recorded_once() {
         2
     );
 }
+
+/// A visit submitted twice with one key — a double press on a slow link, a retry after a lost
+/// answer, or both at the same moment — is recorded once with one audit row, and the repeat
+/// answers with the first; a bad key is refused by name with nothing written.
+#[tokio::test]
+async fn an_activity_submitted_twice_with_one_key_is_recorded_once() {
+    let f = field().await;
+    let db = &f.db;
+    let form = db
+        .save_form(
+            &actor(),
+            Some(f.program),
+            "checklist",
+            &checklist_form(),
+            SHA,
+        )
+        .await
+        .unwrap();
+    let new = visit(&f, form.id);
+    let before = written(&f).await;
+    let first = db
+        .record_activity_once(&actor(), f.program, &new, "visit-7f3a")
+        .await
+        .unwrap();
+    assert!(!first.repeated);
+    let again = db
+        .record_activity_once(&actor(), f.program, &new, "visit-7f3a")
+        .await
+        .unwrap();
+    assert!(again.repeated);
+    assert_eq!(again.detail, first.detail);
+
+    let (a, b) = (actor(), actor());
+    let (one, other) = tokio::join!(
+        db.record_activity_once(&a, f.program, &new, "visit-9c1e"),
+        db.record_activity_once(&b, f.program, &new, "visit-9c1e"),
+    );
+    let (one, other) = (one.unwrap(), other.unwrap());
+    assert_eq!(one.detail, other.detail);
+    assert_ne!(one.detail.activity.id, first.detail.activity.id);
+    assert!(one.repeated != other.repeated, "{one:?} / {other:?}");
+    // Two keys, two visits (each with its two action items and one audit row).
+    let after = written(&f).await;
+    assert_eq!(after, (before.0 + 2, before.1 + 4, before.2 + 2));
+
+    for bad in ["", "with space", "é", &"k".repeat(129)] {
+        let err = db
+            .record_activity_once(&actor(), f.program, &new, bad)
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), "submission_key", "{bad:?}");
+    }
+    assert_eq!(written(&f).await, after);
+}

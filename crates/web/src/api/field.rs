@@ -11,7 +11,7 @@ use crate::extract::{ApiJson, PathId, PathIds};
 use crate::field::{Answers, activity_filter, can_see_activity, checked_answers};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use domain::ids::{OrgUnitId, PairingId, PersonId, ProgramId};
 use serde::Deserialize;
 use store::memberships::Pairing;
@@ -128,22 +128,46 @@ pub(crate) async fn new_activity(
 }
 
 /// Records an activity whole (nothing is written unless every part is valid).
-#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), request_body = ActivityInput, responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+///
+/// With an `Idempotency-Key` header (1 to 128 visible ASCII characters the client makes up
+/// once per activity), sending the same request again — a retry after a lost answer — records
+/// nothing more and answers 200 with the activity the first one recorded.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "One key per activity: a repeat answers 200 with the first one's activity")), request_body = ActivityInput, responses((status = 201, body = Object), (status = 200, description = "A repeat of a recorded Idempotency-Key", body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn record_activity(
     State(state): State<AppState>,
+    headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
     ApiJson(input): ApiJson<ActivityInput>,
 ) -> Result<(StatusCode, Json<ActivityDetail>), AppError> {
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
-    let new = new_activity(&state, program.id, input).await?;
-    let detail = state
-        .db
-        .record_activity(&auth.actor(), program.id, &new)
-        .await?;
-    crate::field::activity_recorded(&state, program.id, &detail).await?;
-    Ok((StatusCode::CREATED, Json(detail)))
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(value) => {
+            let key = value.to_str().unwrap_or("\u{fffd}");
+            store::visits::check_submission_key(key, IDEMPOTENCY_KEY)?;
+            Some(key)
+        }
+        None => None,
+    };
+    let recorded = crate::field::record_activity(
+        &state,
+        &auth.actor(),
+        program.id,
+        key,
+        new_activity(&state, program.id, input),
+    )
+    .await?;
+    let status = if recorded.repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(recorded.detail)))
 }
+
+/// The header that makes [`record_activity`] safe to retry (as in the IETF
+/// `draft-ietf-httpapi-idempotency-key-header`).
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// The activities the caller may see (their subtree, or those they took part in).
 #[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Object>)))]

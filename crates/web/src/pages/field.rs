@@ -202,9 +202,15 @@ async fn visit_form(
     headers: &HeaderMap,
     auth: &Auth,
     program: Program,
-    posted: BTreeMap<String, Vec<String>>,
+    mut posted: BTreeMap<String, Vec<String>>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
+    // One key per visit being entered, so that a second press of Record on a slow link, or
+    // the form sent again from history, records the visit once. A refused form keeps its
+    // key: nothing was written under it.
+    if !posted.contains_key("submission_key") {
+        posted.insert("submission_key".into(), vec![crate::auth::random_token()?]);
+    }
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.get("field-record-visit");
     let mut facilities: Vec<(i64, String)> = state
@@ -387,18 +393,17 @@ pub async fn record_visit(
             checklist,
             debrief,
         };
-        let new = new_activity(&state, program.id, input).await?;
-        let detail = state
-            .db
-            .record_activity(&auth.actor(), program.id, &new)
-            .await?;
-        crate::field::activity_recorded(&state, program.id, &detail).await?;
-        Ok::<_, AppError>(detail)
+        new_activity(&state, program.id, input).await
     };
-    match build.await {
-        Ok(detail) => {
-            Ok(Redirect::to(&format!("/activities/{}", detail.activity.id)).into_response())
-        }
+    let key = first("submission_key");
+    let recorded =
+        crate::field::record_activity(&state, &auth.actor(), program.id, key.as_deref(), build)
+            .await;
+    match recorded {
+        // A repeat lands where the first press did.
+        Ok(recorded) => Ok(
+            Redirect::to(&format!("/activities/{}", recorded.detail.activity.id)).into_response(),
+        ),
         Err(AppError::Invalid(e)) => {
             visit_form(
                 &state,

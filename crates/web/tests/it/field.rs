@@ -548,3 +548,97 @@ async fn checklist_scores_reach_the_report_and_broken_rules_are_flagged() {
         "{html}"
     );
 }
+
+/// On a slow link a mentor presses Record twice, or sends the form again from history, and a
+/// device retries a request whose answer it lost: each visit is recorded once, and the repeat
+/// lands where the first did.
+#[tokio::test]
+async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let (mentor, mentee) = (
+        f.person_of[&Persona::Mentor].0,
+        f.person_of[&Persona::Mentee].0,
+    );
+    let key_of = |html: &str| {
+        html.split("name=\"submission_key\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let new_form = format!("/programs/{}/visits/new", f.program);
+    let first_key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    let second_key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    assert_eq!(first_key.len(), 64, "{first_key:?}");
+    assert_ne!(first_key, second_key, "each form gets its own key");
+
+    let list = format!("/api/v1/programs/{}/activities", f.program);
+    let count = || async {
+        app.get(&list, Persona::Manager)
+            .await
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = count().await;
+    let visits = format!("/programs/{}/visits", f.program);
+    let body = format!(
+        "facility={}&starts_on=2026-11-10&ends_on=2026-11-10&mentors={mentor}&mentees={mentee}\
+         &summary=Theatre+day&submission_key={first_key}",
+        f.units["F1"].0
+    );
+    // Refused first: nothing was written, so the form comes back with the same key.
+    let refused = app
+        .form(
+            &visits,
+            Persona::Mentor,
+            &body.replace("ends_on=2026-11-10", "ends_on=2026-11-09"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(key_of(&refused.text()), first_key);
+    let one = app.form(&visits, Persona::Mentor, &body).await;
+    let two = app.form(&visits, Persona::Mentor, &body).await;
+    assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.text());
+    assert_eq!(two.status, StatusCode::SEE_OTHER, "{}", two.text());
+    assert_eq!(one.location(), two.location());
+    assert_eq!(count().await, before + 1);
+    let other = app
+        .form(
+            &visits,
+            Persona::Mentor,
+            &body.replace(&first_key, &second_key),
+        )
+        .await;
+    assert_ne!(other.location(), one.location());
+    assert_eq!(count().await, before + 2);
+
+    let visit = json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-12",
+                       "participants": [{"person": mentee, "role": "mentee", "attended": true}]});
+    let send = |key: &str| {
+        app.send(
+            app.request(Method::POST, &list, Persona::Mentor)
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", key)
+                .body(axum::body::Body::from(visit.to_string()))
+                .expect("request"),
+        )
+    };
+    let first = send("device-42/visit-1").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let retry = send("device-42/visit-1").await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.text());
+    assert!(first.json()["activity"]["id"].is_i64(), "{}", first.text());
+    assert_eq!(
+        retry.json()["activity"]["id"],
+        first.json()["activity"]["id"]
+    );
+    assert_eq!(count().await, before + 3);
+    for bad in ["", "two words", &"k".repeat(129)] {
+        let refused = send(bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert_eq!(refused.error_field(), "Idempotency-Key");
+    }
+    assert_eq!(count().await, before + 3);
+}
