@@ -10,6 +10,13 @@
 //! numbers are written in full with a `.` decimal point, so a script or a spreadsheet import
 //! reads every quarter's file the same way. People read the XLSX or the PDF, which carry the
 //! translated labels and rounded figures.
+//!
+//! Text that people typed or imported (names, units, sentences) is written so a spreadsheet
+//! never reads it as a formula: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return gets a leading `'` (OWASP's advice against CSV injection). An org unit imported as
+//! `=HYPERLINK("http://…","Gondar")` would otherwise run as a link in Excel, which this file
+//! is made to open (see [`BOM`]). Codes and numbers are ours and written as they are, so a
+//! negative change stays `-5`.
 
 use crate::error::ReportError;
 use crate::model::Report;
@@ -63,18 +70,18 @@ pub fn to_csv(report: &Report) -> Result<Vec<u8>, ReportError> {
             row.clear();
             row.set("section", "report");
             row.set("name", key);
-            row.set("value", value);
+            row.text("value", value);
             writer.write_record(&row.0)?;
         }
 
         for kpi in &report.kpis {
             row.clear();
             row.set("section", "kpi");
-            row.set("code", &kpi.code);
-            row.set("name", &kpi.name);
+            row.text("code", &kpi.code);
+            row.text("name", &kpi.name);
             row.set("category", kpi.category.code());
             row.number("value", kpi.value);
-            row.set("unit", &kpi.unit);
+            row.text("unit", &kpi.unit);
             row.number("target", kpi.target);
             row.set("status", kpi.status.map_or("", |s| s.code()));
             row.number("previous", kpi.previous);
@@ -87,7 +94,7 @@ pub fn to_csv(report: &Report) -> Result<Vec<u8>, ReportError> {
         for dose in &report.dose {
             row.clear();
             row.set("section", "dose");
-            row.set("name", &dose.who);
+            row.text("name", &dose.who);
             row.set("status", dose.status.map_or("", |s| s.code()));
             row.set("visits", &dose.visits.to_string());
             row.number("contact_hours", Some(dose.contact_hours));
@@ -100,15 +107,15 @@ pub fn to_csv(report: &Report) -> Result<Vec<u8>, ReportError> {
         for (label, value) in &report.participation {
             row.clear();
             row.set("section", "participation");
-            row.set("name", label);
-            row.set("value", value);
+            row.text("name", label);
+            row.text("value", value);
             writer.write_record(&row.0)?;
         }
 
         for change in &report.notable_changes {
             row.clear();
             row.set("section", "change");
-            row.set("name", change);
+            row.text("name", change);
             writer.write_record(&row.0)?;
         }
         writer.flush().map_err(::csv::Error::from)?;
@@ -132,6 +139,16 @@ impl Row {
         // tests, and writing nothing is safer than panicking in a request.
         if let Some(i) = HEADER.iter().position(|c| *c == column) {
             value.clone_into(&mut self.0[i]);
+        }
+    }
+
+    /// Sets a cell of free text, with a leading `'` when a spreadsheet would read it as a
+    /// formula (see the module's documentation).
+    fn text(&mut self, column: &str, value: &str) {
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            self.set(column, &format!("'{value}"));
+        } else {
+            self.set(column, value);
         }
     }
 

@@ -73,3 +73,35 @@ fn accents_commas_and_quotes_survive() {
     let change = rows.iter().find(|r| &r[0] == "change").unwrap();
     assert_eq!(&change[2], "Le \"sign-out\" est passé à 80 %, enfin.");
 }
+
+/// Names and sentences that people typed or imported never run as formulas in a spreadsheet
+/// (a leading `'`), while the numbers stay numbers: a fall is still written `-…`.
+#[test]
+fn text_that_looks_like_a_formula_is_written_as_text() {
+    let mut report = sample();
+    report.scope = "=HYPERLINK(\"http://example.org\",\"Amhara\")".into();
+    report.kpis[0].name = "+SUM(A1:A9)".into();
+    report.kpis[0].previous = report.kpis[0].value.map(|v| v + 5.0);
+    report.dose[0].who = "@Gondar".into();
+    report.notable_changes = vec!["-2 visits since June".into(), "\tTabbed".into()];
+    let rows = rows(&to_csv(&report).unwrap());
+    let scope = rows
+        .iter()
+        .find(|r| &r[0] == "report" && &r[2] == "scope")
+        .unwrap();
+    assert_eq!(
+        &scope[column("value")],
+        "'=HYPERLINK(\"http://example.org\",\"Amhara\")"
+    );
+    let kpi = rows.iter().find(|r| &r[0] == "kpi").unwrap();
+    assert_eq!(&kpi[column("name")], "'+SUM(A1:A9)");
+    assert_eq!(kpi[column("change")].parse::<f64>().unwrap(), -5.0);
+    let dose = rows.iter().find(|r| &r[0] == "dose").unwrap();
+    assert_eq!(&dose[column("name")], "'@Gondar");
+    let changes: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[0] == "change")
+        .map(|r| &r[column("name")])
+        .collect();
+    assert_eq!(changes, ["'-2 visits since June", "'\tTabbed"]);
+}
