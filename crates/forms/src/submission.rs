@@ -420,6 +420,20 @@ fn fill_template(text: &str, env: &dyn Env) -> String {
     out
 }
 
+/// A decimal answer with a point or a comma: the form draws decimals as text with a decimal
+/// keypad, and a French-speaking mentor's keypad types "2,5". One comma and no point is the
+/// decimal comma; anything else with a comma ("1,000.5", "1,2,3") is refused rather than
+/// guessed at.
+fn decimal(value: &str) -> Option<f64> {
+    let value = value.trim();
+    let parsed = match value.matches(',').count() {
+        0 => value.parse::<f64>(),
+        1 if !value.contains('.') => value.replacen(',', ".", 1).parse::<f64>(),
+        _ => return None,
+    };
+    parsed.ok().filter(|d| d.is_finite())
+}
+
 fn parse_answer(form: &Form, q: &Question, posted: &[&str]) -> Result<Option<Answer>, String> {
     if posted.is_empty() {
         return Ok(None);
@@ -435,9 +449,9 @@ fn parse_answer(form: &Form, q: &Question, posted: &[&str]) -> Result<Option<Ans
                 .parse()
                 .map_err(|_| format!("`{value}` is not a whole number"))?,
         ),
-        QuestionType::Decimal => match value.parse::<f64>() {
-            Ok(d) if d.is_finite() => Answer::Decimal(d),
-            _ => return Err(format!("`{value}` is not a number")),
+        QuestionType::Decimal => match decimal(value) {
+            Some(d) => Answer::Decimal(d),
+            None => return Err(format!("`{value}` is not a number")),
         },
         QuestionType::Text => Answer::Text(value.to_owned()),
         QuestionType::PhoneNumber => {

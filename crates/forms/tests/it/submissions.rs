@@ -296,6 +296,29 @@ fn submission_errors_name_each_field_in_plain_english() {
     );
 }
 
+/// A decimal typed with a comma (a French keypad) is the same number; a comma that could
+/// be a thousands separator is refused, not guessed at.
+#[test]
+fn a_decimal_comma_is_read_and_an_ambiguous_comma_refused() {
+    let form = survey_form();
+    let with = |hours: &str| {
+        RawSubmission::from_pairs([("patients", "12"), ("topics", "triage"), ("hours", hours)])
+    };
+    for (typed, value) in [("2,5", 2.5), ("2.5", 2.5), (" 3,25 ", 3.25), ("-0,5", -0.5)] {
+        let answers = form.validate(&with(typed), &ctx()).unwrap();
+        assert_eq!(
+            answers.get("hours"),
+            Some(&Answer::Decimal(value)),
+            "{typed:?}"
+        );
+    }
+    for typed in ["1,000.5", "1,2,3", ",", "2,5e400"] {
+        let errors = form.validate(&with(typed), &ctx()).unwrap_err();
+        assert_eq!(errors[0].field(), Some("hours"), "{typed:?}");
+        assert_eq!(errors[0].message(), format!("`{typed}` is not a number"));
+    }
+}
+
 #[test]
 fn required_applies_only_when_relevant() {
     let form = survey_form();
