@@ -105,7 +105,7 @@ pub struct NewDebrief {
 }
 
 /// Longest submission key [`Db::record_activity_once`] takes; a UUID, a ULID or the pages'
-/// 32 hex characters fit with room to spare.
+/// 64 hex characters fit with room to spare.
 pub const SUBMISSION_KEY_MAX: usize = 128;
 
 /// Checks that a submission key is 1 to [`SUBMISSION_KEY_MAX`] visible ASCII characters; the
@@ -124,7 +124,7 @@ pub fn check_submission_key(key: &str, field: &str) -> Result<(), FieldError> {
 }
 
 /// What [`Db::record_activity_once`] did.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
     /// The activity: the one recorded now, or the one the key's first request recorded.
     pub detail: ActivityDetail,
