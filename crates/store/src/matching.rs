@@ -943,12 +943,13 @@ async fn newest_proposal_id_in(
     }))
 }
 
-/// Serialises the writes that re-decide a program's pairings (approving a proposal, a mentor
-/// leaving): each reads what it will change only after this, so two at once (a double
-/// submit, two managers) cannot both act on what they read before the other committed.
-/// SQLite's `BEGIN IMMEDIATE` already holds the database's write lock for the whole
-/// transaction; on PostgreSQL the program's row is locked until the transaction ends.
-async fn lock_program_in(tx: &mut crate::Tx, program: ProgramId) -> Result<(), DbError> {
+/// Serialises the writes that decide from what a program holds now (approving a proposal, a
+/// mentor leaving, scheduling a series): each reads what it will change only after this, so
+/// two at once (a double submit, two managers) cannot both act on what they read before the
+/// other committed. SQLite's `BEGIN IMMEDIATE` already holds the database's write lock for
+/// the whole transaction; on PostgreSQL the program's row is locked until the transaction
+/// ends.
+pub(crate) async fn lock_program_in(tx: &mut crate::Tx, program: ProgramId) -> Result<(), DbError> {
     if let crate::Tx::Postgres(t) = tx {
         sqlx::query("SELECT id FROM programs WHERE id = $1 FOR UPDATE")
             .bind(program.0)

@@ -325,12 +325,26 @@ impl Db {
         tx.commit().await
     }
 
-    /// Creates the occurrences of a series and invites its members, in one transaction.
+    /// Creates the occurrences of a series and invites its members, in one transaction (see
+    /// [`Db::schedule_series`]).
     pub async fn create_series(
         &self,
         actor: &Actor,
         series: &NewSeries,
     ) -> Result<Vec<GroupSession>, DbError> {
+        Ok(self.schedule_series(actor, series).await?.0)
+    }
+
+    /// Creates the occurrences of a series and invites its members, in one transaction, and
+    /// says whether it was a repeat: when every occurrence is already scheduled in the program
+    /// under the same title at the same time (Schedule pressed twice, or a retried request,
+    /// even at the same moment), nothing is written, nobody is invited twice, and the answer
+    /// is those sessions. A series that meets only some of them is refused, naming the first.
+    pub async fn schedule_series(
+        &self,
+        actor: &Actor,
+        series: &NewSeries,
+    ) -> Result<(Vec<GroupSession>, bool), DbError> {
         let title = series.title.trim();
         if title.is_empty() || title.chars().count() > 200 {
             return Err(FieldError::new("title", "must be 1 to 200 characters").into());
@@ -365,6 +379,34 @@ impl Db {
             now.timestamp_nanos_opt().unwrap_or(now.timestamp())
         );
         let mut tx = self.begin().await?;
+        crate::matching::lock_program_in(&mut tx, series.program).await?;
+        let mut scheduled = Vec::with_capacity(series.starts.len());
+        for start in &series.starts {
+            let id: Option<i64> = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar(
+                    "SELECT id FROM group_sessions WHERE program_id = $1 AND title = $2 AND starts_at = $3 \
+                     AND status = 'scheduled' ORDER BY id LIMIT 1",
+                )
+                .bind(series.program.0).bind(title).bind(start)
+                .fetch_optional(&mut *conn).await?
+            });
+            scheduled.push(id);
+        }
+        if scheduled.iter().all(Option::is_some) {
+            drop(tx);
+            let mut sessions = Vec::with_capacity(scheduled.len());
+            for id in scheduled.into_iter().flatten() {
+                sessions.push(self.group_session(id).await?);
+            }
+            return Ok((sessions, true));
+        }
+        if let Some(index) = scheduled.iter().position(Option::is_some) {
+            return Err(FieldError::new(
+                format!("starts[{index}]"),
+                format!("{title:?} is already scheduled at that time"),
+            )
+            .into());
+        }
         let mut ids = Vec::with_capacity(series.starts.len());
         for start in &series.starts {
             let id: i64 = on_tx!(&mut tx, conn => {
@@ -412,7 +454,7 @@ impl Db {
         for id in ids {
             created.push(self.group_session(id).await?);
         }
-        Ok(created)
+        Ok((created, false))
     }
 
     /// One session.

@@ -419,3 +419,69 @@ async fn a_nudge_is_queued_once_until_sent_and_a_feed_token_finds_its_owner() {
         Some(g.members[0])
     );
 }
+
+/// Schedule pressed twice (or a retried request, even at the same moment) schedules the
+/// series once and invites nobody twice; a series that meets only part of one already
+/// scheduled is refused, naming the occurrence, with nothing written.
+#[tokio::test]
+async fn a_series_scheduled_twice_is_scheduled_once() {
+    let g = group().await;
+    let series = |starts: Vec<chrono::DateTime<Utc>>| NewSeries {
+        program: g.program,
+        project: None,
+        title: "Monthly journal club".into(),
+        organiser: Some(g.members[0]),
+        organiser_zone: TimeZone::parse("Africa/Lagos").unwrap(),
+        video_url: String::new(),
+        duration_minutes: 60,
+        starts,
+        invitees: g.members.clone(),
+    };
+    let (first, second) = (
+        Utc.with_ymd_and_hms(2026, 11, 3, 17, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 12, 1, 17, 0, 0).unwrap(),
+    );
+    let (created, repeated) =
+        g.db.schedule_series(&actor(), &series(vec![first, second]))
+            .await
+            .unwrap();
+    assert!(!repeated);
+    let audit = g.db.audit_count(None).await.unwrap();
+    let (again, repeated) =
+        g.db.schedule_series(&actor(), &series(vec![first, second]))
+            .await
+            .unwrap();
+    assert!(repeated);
+    assert_eq!(again, created);
+    let (a, b) = (actor(), actor());
+    let third = Utc.with_ymd_and_hms(2027, 1, 5, 17, 0, 0).unwrap();
+    let (x, y) = (series(vec![third]), series(vec![third]));
+    let (one, other) = tokio::join!(g.db.schedule_series(&a, &x), g.db.schedule_series(&b, &y));
+    let (one, other) = (one.unwrap(), other.unwrap());
+    assert_eq!(one.0, other.0);
+    assert!(one.1 != other.1, "exactly one of the two scheduled it");
+    let err =
+        g.db.schedule_series(
+            &actor(),
+            &series(vec![
+                Utc.with_ymd_and_hms(2027, 2, 2, 17, 0, 0).unwrap(),
+                second,
+            ]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DbError::Invalid(ref e) if e.field == "starts[1]"),
+        "{err}"
+    );
+    assert_eq!(g.db.audit_count(None).await.unwrap(), audit + 1);
+    for member in &g.members {
+        assert_eq!(g.db.sessions_of_person(*member).await.unwrap().len(), 3);
+    }
+    for session in created.iter().chain(&one.0) {
+        assert_eq!(
+            g.db.attendance(session.id).await.unwrap().len(),
+            g.members.len()
+        );
+    }
+}

@@ -214,8 +214,10 @@ pub struct SeriesInput {
     pub zone: Option<String>,
 }
 
-/// Schedules sessions (one per start) and invites members.
-#[utoipa::path(post, path = "/api/v1/programs/{program}/sessions", tag = "scheduling", params(("program" = i64, Path)), request_body = SeriesInput, responses((status = 201, body = Vec<GroupSession>), (status = 422, body = crate::error::ErrorBody)))]
+/// Schedules sessions (one per start) and invites members. Sent again (every occurrence
+/// already scheduled under this title), it writes nothing, invites nobody twice and answers
+/// 200 with those sessions.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/sessions", tag = "scheduling", params(("program" = i64, Path)), request_body = SeriesInput, responses((status = 201, body = Vec<GroupSession>), (status = 200, description = "Every occurrence was already scheduled under this title (a repeat): nothing was written", body = Vec<GroupSession>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_sessions(
     State(state): State<AppState>,
     auth: Auth,
@@ -239,9 +241,9 @@ pub async fn create_sessions(
         Some(ids) => ids.into_iter().map(PersonId).collect(),
         None => plan::program_group(&state.db, program.id).await?.people,
     };
-    let sessions = state
+    let (sessions, repeated) = state
         .db
-        .create_series(
+        .schedule_series(
             &auth.actor(),
             &NewSeries {
                 program: program.id,
@@ -256,7 +258,12 @@ pub async fn create_sessions(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(sessions)))
+    let status = if repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(sessions)))
 }
 
 async fn contributable_session(

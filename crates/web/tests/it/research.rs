@@ -240,6 +240,19 @@ async fn slots_sessions_invites_feeds_and_participation() {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     let session = created.json()[0]["id"].as_i64().unwrap();
+    // Sent again (a retry after a lost answer): the same session, nobody invited twice.
+    let again = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/sessions", f.program),
+            Persona::Mentor,
+            &json!({"title": "Journal club", "duration_minutes": 60,
+                    "starts": ["2026-11-24T15:00:00Z"], "invitees": [mentee, mentor],
+                    "video_url": "https://meet.example.org/club"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    assert_eq!(again.json()[0]["id"], session);
 
     let ics = app
         .get(
