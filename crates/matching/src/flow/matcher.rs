@@ -89,11 +89,12 @@ impl Part {
 
 /// An optimal assignment kept live with its solver state.
 ///
-/// Build with [`Matcher::solve`], read with [`Matcher::solution`], and lower capacities (a
-/// mentor leaving is capacity 0) with [`Matcher::lower_capacities`]; the assignment is exactly
-/// optimal after every call, with the objective [`solve`](super::solve) finds on the changed
-/// network (ties and duals may differ: the matcher keeps its duals raised towards the exits,
-/// see `Ssp::guide`).
+/// Build with [`Matcher::solve`], read with [`Matcher::solution`], favour the pairs as they
+/// stand by a program's continuity weight with [`Matcher::favour_current`], and lower
+/// capacities (a mentor leaving is capacity 0) with [`Matcher::lower_capacities`]; the
+/// assignment is exactly optimal after every call, with the objective
+/// [`solve`](super::solve) finds on the changed network (ties and duals may differ: the
+/// matcher keeps its duals raised towards the exits, see `Ssp::guide`).
 #[derive(Clone)]
 pub struct Matcher {
     net: Network,
