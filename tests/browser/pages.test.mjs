@@ -161,7 +161,7 @@ test('a mentor records a coaching visit on a phone: the checklist is drawn from 
   // checks off to see the server's, which every client (and old phones) gets.
   await page.locator('form[action$="/visits"]').evaluate((form) => { form.noValidate = true; });
   await page.getByRole('button', { name: 'Save the visit' }).click();
-  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'ends_on' }).waitFor());
+  await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'The last day of the visit is before its first day' }).waitFor());
   assert.equal(await page.getByLabel('First day').inputValue(), '2026-11-10');
   await page.context().close();
 });

@@ -608,14 +608,18 @@ impl Db {
         id: OrgUnitId,
         field: &str,
     ) -> Result<OrgUnit, DbError> {
-        let unit = self
-            .org_unit(id)
-            .await
-            .map_err(|_| FieldError::new(field, format!("no org unit has id {id}")))?;
+        let unit = self.org_unit(id).await.map_err(|_| {
+            FieldError::new(field, format!("no org unit has id {id}"))
+                .phrased("field-error-no-such-facility", &[])
+        })?;
         if unit.level != OrgUnitLevel::Facility {
             return Err(FieldError::new(
                 field,
                 format!("{} is not a facility", unit.name.as_str()),
+            )
+            .phrased(
+                "field-error-not-a-facility",
+                &[("name", &unit.name.as_str())],
             )
             .into());
         }
@@ -636,7 +640,9 @@ impl Db {
                 self.require_facility(id, "facility").await?;
             }
             None if is_visit => {
-                return Err(FieldError::new("facility", "a visit happens at a facility").into());
+                return Err(FieldError::new("facility", "a visit happens at a facility")
+                    .phrased("field-error-visit-facility", &[])
+                    .into());
             }
             None => {}
         }
@@ -648,16 +654,22 @@ impl Db {
                 )
                 .into());
             }
-            let starts = parse_date(new.starts_on.as_deref().unwrap_or_default(), "starts_on")?;
+            let starts = parse_date(new.starts_on.as_deref().unwrap_or_default(), "starts_on")
+                .map_err(|e| e.phrased("field-error-first-day", &[]))?;
             let ends = match new.ends_on.as_deref() {
-                Some(raw) => parse_date(raw, "ends_on")?,
+                Some(raw) => parse_date(raw, "ends_on")
+                    .map_err(|e| e.phrased("field-error-last-day", &[]))?,
                 None => starts,
             };
             if ends < starts {
-                return Err(FieldError::new("ends_on", "must not be before starts_on").into());
+                return Err(FieldError::new("ends_on", "must not be before starts_on")
+                    .phrased("field-error-ends-before-starts", &[])
+                    .into());
             }
             if (ends - starts).num_days() > 31 {
-                return Err(FieldError::new("ends_on", "a visit lasts at most a month").into());
+                return Err(FieldError::new("ends_on", "a visit lasts at most a month")
+                    .phrased("field-error-visit-too-long", &[])
+                    .into());
             }
             (starts, ends, None)
         } else {
@@ -710,7 +722,11 @@ impl Db {
         let summary = text(&new.summary, "summary", 4000, false)?;
 
         if new.participants.is_empty() {
-            return Err(FieldError::new("participants", "give at least one participant").into());
+            return Err(
+                FieldError::new("participants", "give at least one participant")
+                    .phrased("field-error-no-participant", &[])
+                    .into(),
+            );
         }
         for (index, p) in new.participants.iter().enumerate() {
             let field = format!("participants[{index}]");
@@ -719,7 +735,11 @@ impl Db {
                 .iter()
                 .any(|q| q.person == p.person)
             {
-                return Err(FieldError::new(format!("{field}.person"), "is listed twice").into());
+                return Err(
+                    FieldError::new(format!("{field}.person"), "is listed twice")
+                        .phrased("field-error-participant-twice", &[])
+                        .into(),
+                );
             }
             if !self.is_member(program, p.person).await? {
                 return Err(FieldError::new(
@@ -777,6 +797,7 @@ impl Db {
                     "checklist.mentee",
                     "must be a participant of this activity",
                 )
+                .phrased("field-error-checklist-mentee", &[])
                 .into());
             }
             if !checklist.answers.is_object() {
@@ -795,6 +816,7 @@ impl Db {
                         "debrief.went_well",
                         "write what went well, what to improve, or an action",
                     )
+                    .phrased("field-error-debrief-empty", &[])
                     .into());
                 }
                 let mut actions = Vec::with_capacity(debrief.actions.len());
@@ -812,6 +834,7 @@ impl Db {
                             format!("{field}.due_on"),
                             format!("must not be before the activity ({starts_on})"),
                         )
+                        .phrased("field-error-action-due-early", &[("date", &starts_on)])
                         .into());
                     }
                     if !self.is_member(program, action.owner).await? {

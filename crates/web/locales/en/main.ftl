@@ -590,3 +590,18 @@ facilities-mentor-not_taking = Not taking on work (capacity 0).
 facilities-coupled-with = Coupled with { $name }
 facilities-supports = Supports { $names }
 facilities-team = Mentor team
+
+# A visit refused: said in full on the visit form (the API keeps its field and English message).
+field-error-no-such-facility = That facility does not exist.
+field-error-not-a-facility = { $name } is not a facility: choose a hospital or health centre.
+field-error-visit-facility = A visit happens at a facility: choose one.
+field-error-first-day = Give the first day of the visit (YYYY-MM-DD).
+field-error-last-day = The last day of the visit is not a date (YYYY-MM-DD).
+field-error-ends-before-starts = The last day of the visit is before its first day.
+field-error-visit-too-long = A visit lasts at most a month.
+field-error-no-participant = Choose at least one person who took part.
+field-error-participant-twice = A person is listed twice among those who took part.
+field-error-checklist-mentee = The person the checklist assesses must be among those who took part.
+field-error-debrief-empty = Write what went well, what to improve, or an action.
+field-error-action-due-early = An action cannot be due before the visit ({ $date }).
+field-error-action-owner = Choose who owns each action.

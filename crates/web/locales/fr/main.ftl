@@ -601,3 +601,18 @@ facilities-mentor-not_taking = Ne prend pas de travail (capacité 0).
 facilities-coupled-with = Jumelé avec { $name }
 facilities-supports = Soutient { $names }
 facilities-team = Équipe de mentors
+
+# A visit refused: said in full on the visit form (the API keeps its field and English message).
+field-error-no-such-facility = Cet établissement n'existe pas.
+field-error-not-a-facility = { $name } n'est pas un établissement : choisissez un hôpital ou un centre de santé.
+field-error-visit-facility = Une visite a lieu dans un établissement : choisissez-en un.
+field-error-first-day = Indiquez le premier jour de la visite (AAAA-MM-JJ).
+field-error-last-day = Le dernier jour de la visite n'est pas une date (AAAA-MM-JJ).
+field-error-ends-before-starts = Le dernier jour de la visite précède son premier jour.
+field-error-visit-too-long = Une visite dure au plus un mois.
+field-error-no-participant = Choisissez au moins une personne qui y a participé.
+field-error-participant-twice = Une personne figure deux fois parmi les participants.
+field-error-checklist-mentee = La personne évaluée par la grille doit figurer parmi les participants.
+field-error-debrief-empty = Écrivez ce qui s'est bien passé, ce qui est à améliorer, ou une action.
+field-error-action-due-early = Une action ne peut pas être due avant la visite ({ $date }).
+field-error-action-owner = Choisissez le responsable de chaque action.

@@ -203,7 +203,7 @@ async fn visit_form(
     auth: &Auth,
     program: Program,
     mut posted: BTreeMap<String, Vec<String>>,
-    error: Option<String>,
+    error: Option<domain::FieldError>,
 ) -> Result<Response, AppError> {
     // One key per visit being entered, so that a second press of Record on a slow link, or
     // the form sent again from history, records the visit once. A refused form keeps its
@@ -260,9 +260,9 @@ async fn visit_form(
         form_title: chosen.map(|f| f.title.clone()).unwrap_or_default(),
         fields,
         posted,
+        error: error.map(|e| layout.t.refusal(&e)),
         layout,
         program,
-        error,
     };
     render_form(&page, refused)
 }
@@ -342,7 +342,13 @@ pub async fn record_visit(
             let description = first(&format!("action{i}"));
             if let Some(description) = description {
                 let owner = number(&format!("action{i}_owner"))?.ok_or_else(|| {
-                    AppError::invalid(format!("debrief.actions[{i}].owner"), "choose who owns it")
+                    AppError::Invalid(
+                        domain::FieldError::new(
+                            format!("debrief.actions[{i}].owner"),
+                            "choose who owns it",
+                        )
+                        .phrased("field-error-action-owner", &[]),
+                    )
                 })?;
                 actions.push(NewAction {
                     owner: PersonId(owner),
@@ -405,15 +411,7 @@ pub async fn record_visit(
             Redirect::to(&format!("/activities/{}", recorded.detail.activity.id)).into_response(),
         ),
         Err(AppError::Invalid(e)) => {
-            visit_form(
-                &state,
-                &headers,
-                &auth,
-                program,
-                posted,
-                Some(e.to_string()),
-            )
-            .await
+            visit_form(&state, &headers, &auth, program, posted, Some(e)).await
         }
         Err(e) => Err(e),
     }

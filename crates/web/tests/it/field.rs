@@ -366,7 +366,43 @@ async fn the_visit_form_draws_the_checklist_keeps_input_on_refusal_and_records()
         refused.text()
     );
     let html = refused.text();
-    assert!(html.contains("ends_on"), "{html}");
+    assert!(
+        html.contains("The last day of the visit is before its first day."),
+        "{html}"
+    );
+    // In French, the refusal is said in French.
+    let refused_fr = app
+        .form_in(
+            "fr",
+            &format!("/programs/{}/visits", f.program),
+            Persona::Mentor,
+            &format!("{base}&ends_on=2026-11-09"),
+        )
+        .await;
+    assert_eq!(refused_fr.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused_fr
+            .text()
+            .contains("Le dernier jour de la visite précède son premier jour."),
+        "{}",
+        refused_fr.text()
+    );
+    let no_owner = app
+        .form_in(
+            "fr",
+            &format!("/programs/{}/visits", f.program),
+            Persona::Mentor,
+            &format!("{base}&ends_on=2026-11-11").replace(&format!("&action0_owner={mentee}"), ""),
+        )
+        .await;
+    assert_eq!(no_owner.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_owner
+            .text()
+            .contains("Choisissez le responsable de chaque action."),
+        "{}",
+        no_owner.text()
+    );
     assert!(
         html.contains("value=\"Hernia repair\""),
         "typed answers kept"
