@@ -166,6 +166,20 @@ fn visit(f: &Field, form: i64) -> NewActivity {
     }
 }
 
+/// The checklist form stored for the fixture's program.
+async fn stored_checklist(f: &Field) -> i64 {
+    f.db.save_form(
+        &actor(),
+        Some(f.program),
+        "checklist",
+        &checklist_form(),
+        SHA,
+    )
+    .await
+    .expect("form stored")
+    .id
+}
+
 /// Rows that a refused activity must not have added.
 async fn written(f: &Field) -> (usize, usize, i64) {
     let activities =
@@ -354,18 +368,8 @@ async fn overriding_the_gate_needs_a_reason_that_is_audited() {
 async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
     let f = field().await;
     let db = &f.db;
-    let form = db
-        .save_form(
-            &actor(),
-            Some(f.program),
-            "checklist",
-            &checklist_form(),
-            SHA,
-        )
-        .await
-        .unwrap();
     let detail = db
-        .record_activity(&actor(), f.program, &visit(&f, form.id))
+        .record_activity(&actor(), f.program, &visit(&f, stored_checklist(&f).await))
         .await
         .unwrap();
     assert_eq!(db.activity(detail.activity.id).await.unwrap(), detail);
@@ -565,16 +569,7 @@ async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
 #[tokio::test]
 async fn bad_activities_are_refused_by_field_and_write_nothing() {
     let f = field().await;
-    let form =
-        f.db.save_form(
-            &actor(),
-            Some(f.program),
-            "checklist",
-            &checklist_form(),
-            SHA,
-        )
-        .await
-        .unwrap();
+    let form = stored_checklist(&f).await;
     let before = written(&f).await;
     type Break = Box<dyn Fn(&mut NewActivity)>;
     let district = f.district;
@@ -687,7 +682,7 @@ async fn bad_activities_are_refused_by_field_and_write_nothing() {
         ),
     ];
     for (field, break_it) in cases {
-        let mut activity = visit(&f, form.id);
+        let mut activity = visit(&f, form);
         break_it(&mut activity);
         let err =
             f.db.record_activity(&actor(), f.program, &activity)
@@ -697,7 +692,7 @@ async fn bad_activities_are_refused_by_field_and_write_nothing() {
         assert_eq!(written(&f).await, before, "{field} wrote something");
     }
     // The unbroken visit is accepted, so each refusal above was for its one fault.
-    f.db.record_activity(&actor(), f.program, &visit(&f, form.id))
+    f.db.record_activity(&actor(), f.program, &visit(&f, form))
         .await
         .unwrap();
     assert_eq!(written(&f).await.0, before.0 + 1);
@@ -956,17 +951,7 @@ async fn a_departure_recorded_twice_at_once_is_recorded_once() {
 async fn an_activity_submitted_twice_with_one_key_is_recorded_once() {
     let f = field().await;
     let db = &f.db;
-    let form = db
-        .save_form(
-            &actor(),
-            Some(f.program),
-            "checklist",
-            &checklist_form(),
-            SHA,
-        )
-        .await
-        .unwrap();
-    let new = visit(&f, form.id);
+    let new = visit(&f, stored_checklist(&f).await);
     let before = written(&f).await;
     let first = db
         .record_activity_once(&actor(), f.program, &new, "visit-7f3a")

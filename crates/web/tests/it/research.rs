@@ -228,28 +228,18 @@ async fn slots_sessions_invites_feeds_and_participation() {
         .await;
     assert_eq!(zone.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(zone.error_field(), "zone");
+    let sessions = format!("/api/v1/programs/{}/sessions", f.program);
+    let club = json!({"title": "Journal club", "duration_minutes": 60,
+                      "starts": ["2026-11-24T15:00:00Z"], "invitees": [mentee, mentor],
+                      "video_url": "https://meet.example.org/club"});
     let created = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/programs/{}/sessions", f.program),
-            Persona::Mentor,
-            &json!({"title": "Journal club", "duration_minutes": 60,
-                    "starts": ["2026-11-24T15:00:00Z"], "invitees": [mentee, mentor],
-                    "video_url": "https://meet.example.org/club"}),
-        )
+        .json(Method::POST, &sessions, Persona::Mentor, &club)
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     let session = created.json()[0]["id"].as_i64().unwrap();
     // Sent again (a retry after a lost answer): the same session, nobody invited twice.
     let again = app
-        .json(
-            Method::POST,
-            &format!("/api/v1/programs/{}/sessions", f.program),
-            Persona::Mentor,
-            &json!({"title": "Journal club", "duration_minutes": 60,
-                    "starts": ["2026-11-24T15:00:00Z"], "invitees": [mentee, mentor],
-                    "video_url": "https://meet.example.org/club"}),
-        )
+        .json(Method::POST, &sessions, Persona::Mentor, &club)
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text());
     assert_eq!(again.json()[0]["id"], session);
