@@ -8,6 +8,7 @@
 pub mod access;
 pub mod error;
 pub mod ids;
+pub mod indicators;
 pub mod org_units;
 pub mod people;
 pub mod programs;

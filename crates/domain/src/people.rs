@@ -236,6 +236,17 @@ impl PersonInput {
     }
 }
 
+/// A membership named by codes, as an import row gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipByCode {
+    /// Program code.
+    pub program: crate::values::Slug,
+    /// Role.
+    pub role: crate::access::Role,
+    /// Org-unit code.
+    pub org_unit: crate::values::OrgUnitCode,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,10 @@
 
 use crate::{ImportError, Problems, header_index};
 use domain::access::Role;
+use domain::people::MembershipByCode;
 use domain::people::{PersonInput, PersonProfile};
 use domain::values::{OrgUnitCode, Slug};
 use std::io::Read;
-use store::people::MembershipByCode;
 
 const REQUIRED: &[&str] = &["name", "time_zone"];
 const OPTIONAL: &[&str] = &[

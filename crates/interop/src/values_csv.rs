@@ -3,8 +3,8 @@
 //! file; the store checks codes, levels, periods and ranges and writes all rows or none.
 
 use crate::{ImportError, Problems, header_index};
+use domain::indicators::NewValue;
 use std::io::Read;
-use store::indicators::NewValue;
 
 const REQUIRED: &[&str] = &["data_element", "org_unit", "period", "value"];
 const OPTIONAL: &[&str] = &["comment"];

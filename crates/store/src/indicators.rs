@@ -17,6 +17,7 @@ use ::indicators::{Period, PeriodType};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::indicators::NewValue;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use domain::values::{Dhis2Uid, OrgUnitCode};
 use serde::Serialize;
@@ -134,22 +135,6 @@ pub struct NewDataElement {
     /// DHIS2 category option combo.
     #[serde(default)]
     pub category_option_combo: Option<String>,
-}
-
-/// One aggregate value as entered.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, utoipa::ToSchema)]
-pub struct NewValue {
-    /// Data element code.
-    pub data_element_code: String,
-    /// Facility code.
-    pub org_unit_code: String,
-    /// Period id (`202603`, `2026Q1`, `2026April`, `ETH2018M07`).
-    pub period: String,
-    /// The value.
-    pub value: f64,
-    /// Comment.
-    #[serde(default)]
-    pub comment: String,
 }
 
 /// What a save did.

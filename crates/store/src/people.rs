@@ -5,7 +5,7 @@ use crate::error::stored;
 use crate::{Actor, Db, DbError, Tx, join_list, on_pool, on_tx, split_list};
 use domain::access::PersonScope;
 use domain::ids::{PersonId, ProgramId};
-use domain::people::{ContactChannel, Person, PersonProfile};
+use domain::people::{ContactChannel, MembershipByCode, Person, PersonProfile};
 use domain::values::{
     CountryCode, Email, LanguageTag, Name, Orcid, PhoneNumber, Slug, TimeZone, YearsOfExperience,
 };
@@ -322,17 +322,6 @@ impl Tx {
 /// (the backends disagree on the default escape character, so escaping is not portable).
 fn like_escape(raw: &str) -> String {
     raw.replace(['%', '_'], "")
-}
-
-/// A membership named by codes, as an import row gives it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MembershipByCode {
-    /// Program code.
-    pub program: domain::values::Slug,
-    /// Role.
-    pub role: domain::access::Role,
-    /// Org-unit code.
-    pub org_unit: domain::values::OrgUnitCode,
 }
 
 /// What a people import did.

@@ -69,9 +69,9 @@ pub async fn run(db: &store::Db, command: AdminCommand) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            web::auth::check_new_password(&password)
+            app::accounts::check_new_password(&password)
                 .map_err(|e| anyhow::anyhow!("password: {}", field_message(&e)))?;
-            let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = app::accounts::hash_password(&password)?;
             let account = db
                 .create_account(&actor, &username, &hash, person, admin)
                 .await
@@ -92,15 +92,12 @@ pub async fn run(db: &store::Db, command: AdminCommand) -> anyhow::Result<()> {
             if name.trim().is_empty() {
                 bail!("--name: must not be empty");
             }
-            let token = format!(
-                "tdm_{}",
-                web::auth::random_token().map_err(|e| anyhow::anyhow!("{e}"))?
-            );
+            let token = format!("tdm_{}", app::accounts::random_token()?);
             db.create_api_token(
                 &actor,
                 account.id,
                 name.trim(),
-                &web::auth::token_hash(&token),
+                &app::accounts::token_hash(&token),
             )
             .await?;
             println!("{token}");
@@ -109,9 +106,9 @@ pub async fn run(db: &store::Db, command: AdminCommand) -> anyhow::Result<()> {
     }
 }
 
-fn field_message(error: &web::AppError) -> String {
+fn field_message(error: &app::Error) -> String {
     match error {
-        web::AppError::Invalid(e) => e.message.clone(),
+        app::Error::Invalid(e) => e.message.clone(),
         other => other.to_string(),
     }
 }

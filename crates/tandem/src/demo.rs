@@ -23,6 +23,7 @@
 //! Every name is invented. Places are real towns; hospitals are named generically.
 
 use anyhow::Context;
+use app::proposals::reasons::DEMO;
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Timelike, Utc};
 use domain::access::Role;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
@@ -43,7 +44,6 @@ use store::matching::RuleKind;
 use store::research::{NewOutput, OutputAuthor};
 use store::scheduling::{NewSeries, Window, WindowKind};
 use store::{Actor, Db};
-use web::proposals::reasons::DEMO;
 
 /// A demo facility: (code, name, latitude, longitude).
 type DemoFacility = (&'static str, &'static str, f64, f64);
@@ -59,7 +59,8 @@ pub async fn load(db: &Db) -> anyhow::Result<String> {
     let already = db.program_by_code(&Slug::parse(SURGERY)?).await.is_ok();
     if !already {
         let actor = Actor::system("demo");
-        let hash = web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash =
+            app::accounts::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut loader = Loader {
             db,
             actor,
@@ -618,11 +619,11 @@ impl Loader<'_> {
 
         // The coming weeks, planned the way the scheduling page plans them: the out-of-hours
         // burden rotates fairly across the zones.
-        let group = web::scheduling::program_group(self.db, program)
+        let group = app::scheduling::program_group(self.db, program)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let first_week = web::scheduling::monday_of(today + Duration::days(7));
-        let plan = web::scheduling::plan_series(&group, first_week, UPCOMING_WEEKS, 60)
+        let first_week = app::scheduling::monday_of(today + Duration::days(7));
+        let plan = app::scheduling::plan_series(&group, first_week, UPCOMING_WEEKS, 60)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         self.db
             .create_series(
@@ -696,23 +697,23 @@ impl Loader<'_> {
                 .await?;
         }
         for (person, ranked) in rankings {
-            let posted: Vec<web::preferences::Posted> = ranked
+            let posted: Vec<app::preferences::Posted> = ranked
                 .iter()
                 .enumerate()
-                .map(|(k, whom)| web::preferences::Posted {
+                .map(|(k, whom)| app::preferences::Posted {
                     field: format!("ranked[{k}]"),
                     person: *whom,
                     rank: k as u32 + 1,
                 })
                 .collect();
-            web::preferences::save(self.db, &self.actor, program, *person, &posted)
+            app::preferences::save(self.db, &self.actor, program, *person, &posted)
                 .await
                 .map_err(|e| anyhow::anyhow!("preferences of person {person}: {e}"))?;
         }
-        let proposal = web::proposals::propose(self.db, &self.actor, program, DEMO)
+        let proposal = app::proposals::propose(self.db, &self.actor, program, DEMO)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        web::proposals::approve(self.db, &self.actor, proposal.id)
+        app::proposals::approve(self.db, &self.actor, proposal.id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(())
@@ -732,17 +733,12 @@ impl Loader<'_> {
         self.db
             .set_facility_matching_settings(&self.actor, program, &settings)
             .await?;
-        let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
-        use web::facility_matching::{approve, propose_coupling, propose_teams};
+        use app::facility_matching::{approve, propose_coupling, propose_teams};
         let (db, actor) = (self.db, &self.actor);
         let coupling = propose_coupling(db, actor, program, DEMO).await;
-        approve(db, actor, coupling.map_err(web_error)?.id)
-            .await
-            .map_err(web_error)?;
+        approve(db, actor, coupling?.id).await?;
         let teams = propose_teams(db, actor, program, DEMO).await;
-        approve(db, actor, teams.map_err(web_error)?.id)
-            .await
-            .map_err(web_error)?;
+        approve(db, actor, teams?.id).await?;
         Ok(())
     }
 
@@ -1979,7 +1975,7 @@ impl Loader<'_> {
         let now = store::now();
         let today = now.date_naive();
         let this_month = today.with_day(1).context("the first day of this month")?;
-        let mut batches: BTreeMap<DateTime<Utc>, Vec<store::indicators::NewValue>> =
+        let mut batches: BTreeMap<DateTime<Utc>, Vec<domain::indicators::NewValue>> =
             BTreeMap::new();
         for k in 0..MONITORED_MONTHS {
             let back = Months::new(u32::try_from(MONITORED_MONTHS - k)?);
@@ -2010,7 +2006,7 @@ impl Loader<'_> {
                 };
                 let batch = batches.entry(at).or_default();
                 for (element, value) in site.monthly_values(k) {
-                    batch.push(store::indicators::NewValue {
+                    batch.push(domain::indicators::NewValue {
                         data_element_code: element.into(),
                         org_unit_code: site.code.into(),
                         period: period.clone(),

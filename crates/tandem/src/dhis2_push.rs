@@ -49,7 +49,7 @@ pub async fn run(db: &store::Db, args: PushArgs) -> anyhow::Result<()> {
             "set TANDEM_DHIS2_TOKEN (a DHIS2 personal access token) or TANDEM_DHIS2_USERNAME and TANDEM_DHIS2_PASSWORD"
         ),
     };
-    let set = web::dhis2::data_value_set(db, program.id, from, to)
+    let set = app::dhis2::data_value_set(db, program.id, from, to)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if set.is_empty() {

@@ -1,15 +1,15 @@
 //! `tandem match propose | approve | mentor-left | couple | teams`: the matching workflow from
-//! the command line, through the same code as the web pages and the API (`web::proposals`,
-//! `web::facility_matching`).
+//! the command line, through the same code as the web pages and the API (`app::proposals`,
+//! `app::facility_matching`).
 
 use anyhow::{Context, bail};
+use app::facility_matching;
+use app::proposals::{self, Start};
 use clap::Subcommand;
 use domain::ids::{PersonId, ProgramId};
 use domain::values::Email;
 use serde_json::json;
 use store::{Actor, Db};
-use web::facility_matching;
-use web::proposals::{self, Start};
 
 /// Matching commands that work on a program in the database.
 #[derive(Debug, Subcommand)]
@@ -133,7 +133,6 @@ async fn print_facility(
 /// Runs one command, printing JSON on standard output.
 pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
-    let web_error = |e: web::AppError| anyhow::anyhow!("{e}");
     match command {
         ProposalCommand::Propose {
             program,
@@ -149,12 +148,9 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 proposals::reasons::FROM_COMMAND_LINE,
                 start,
             )
-            .await
-            .map_err(web_error)?;
+            .await?;
             if approve {
-                proposals::approve(db, &actor, stored.id)
-                    .await
-                    .map_err(web_error)?;
+                proposals::approve(db, &actor, stored.id).await?;
                 stored = db.proposal(stored.id).await?;
             }
             println!("{}", serde_json::to_string_pretty(&summary(&stored)?)?);

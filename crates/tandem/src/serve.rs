@@ -44,32 +44,9 @@ pub async fn serve(db: store::Db, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
-    let warm = state.clone();
-    tokio::spawn(async move {
-        // Build every program's indicator engine now, so the first dashboard is quick; pages
-        // that come first build theirs on demand.
-        match warm.db.programs().await {
-            Ok(programs) => {
-                for program in programs {
-                    let built = warm
-                        .engines
-                        .read(&warm.db, program.id, |engine| Ok(engine.len()))
-                        .await;
-                    match built {
-                        Ok(facts) => {
-                            tracing::info!(program = %program.code, facts, "indicator engine built")
-                        }
-                        Err(error) => {
-                            tracing::warn!(program = %program.code, %error, "indicator engine not built")
-                        }
-                    }
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "listing programs for the indicator engines failed")
-            }
-        }
-    });
+    // Build every program's indicator engine now, so the first dashboard is quick; pages that
+    // come first build theirs on demand.
+    tokio::spawn(state.app.clone().warm_engines());
     let purge_db = db.clone();
     tokio::spawn(async move {
         // Expired sessions are refused on use anyway; this only keeps the table small.

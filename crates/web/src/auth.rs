@@ -1,6 +1,6 @@
 //! Accounts, sessions, tokens, CSRF and sign-in throttling (C16).
 //!
-//! - Passwords: argon2id (RustCrypto `argon2`, its default parameters).
+//! - Passwords: argon2id, hashed and checked by `app::accounts`.
 //! - Sessions live in the database so several servers share them; the cookie holds a random
 //!   token, the table only its SHA-256. A new token is issued at every sign-in (rotation), and
 //!   a session ends after an idle period or an absolute lifetime, whichever comes first.
@@ -16,14 +16,12 @@
 use crate::AppState;
 use crate::error::AppError;
 pub use crate::extract::cookie;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use app::accounts::{random_token, token_hash, verify_password};
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use domain::access::Viewer;
-use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use store::accounts::Account;
 
@@ -63,52 +61,6 @@ impl Default for AuthConfig {
             failure_window: chrono::Duration::minutes(15),
         }
     }
-}
-
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let mut salt_bytes = [0u8; 16];
-    getrandom::fill(&mut salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-    let salt =
-        SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-/// Checks a password against a stored hash. A malformed hash never matches.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// The rule new passwords must meet.
-pub fn check_new_password(password: &str) -> Result<(), AppError> {
-    if password.chars().count() < 10 {
-        return Err(AppError::invalid(
-            "password",
-            "must be at least 10 characters",
-        ));
-    }
-    Ok(())
-}
-
-/// A fresh random secret, hex encoded (32 bytes of OS randomness).
-pub fn random_token() -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(hex::encode(bytes))
-}
-
-/// SHA-256 of a secret, hex encoded: what the database stores.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// A `Set-Cookie` value with our attributes; `max_age` of zero deletes the cookie.
@@ -199,7 +151,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Loads the viewer for an account.
 pub async fn viewer_for(state: &AppState, account: &Account) -> Result<Viewer, AppError> {
     let grants = match account.person {
-        Some(person) => state.db.grants_of(person).await?,
+        Some(person) => state.app.db.grants_of(person).await?,
         None => Vec::new(),
     };
     Ok(Viewer {
@@ -253,11 +205,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
         .and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = bearer {
         let account_id = state
+            .app
             .db
             .account_for_token(&token_hash(token.trim()))
             .await?
             .ok_or(AppError::Unauthorized)?;
-        let account = state.db.account(account_id).await?;
+        let account = state.app.db.account(account_id).await?;
         let viewer = viewer_for(state, &account).await?;
         return Ok(Auth {
             viewer,
@@ -268,20 +221,21 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
     }
     let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
     let session = state
+        .app
         .db
         .session(&token_hash(&token))
         .await?
         .ok_or(AppError::Unauthorized)?;
     let now = store::now();
     if session_expired(&state.auth, session.last_seen_at, session.expires_at, now) {
-        state.db.delete_session(session.id).await?;
+        state.app.db.delete_session(session.id).await?;
         return Err(AppError::Unauthorized);
     }
     // Write the idle clock at most once a minute: a page view should not always be a write.
     if now - session.last_seen_at > chrono::Duration::minutes(1) {
-        state.db.touch_session(session.id, now).await?;
+        state.app.db.touch_session(session.id, now).await?;
     }
-    let account = state.db.account(session.account).await?;
+    let account = state.app.db.account(session.account).await?;
     let viewer = viewer_for(state, &account).await?;
     Ok(Auth {
         viewer,
@@ -322,13 +276,22 @@ pub async fn sign_in(
     let account_key = format!("account:{}", username.trim().to_lowercase());
     let address_key = format!("addr:{address}");
     let minutes = config.failure_window.num_minutes();
-    if state.db.login_failures_since(&account_key, since).await? >= config.max_failures_per_account
-        || state.db.login_failures_since(&address_key, since).await?
+    if state
+        .app
+        .db
+        .login_failures_since(&account_key, since)
+        .await?
+        >= config.max_failures_per_account
+        || state
+            .app
+            .db
+            .login_failures_since(&address_key, since)
+            .await?
             >= config.max_failures_per_address
     {
         return Err(AppError::Throttled(minutes));
     }
-    let account = state.db.account_by_username(username).await?;
+    let account = state.app.db.account_by_username(username).await?;
     // Verify against a fixed hash when the account does not exist, so response time does not
     // reveal which usernames exist.
     let hash = account
@@ -339,14 +302,15 @@ pub async fn sign_in(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(account) = account.filter(|_| matches) else {
-        state.db.record_login_failure(&account_key, now).await?;
-        state.db.record_login_failure(&address_key, now).await?;
+        state.app.db.record_login_failure(&account_key, now).await?;
+        state.app.db.record_login_failure(&address_key, now).await?;
         return Ok(SignIn::Refused);
     };
-    state.db.clear_login_failures(&account_key).await?;
+    state.app.db.clear_login_failures(&account_key).await?;
     let token = random_token()?;
     let csrf = random_token()?;
     state
+        .app
         .db
         .create_session(
             account.id,

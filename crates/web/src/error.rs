@@ -84,24 +84,21 @@ impl AppError {
     }
 }
 
+impl From<app::Error> for AppError {
+    fn from(error: app::Error) -> Self {
+        match error {
+            app::Error::NotFound(what) => AppError::NotFound(what),
+            app::Error::Forbidden => AppError::Forbidden,
+            app::Error::Invalid(e) => AppError::Invalid(e),
+            // The chain is kept in the text that the boundary logs.
+            internal @ app::Error::Internal { .. } => AppError::Internal(internal.chain()),
+        }
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(error: DbError) -> Self {
-        match error {
-            DbError::NotFound { entity, key } => AppError::NotFound(format!("{entity} {key}")),
-            DbError::Invalid(e) => AppError::Invalid(e),
-            DbError::AtRow { row, error } => match AppError::from(*error) {
-                AppError::Invalid(e) => AppError::Invalid(FieldError::new(
-                    format!("row {row}: {}", e.field),
-                    e.message,
-                )),
-                AppError::NotFound(what) => AppError::Invalid(FieldError::new(
-                    format!("row {row}"),
-                    format!("{what} not found"),
-                )),
-                other => other,
-            },
-            other => AppError::Internal(other.to_string()),
-        }
+        AppError::from(app::Error::from(error))
     }
 }
 
@@ -176,14 +173,16 @@ pub async fn render_errors(
     let (mut parts, _) = response.into_parts();
     let message = match &*error {
         AppError::Invalid(e) if !is_api && e.phrase.is_some() => state
+            .app
             .i18n
-            .translator(state.i18n.negotiate(&lang))
+            .translator(state.app.i18n.negotiate(&lang))
             .refusal(e),
         AppError::Invalid(e) => e.message.clone(),
         AppError::Throttled(_) | AppError::TooLarge(_) => error.to_string(),
         other if !is_api => state
+            .app
             .i18n
-            .translator(state.i18n.negotiate(&lang))
+            .translator(state.app.i18n.negotiate(&lang))
             .get(&format!("error-{}", other.code())),
         other => other.to_string(),
     };

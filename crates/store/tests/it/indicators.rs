@@ -8,13 +8,14 @@ use super::{actor, person, tree, unit};
 use chrono::{Duration, NaiveDate, TimeZone as _, Utc};
 use domain::access::Role;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::indicators::NewValue;
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
 use indicators::definitions::{Category, ValidationRule};
 use indicators::{Period, PeriodType};
 use store::indicators::{
-    CompletenessRow, DEFAULT_DEADLINE_DAYS, NewDataElement, NewIndicator, NewValue, SaveCounts,
+    CompletenessRow, DEFAULT_DEADLINE_DAYS, NewDataElement, NewIndicator, SaveCounts,
 };
 use store::readiness::NewAssessment;
 use store::testing::fresh_db;

@@ -81,7 +81,7 @@ fn values_are_pushed_to_dhis2_and_its_conflicts_printed() {
             .await
             .expect("element");
         }
-        let value = |period: &str, v: f64| store::indicators::NewValue {
+        let value = |period: &str, v: f64| domain::indicators::NewValue {
             data_element_code: "TEST_OPERATIONS".into(),
             org_unit_code: facility.as_str().to_owned(),
             period: period.into(),

@@ -71,14 +71,14 @@ fn demo_indicator_values_match_the_hand_computed_ones() {
                     .expect("valid")
             })
             .collect();
-        let engines = web::engines::Engines::default();
+        let engines = app::engines::Engines::default();
         let figures = engines
             .read(&db, program, |engine| {
                 let resolved: Vec<_> = wanted
                     .iter()
                     .map(|i| engine.catalog().resolve(i).expect("resolves"))
                     .collect();
-                web::engines::quarter_figures(engine, &resolved, Some(unit.code.as_str()), &quarter)
+                app::engines::quarter_figures(engine, &resolved, Some(unit.code.as_str()), &quarter)
             })
             .await
             .expect("figures");

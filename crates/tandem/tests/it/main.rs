@@ -562,7 +562,7 @@ fn the_research_demo_has_eighteen_months_of_history() {
         // CI parses what the app exports for the demo with bibtexparser and citeproc-py
         // (`cargo xtask ci-formats`).
         if let Some(dir) = std::env::var_os("TANDEM_EXPORT_OUT") {
-            let citable = web::research::citable_outputs(&outputs).expect("citable");
+            let citable = app::research::citable_outputs(&outputs).expect("citable");
             let dir = std::path::PathBuf::from(dir);
             std::fs::create_dir_all(&dir).expect("export dir");
             std::fs::write(dir.join("demo.bib"), research::bibtex::to_bibtex(&citable))
@@ -662,7 +662,7 @@ fn the_research_demo_has_eighteen_months_of_history() {
         // Participation as of today: uneven, and exactly the three fading members warned
         // (two stopped coming; one's attendance fell to one of the last four meetings).
         let actor = store::Actor::system("test");
-        let report = web::research::participation_report(&db, &actor, program, today, false)
+        let report = app::research::participation_report(&db, &actor, program, today, false)
             .await
             .expect("report");
         let mut warned: Vec<&str> = report

@@ -45,8 +45,8 @@ pub async fn list(
         (Some(_), None) => return Err(AppError::invalid("entity_id", "is required with entity")),
         (None, Some(_)) => return Err(AppError::invalid("entity", "is required with entity_id")),
     };
-    let items = state.db.audit_entries(entity, limit, offset).await?;
-    let total = state.db.audit_count(entity).await?;
+    let items = state.app.db.audit_entries(entity, limit, offset).await?;
+    let total = state.app.db.audit_count(entity).await?;
     Ok(Json(Page {
         items,
         total,

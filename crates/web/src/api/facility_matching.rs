@@ -1,13 +1,13 @@
 //! Facility coupling and mentor team formation (C5): settings, proposals, approval, and the
 //! program's current couplings and teams. Program managers (and administrators) only, like
-//! mentee matching. The work itself is in [`crate::facility_matching`].
+//! mentee matching. The work itself is in [`app::facility_matching`].
 
 use crate::AppState;
 use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
-use crate::facility_matching::{self, FacilityResult};
+use app::facility_matching::{self, FacilityResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,7 +26,9 @@ pub async fn get_settings(
     PathId(id): PathId,
 ) -> Result<Json<FacilitySettings>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.facility_matching_settings(program.id).await?))
+    Ok(Json(
+        state.app.db.facility_matching_settings(program.id).await?,
+    ))
 }
 
 /// Replaces the program's coupling and team settings; missing fields take their defaults.
@@ -40,6 +42,7 @@ pub async fn put_settings(
 ) -> Result<Json<FacilitySettings>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
+        .app
         .db
         .set_facility_matching_settings(&auth.actor(), program.id, &settings)
         .await?;
@@ -109,6 +112,7 @@ pub async fn list_proposals(
 ) -> Result<Json<Vec<FacilityProposalSummary>>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let list = state
+        .app
         .db
         .facility_proposals_of_program(program.id, 50)
         .await?;
@@ -138,10 +142,10 @@ pub async fn propose_coupling(
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = facility_matching::propose_coupling(
-        &state.db,
+        &state.app.db,
         &auth.actor(),
         program.id,
-        crate::proposals::reasons::BY_MANAGER,
+        app::proposals::reasons::BY_MANAGER,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))
@@ -157,10 +161,10 @@ pub async fn propose_teams(
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = facility_matching::propose_teams(
-        &state.db,
+        &state.app.db,
         &auth.actor(),
         program.id,
-        crate::proposals::reasons::BY_MANAGER,
+        app::proposals::reasons::BY_MANAGER,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))
@@ -173,7 +177,7 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<FacilityProposalBody>, AppError> {
-    let stored = state.db.facility_proposal(id).await?;
+    let stored = state.app.db.facility_proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
     Ok(Json(body(&stored)?))
 }
@@ -186,10 +190,10 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ApprovalCounts>, AppError> {
-    let stored = state.db.facility_proposal(id).await?;
+    let stored = state.app.db.facility_proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
     Ok(Json(
-        facility_matching::approve(&state.db, &auth.actor(), id).await?,
+        facility_matching::approve(&state.app.db, &auth.actor(), id).await?,
     ))
 }
 
@@ -201,7 +205,7 @@ pub async fn list_couplings(
     PathId(id): PathId,
 ) -> Result<Json<Vec<ActiveCoupling>>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.active_couplings(program.id).await?))
+    Ok(Json(state.app.db.active_couplings(program.id).await?))
 }
 
 /// The program's active team members, by facility.
@@ -212,5 +216,5 @@ pub async fn list_teams(
     PathId(id): PathId,
 ) -> Result<Json<Vec<ActiveTeamMember>>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.active_team_members(program.id).await?))
+    Ok(Json(state.app.db.active_team_members(program.id).await?))
 }

@@ -8,7 +8,7 @@ use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId, PathIds};
-use crate::field::{Answers, activity_filter, can_see_activity, checked_answers};
+use app::field::{Answers, activity_filter, can_see_activity, checked_answers};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -94,7 +94,7 @@ pub(crate) async fn new_activity(
         None => None,
         Some(c) => {
             let (answers, scores) = checked_answers(
-                &state.db,
+                &state.app.db,
                 program,
                 c.form,
                 "checklist",
@@ -149,8 +149,8 @@ pub async fn record_activity(
         }
         None => None,
     };
-    let recorded = crate::field::record_activity(
-        &state,
+    let recorded = app::field::record_activity(
+        &state.app,
         &auth.actor(),
         program.id,
         key,
@@ -177,8 +177,8 @@ pub async fn list_activities(
     PathId(id): PathId,
 ) -> Result<Json<Vec<Activity>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    let filter = activity_filter(&auth, program.id);
-    Ok(Json(state.db.activities(program.id, &filter).await?))
+    let filter = activity_filter(&auth.viewer, program.id);
+    Ok(Json(state.app.db.activities(program.id, &filter).await?))
 }
 
 /// One activity with participants, cases, checklists, debrief and action items.
@@ -188,8 +188,8 @@ pub async fn get_activity(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ActivityDetail>, AppError> {
-    let detail = state.db.activity(id).await?;
-    if !can_see_activity(&auth, &detail) {
+    let detail = state.app.db.activity(id).await?;
+    if !can_see_activity(&auth.viewer, &detail) {
         return Err(AppError::Forbidden);
     }
     Ok(Json(detail))
@@ -214,8 +214,8 @@ pub async fn update_action(
     PathId(id): PathId,
     ApiJson(input): ApiJson<ActionUpdate>,
 ) -> Result<Json<ActionItem>, AppError> {
-    let action = state.db.action_item(id).await?;
-    let detail = state.db.activity(action.activity).await?;
+    let action = state.app.db.action_item(id).await?;
+    let detail = state.app.db.activity(action.activity).await?;
     let program = detail.activity.program;
     let own = auth.viewer.person == Some(action.owner);
     if !(own && auth.viewer.can_view_program(program)) {
@@ -223,6 +223,7 @@ pub async fn update_action(
     }
     Ok(Json(
         state
+            .app
             .db
             .update_action(&auth.actor(), id, &input.status, &input.note)
             .await?,
@@ -252,7 +253,7 @@ pub async fn list_courses(
     PathId(id): PathId,
 ) -> Result<Json<Vec<Course>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.courses(program.id).await?))
+    Ok(Json(state.app.db.courses(program.id).await?))
 }
 
 /// Adds a course (managers), optionally required before pairings start.
@@ -265,6 +266,7 @@ pub async fn create_course(
 ) -> Result<(StatusCode, Json<Course>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let course = state
+        .app
         .db
         .create_course(
             &auth.actor(),
@@ -276,6 +278,7 @@ pub async fn create_course(
         .await?;
     if input.required {
         state
+            .app
             .db
             .require_course(&auth.actor(), program.id, course.id)
             .await?;
@@ -304,9 +307,10 @@ pub async fn record_completion(
     PathId(id): PathId,
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> Result<(StatusCode, Json<CourseCompletion>), AppError> {
-    let course = state.db.course(id).await?;
+    let course = state.app.db.course(id).await?;
     managed_program(&state, &auth, course.program).await?;
     let completion = state
+        .app
         .db
         .record_completion(
             &auth.actor(),
@@ -327,10 +331,11 @@ pub async fn activate_pairing(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Pairing>, AppError> {
-    let pairing = state.db.pairing(PairingId(id)).await?;
+    let pairing = state.app.db.pairing(PairingId(id)).await?;
     managed_program(&state, &auth, pairing.program).await?;
     Ok(Json(
         state
+            .app
             .db
             .activate_pairing(&auth.actor(), PairingId(id))
             .await?,
@@ -353,10 +358,11 @@ pub async fn override_gate(
     PathId(id): PathId,
     ApiJson(input): ApiJson<OverrideInput>,
 ) -> Result<Json<Pairing>, AppError> {
-    let pairing = state.db.pairing(PairingId(id)).await?;
+    let pairing = state.app.db.pairing(PairingId(id)).await?;
     managed_program(&state, &auth, pairing.program).await?;
     Ok(Json(
         state
+            .app
             .db
             .override_training_gate(&auth.actor(), PairingId(id), &input.reason)
             .await?,
@@ -371,7 +377,7 @@ pub async fn list_sites(
     PathId(id): PathId,
 ) -> Result<Json<Vec<Site>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.sites(program.id).await?))
+    Ok(Json(state.app.db.sites(program.id).await?))
 }
 
 /// A facility joining the program.
@@ -394,6 +400,7 @@ pub async fn add_site(
 ) -> Result<(StatusCode, Json<Site>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let site = state
+        .app
         .db
         .add_site(
             &auth.actor(),
@@ -436,7 +443,7 @@ pub async fn record_assessment(
 ) -> Result<(StatusCode, Json<SiteAssessment>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let (answers, scores) = checked_answers(
-        &state.db,
+        &state.app.db,
         program.id,
         input.form,
         "assessment",
@@ -445,6 +452,7 @@ pub async fn record_assessment(
     )
     .await?;
     let assessment = state
+        .app
         .db
         .record_assessment(
             &auth.actor(),
@@ -473,6 +481,7 @@ pub async fn activate_site(
     let program = managed_program(&state, &auth, ProgramId(program)).await?;
     Ok(Json(
         state
+            .app
             .db
             .activate_site(&auth.actor(), program.id, OrgUnitId(facility))
             .await?,
@@ -510,19 +519,24 @@ async fn dose_for(
         .unwrap_or("Quarterly")
         .parse::<indicators::periods::PeriodType>()
         .map_err(|e| AppError::invalid("period_type", e.to_string()))?;
-    let mut rows = crate::field::dose_rows(&state.db, program.id, period_type, from, to).await?;
+    let mut rows = app::field::dose_rows(&state.app.db, program.id, period_type, from, to).await?;
     // Facility leaders and regional viewers see their area; mentors and mentees themselves.
-    match crate::scope::member_scope(auth, program.id) {
+    match app::scope::member_scope(&auth.viewer, program.id) {
         Some(scope) if scope.is_empty() => {}
         Some(scope) => {
             let mut inside = std::collections::BTreeSet::new();
-            for unit in state.db.org_units().await? {
+            for unit in state.app.db.org_units().await? {
                 if unit.path.starts_with(&scope) {
                     inside.insert(unit.id.0);
                 }
             }
             let mut people = std::collections::BTreeSet::new();
-            for m in state.db.memberships_of_program(program.id, &scope).await? {
+            for m in state
+                .app
+                .db
+                .memberships_of_program(program.id, &scope)
+                .await?
+            {
                 people.insert(m.person.0);
             }
             rows.retain(|r| match r.subject {

@@ -15,11 +15,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::access::Role;
 use domain::ids::{PersonId, ProgramId};
+use domain::indicators::NewValue;
 use domain::programs::Program;
 use serde::Deserialize;
 use store::indicators::{
-    CompletenessRow, DataElementRecord, IndicatorRecord, NewDataElement, NewIndicator, NewValue,
-    SaveCounts, Target,
+    CompletenessRow, DataElementRecord, IndicatorRecord, NewDataElement, NewIndicator, SaveCounts,
+    Target,
 };
 
 /// The program, if the caller may enter values in it: managers, facility leaders and mentors.
@@ -65,7 +66,7 @@ pub async fn list_data_elements(
     PathId(id): PathId,
 ) -> Result<Json<Vec<DataElementRecord>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.data_elements(program.id).await?))
+    Ok(Json(state.app.db.data_elements(program.id).await?))
 }
 
 /// Defines a data element (managers).
@@ -78,11 +79,12 @@ pub async fn create_data_element(
 ) -> Result<(StatusCode, Json<DataElementRecord>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let element = state
+        .app
         .db
         .create_data_element(&auth.actor(), program.id, &input)
         .await?;
     // The engine's catalog has no room for a new element: rebuild it on the next read.
-    state.engines.invalidate(program.id);
+    state.app.engines.invalidate(program.id);
     Ok((StatusCode::CREATED, Json(element)))
 }
 
@@ -112,7 +114,7 @@ pub(crate) async fn save_checked(
         for (i, value) in input.iter().enumerate() {
             let code = domain::values::OrgUnitCode::parse(&value.org_unit_code)
                 .map_err(|e| AppError::invalid(format!("values[{i}].org_unit"), e.message))?;
-            let unit = state.db.org_unit_by_code(&code).await.map_err(|_| {
+            let unit = state.app.db.org_unit_by_code(&code).await.map_err(|_| {
                 AppError::invalid(format!("values[{i}].org_unit"), "no such org unit")
             })?;
             if !unit.path.starts_with(&scope) {
@@ -124,10 +126,11 @@ pub(crate) async fn save_checked(
         }
     }
     let counts = state
+        .app
         .db
         .save_values(&auth.actor(), program.id, input)
         .await?;
-    state.engines.values_saved(program.id, input);
+    state.app.engines.values_saved(program.id, input);
     Ok(counts)
 }
 
@@ -174,6 +177,7 @@ pub async fn completeness(
         .map_err(|e| AppError::invalid("period_type", e.to_string()))?;
     Ok(Json(
         state
+            .app
             .db
             .completeness(
                 program.id,
@@ -196,7 +200,7 @@ pub async fn list_indicators(
     PathId(id): PathId,
 ) -> Result<Json<Vec<IndicatorRecord>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.indicators(program.id).await?))
+    Ok(Json(state.app.db.indicators(program.id).await?))
 }
 
 /// Defines an indicator (managers); every data element it names must exist.
@@ -209,6 +213,7 @@ pub async fn create_indicator(
 ) -> Result<(StatusCode, Json<IndicatorRecord>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let record = state
+        .app
         .db
         .create_indicator(&auth.actor(), program.id, &input)
         .await?;
@@ -223,7 +228,7 @@ pub async fn list_targets(
     PathId(id): PathId,
 ) -> Result<Json<Vec<Target>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.targets(program.id, None).await?))
+    Ok(Json(state.app.db.targets(program.id, None).await?))
 }
 
 /// A target to propose: a new version for this indicator, org unit and period.
@@ -253,6 +258,7 @@ pub async fn propose_target(
 ) -> Result<(StatusCode, Json<Target>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let target = state
+        .app
         .db
         .propose_target(
             &auth.actor(),
@@ -286,8 +292,8 @@ pub async fn sign_target(
     PathId(id): PathId,
     ApiJson(input): ApiJson<SignInput>,
 ) -> Result<Json<Target>, AppError> {
-    let target = state.db.target(id).await?;
-    let indicator = state.db.indicator(target.indicator).await?;
+    let target = state.app.db.target(id).await?;
+    let indicator = state.app.db.indicator(target.indicator).await?;
     readable_program(&state, &auth, indicator.program).await?;
     let person: PersonId = auth.viewer.person.ok_or_else(|| {
         AppError::invalid(
@@ -297,6 +303,7 @@ pub async fn sign_target(
     })?;
     Ok(Json(
         state
+            .app
             .db
             .sign_target(&auth.actor(), id, &input.group, person, &input.comment)
             .await?,
@@ -314,7 +321,7 @@ pub async fn dhis2_export(
 ) -> Result<Response, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let (from, to) = span(&query)?;
-    let set = crate::dhis2::data_value_set(&state.db, program.id, from, to).await?;
+    let set = app::dhis2::data_value_set(&state.app.db, program.id, from, to).await?;
     Ok(super::research::download(
         String::from_utf8_lossy(&set.to_json()).into_owned(),
         "application/json",

@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
-use crate::preferences::{self, Posted, Preferences};
-use crate::proposals::{self, ProposalResult};
-use crate::scope::visible_program;
+use app::preferences::{self, Posted, Preferences};
+use app::proposals::{self, ProposalResult};
+use app::scope::visible_program;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,7 +25,7 @@ pub(crate) async fn managed_program(
     auth: &Auth,
     program: ProgramId,
 ) -> Result<Program, AppError> {
-    let program = visible_program(state, auth, program).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, program).await?;
     if !auth.viewer.can_manage_program(program.id) {
         return Err(AppError::Forbidden);
     }
@@ -40,7 +40,7 @@ pub async fn get_settings(
     PathId(id): PathId,
 ) -> Result<Json<Settings>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.matching_settings(program.id).await?))
+    Ok(Json(state.app.db.matching_settings(program.id).await?))
 }
 
 /// Replaces the program's matching settings; missing fields take their defaults.
@@ -53,6 +53,7 @@ pub async fn put_settings(
 ) -> Result<Json<Settings>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
+        .app
         .db
         .set_matching_settings(&auth.actor(), program.id, &settings)
         .await?;
@@ -79,6 +80,7 @@ pub async fn set_capacity(
 ) -> Result<Json<CapacityInput>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
+        .app
         .db
         .set_mentor_capacity(
             &auth.actor(),
@@ -98,7 +100,7 @@ pub async fn list_rules(
     PathId(id): PathId,
 ) -> Result<Json<Vec<MatchRule>>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.match_rules(program.id).await?))
+    Ok(Json(state.app.db.match_rules(program.id).await?))
 }
 
 /// A rule to add.
@@ -127,6 +129,7 @@ pub async fn create_rule(
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let kind = RuleKind::parse(&input.kind)?;
     let rule = state
+        .app
         .db
         .add_match_rule(
             &auth.actor(),
@@ -147,9 +150,9 @@ pub async fn delete_rule(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let rule = state.db.match_rule(id).await?;
+    let rule = state.app.db.match_rule(id).await?;
     managed_program(&state, &auth, rule.program).await?;
-    state.db.remove_match_rule(&auth.actor(), id).await?;
+    state.app.db.remove_match_rule(&auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,7 +176,7 @@ pub async fn set_preferences(
     PathId(id): PathId,
     ApiJson(input): ApiJson<PreferencesInput>,
 ) -> Result<StatusCode, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let person = PersonId(input.person);
     if !auth.viewer.can_manage_program(program.id) && auth.viewer.person != Some(person) {
         return Err(AppError::invalid(
@@ -191,7 +194,7 @@ pub async fn set_preferences(
             rank: k as u32 + 1,
         })
         .collect();
-    preferences::save(&state.db, &auth.actor(), program.id, person, &posted).await?;
+    preferences::save(&state.app.db, &auth.actor(), program.id, person, &posted).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,13 +207,13 @@ pub async fn get_preferences(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Preferences>, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let person = auth
         .viewer
         .person
         .ok_or_else(|| AppError::invalid("person", "this account is not linked to a person"))?;
     Ok(Json(
-        preferences::load(&state.db, program.id, person).await?,
+        preferences::load(&state.app.db, program.id, person).await?,
     ))
 }
 
@@ -277,7 +280,7 @@ pub async fn list_proposals(
     PathId(id): PathId,
 ) -> Result<Json<Vec<ProposalSummary>>, AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    let list = state.db.proposals_of_program(program.id, 50).await?;
+    let list = state.app.db.proposals_of_program(program.id, 50).await?;
     Ok(Json(list.into_iter().map(ProposalSummary::from).collect()))
 }
 
@@ -290,7 +293,7 @@ pub async fn create_proposal(
 ) -> Result<(StatusCode, Json<ProposalBody>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = proposals::propose(
-        &state.db,
+        &state.app.db,
         &auth.actor(),
         program.id,
         proposals::reasons::BY_MANAGER,
@@ -306,7 +309,7 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ProposalBody>, AppError> {
-    let stored = state.db.proposal(id).await?;
+    let stored = state.app.db.proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
     Ok(Json(body(&stored)?))
 }
@@ -318,10 +321,10 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Vec<Pairing>>, AppError> {
-    let stored = state.db.proposal(id).await?;
+    let stored = state.app.db.proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
     Ok(Json(
-        proposals::approve(&state.db, &auth.actor(), id).await?,
+        proposals::approve(&state.app.db, &auth.actor(), id).await?,
     ))
 }
 
@@ -343,8 +346,12 @@ pub async fn mentor_left(
     ApiJson(input): ApiJson<MentorLeftInput>,
 ) -> Result<(StatusCode, Json<ProposalBody>), AppError> {
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    let stored =
-        proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(input.mentor))
-            .await?;
+    let stored = proposals::mentor_leaves(
+        &state.app.db,
+        &auth.actor(),
+        program.id,
+        PersonId(input.mentor),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))
 }

@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
-use crate::scope::{member_scope, visible_filter, visible_program};
+use app::scope::{member_scope, visible_filter, visible_program};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -32,15 +32,22 @@ pub async fn list(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Vec<Membership>>, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
-    let memberships = match member_scope(&auth, program.id) {
-        Some(scope) => state.db.memberships_of_program(program.id, &scope).await?,
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
+    let memberships = match member_scope(&auth.viewer, program.id) {
+        Some(scope) => {
+            state
+                .app
+                .db
+                .memberships_of_program(program.id, &scope)
+                .await?
+        }
         None => {
-            let only = visible_filter(&state, &auth, program.id)
+            let only = visible_filter(&state.app.db, &auth.viewer, program.id)
                 .await?
                 .only
                 .unwrap_or_default();
             state
+                .app
                 .db
                 .memberships_of_program(program.id, "")
                 .await?
@@ -60,18 +67,19 @@ pub async fn create(
     PathId(id): PathId,
     ApiJson(input): ApiJson<MembershipInput>,
 ) -> Result<(StatusCode, Json<Membership>), AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if !auth.viewer.can_manage_program(program.id) {
         return Err(AppError::Forbidden);
     }
     let role = Role::parse(&input.role)?;
-    if state.db.person(PersonId(input.person)).await.is_err() {
+    if state.app.db.person(PersonId(input.person)).await.is_err() {
         return Err(AppError::invalid(
             "person",
             format!("no person has id {}", input.person),
         ));
     }
     let membership = state
+        .app
         .db
         .add_membership(
             &auth.actor(),
@@ -91,7 +99,7 @@ pub async fn delete(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let membership = state.db.membership(MembershipId(id)).await?;
+    let membership = state.app.db.membership(MembershipId(id)).await?;
     if !auth.viewer.can_manage_program(membership.program) {
         return Err(AppError::Forbidden);
     }
@@ -106,6 +114,7 @@ pub async fn delete(
         ));
     }
     state
+        .app
         .db
         .remove_membership(&auth.actor(), membership.id)
         .await?;

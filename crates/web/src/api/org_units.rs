@@ -60,6 +60,7 @@ pub async fn list(
 ) -> Result<Json<Page<OrgUnitBody>>, AppError> {
     let (limit, offset) = page.checked()?;
     let all = state
+        .app
         .db
         .org_units()
         .await?
@@ -81,9 +82,9 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let new = input.validate()?;
-    let unit = state.db.create_org_unit(&auth.actor(), &new).await?;
+    let unit = state.app.db.create_org_unit(&auth.actor(), &new).await?;
     // The engines hold the org-unit tree: rebuild them on their next read.
-    state.engines.invalidate_all();
+    state.app.engines.invalidate_all();
     Ok((StatusCode::CREATED, Json(unit.into())))
 }
 
@@ -94,7 +95,7 @@ pub async fn get(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<OrgUnitBody>, AppError> {
-    let unit = state.db.org_unit(OrgUnitId(id)).await?;
+    let unit = state.app.db.org_unit(OrgUnitId(id)).await?;
     if !auth.viewer.can_view_org_unit(&unit.path) {
         return Err(AppError::Forbidden);
     }

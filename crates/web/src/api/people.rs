@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, Params, PathId};
-use crate::scope::{visible_filter, visible_program};
+use app::scope::{visible_filter, visible_program};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -98,14 +98,14 @@ pub async fn list(
     .checked()?;
     let mut filter = match params.program {
         Some(id) => {
-            let program = visible_program(&state, &auth, ProgramId(id)).await?;
-            visible_filter(&state, &auth, program.id).await?
+            let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
+            visible_filter(&state.app.db, &auth.viewer, program.id).await?
         }
         None if auth.viewer.is_admin => PeopleFilter::default(),
         None => return Err(AppError::invalid("program", "is required")),
     };
     filter.search = params.q.filter(|q| !q.trim().is_empty());
-    let page = state.db.people(&filter, limit, offset).await?;
+    let page = state.app.db.people(&filter, limit, offset).await?;
     Ok(Json(Page {
         items: page.people.into_iter().map(PersonBody::from).collect(),
         total: page.total,
@@ -125,7 +125,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let profile = input.validate()?;
-    let person = state.db.create_person(&auth.actor(), &profile).await?;
+    let person = state.app.db.create_person(&auth.actor(), &profile).await?;
     Ok((StatusCode::CREATED, Json(person.into())))
 }
 
@@ -136,10 +136,10 @@ pub async fn get(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<PersonBody>, AppError> {
-    let person = state.db.person(PersonId(id)).await?;
+    let person = state.app.db.person(PersonId(id)).await?;
     if !auth
         .viewer
-        .can_view_person(&state.db.person_scope(person.id).await?)
+        .can_view_person(&state.app.db.person_scope(person.id).await?)
     {
         return Err(AppError::Forbidden);
     }
@@ -154,10 +154,10 @@ pub async fn update(
     PathId(id): PathId,
     ApiJson(patch): ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Json<PersonBody>, AppError> {
-    let person = state.db.person(PersonId(id)).await?;
+    let person = state.app.db.person(PersonId(id)).await?;
     if !auth
         .viewer
-        .can_edit_person(&state.db.person_scope(person.id).await?)
+        .can_edit_person(&state.app.db.person_scope(person.id).await?)
     {
         return Err(AppError::Forbidden);
     }
@@ -181,6 +181,7 @@ pub async fn update(
         .map_err(|e| AppError::invalid(e.path().to_string(), e.inner().to_string()))?;
     let profile = input.validate()?;
     let updated = state
+        .app
         .db
         .update_person(&auth.actor(), person.id, &profile)
         .await?;

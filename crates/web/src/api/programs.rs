@@ -71,6 +71,7 @@ pub async fn list(
 ) -> Result<Json<Page<ProgramBody>>, AppError> {
     let (limit, offset) = page.checked()?;
     let all = state
+        .app
         .db
         .programs()
         .await?
@@ -96,7 +97,7 @@ pub async fn create(
     let name = errors.check(Name::parse(&input.name));
     let kind = errors.check(ProgramKind::parse(&input.kind));
     let root_org_unit = match input.root_org_unit {
-        Some(id) => match state.db.org_unit(OrgUnitId(id)).await {
+        Some(id) => match state.app.db.org_unit(OrgUnitId(id)).await {
             Ok(unit) => Some(unit.id),
             Err(_) => {
                 errors.0.push(domain::FieldError::new(
@@ -113,6 +114,7 @@ pub async fn create(
     };
     errors.into_result()?;
     let program = state
+        .app
         .db
         .create_program(
             &auth.actor(),
@@ -135,6 +137,6 @@ pub async fn get(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ProgramBody>, AppError> {
-    let program = crate::scope::visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     Ok(Json(program.into()))
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
-use crate::scope::visible_program;
+use app::scope::visible_program;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -21,7 +21,7 @@ pub(crate) async fn readable_program(
     auth: &Auth,
     program: ProgramId,
 ) -> Result<Program, AppError> {
-    visible_program(state, auth, program).await
+    Ok(visible_program(&state.app.db, &auth.viewer, program).await?)
 }
 
 /// The program, if the caller may add to its research.
@@ -30,7 +30,7 @@ pub(crate) async fn contributable_program(
     auth: &Auth,
     program: ProgramId,
 ) -> Result<Program, AppError> {
-    let program = visible_program(state, auth, program).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, program).await?;
     if !auth.viewer.can_contribute(program.id) {
         return Err(AppError::Forbidden);
     }
@@ -58,7 +58,7 @@ pub async fn list_projects(
     PathId(id): PathId,
 ) -> Result<Json<Vec<ResearchProject>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.projects(program.id).await?))
+    Ok(Json(state.app.db.projects(program.id).await?))
 }
 
 /// A new project.
@@ -85,6 +85,7 @@ pub async fn create_project(
 ) -> Result<(StatusCode, Json<ResearchProject>), AppError> {
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let project = state
+        .app
         .db
         .create_project(
             &auth.actor(),
@@ -103,7 +104,7 @@ pub(crate) async fn readable_project(
     auth: &Auth,
     id: i64,
 ) -> Result<ResearchProject, AppError> {
-    let project = state.db.project(id).await?;
+    let project = state.app.db.project(id).await?;
     readable_program(state, auth, project.program).await?;
     Ok(project)
 }
@@ -114,7 +115,7 @@ pub(crate) async fn contributable_project(
     auth: &Auth,
     id: i64,
 ) -> Result<ResearchProject, AppError> {
-    let project = state.db.project(id).await?;
+    let project = state.app.db.project(id).await?;
     contributable_program(state, auth, project.program).await?;
     Ok(project)
 }
@@ -124,9 +125,10 @@ pub(crate) async fn project_detail(
     state: &AppState,
     project: ResearchProject,
 ) -> Result<ProjectDetail, AppError> {
-    let roles = state.db.project_roles(project.id).await?;
-    let tasks = state.db.project_tasks(project.id).await?;
+    let roles = state.app.db.project_roles(project.id).await?;
+    let tasks = state.app.db.project_tasks(project.id).await?;
     let outputs = state
+        .app
         .db
         .outputs(project.program)
         .await?
@@ -171,6 +173,7 @@ pub async fn move_project(
     contributable_project(&state, &auth, id).await?;
     Ok(Json(
         state
+            .app
             .db
             .move_project(&auth.actor(), id, &input.stage)
             .await?,
@@ -214,6 +217,7 @@ pub async fn add_roles(
         .collect();
     Ok(Json(
         state
+            .app
             .db
             .add_project_roles(&auth.actor(), id, PersonId(input.person), &roles)
             .await?,
@@ -249,6 +253,7 @@ pub async fn add_task(
 ) -> Result<(StatusCode, Json<ProjectTask>), AppError> {
     contributable_project(&state, &auth, id).await?;
     let task = state
+        .app
         .db
         .add_task(
             &auth.actor(),
@@ -278,7 +283,7 @@ pub async fn set_task_done(
     PathId(id): PathId,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<ProjectTask>, AppError> {
-    let task = state.db.task(id).await?;
+    let task = state.app.db.task(id).await?;
     contributable_project(&state, &auth, task.project).await?;
     let done_on = input
         .done_on
@@ -286,7 +291,11 @@ pub async fn set_task_done(
         .map(|d| store::research::parse_date(d, "done_on"))
         .transpose()?;
     Ok(Json(
-        state.db.set_task_done(&auth.actor(), id, done_on).await?,
+        state
+            .app
+            .db
+            .set_task_done(&auth.actor(), id, done_on)
+            .await?,
     ))
 }
 
@@ -298,7 +307,7 @@ pub async fn list_outputs(
     PathId(id): PathId,
 ) -> Result<Json<Vec<ResearchOutput>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.outputs(program.id).await?))
+    Ok(Json(state.app.db.outputs(program.id).await?))
 }
 
 /// Records a publication, presentation or training.
@@ -311,6 +320,7 @@ pub async fn create_output(
 ) -> Result<(StatusCode, Json<ResearchOutput>), AppError> {
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let output = state
+        .app
         .db
         .add_output(&auth.actor(), program.id, &input)
         .await?;
@@ -325,7 +335,7 @@ pub async fn export_bibtex(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    let outputs = crate::research::citable_outputs(&state.db.outputs(program.id).await?)?;
+    let outputs = app::research::citable_outputs(&state.app.db.outputs(program.id).await?)?;
     let body = research::bibtex::to_bibtex(&outputs);
     Ok(download(
         body,
@@ -342,7 +352,7 @@ pub async fn export_csl_json(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    let outputs = crate::research::citable_outputs(&state.db.outputs(program.id).await?)?;
+    let outputs = app::research::citable_outputs(&state.app.db.outputs(program.id).await?)?;
     let body = research::csl::to_csl_json(&outputs);
     Ok(download(
         body,

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, PathId};
-use crate::research::{ParticipationReport, participation_report};
-use crate::scheduling::{self as plan, ProposedSlot, SeriesProposal};
+use app::research::{ParticipationReport, participation_report};
+use app::scheduling::{self as plan, ProposedSlot, SeriesProposal};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -72,10 +72,10 @@ fn window_output(w: &Window) -> WindowInput {
 }
 
 async fn editable_person(state: &AppState, auth: &Auth, id: i64) -> Result<PersonId, AppError> {
-    let person = state.db.person(PersonId(id)).await?;
+    let person = state.app.db.person(PersonId(id)).await?;
     if !auth
         .viewer
-        .can_edit_person(&state.db.person_scope(person.id).await?)
+        .can_edit_person(&state.app.db.person_scope(person.id).await?)
     {
         return Err(AppError::Forbidden);
     }
@@ -90,7 +90,7 @@ pub async fn get_availability(
     PathId(id): PathId,
 ) -> Result<Json<Vec<WindowInput>>, AppError> {
     let person = editable_person(&state, &auth, id).await?;
-    let windows = state.db.availability(person).await?;
+    let windows = state.app.db.availability(person).await?;
     Ok(Json(windows.iter().map(window_output).collect()))
 }
 
@@ -105,6 +105,7 @@ pub async fn put_availability(
     let person = editable_person(&state, &auth, id).await?;
     let windows = parse_windows(&input)?;
     state
+        .app
         .db
         .set_availability(&auth.actor(), person, &windows)
         .await?;
@@ -138,7 +139,7 @@ pub async fn find_slots(
     if !(1..=20).contains(&top) {
         return Err(AppError::invalid("top", "must be 1 to 20"));
     }
-    let group = plan::program_group(&state.db, program.id).await?;
+    let group = plan::program_group(&state.app.db, program.id).await?;
     Ok(Json(plan::best_slots(
         &group,
         plan::monday_of(week),
@@ -170,7 +171,7 @@ pub async fn plan_series(
 ) -> Result<Json<SeriesProposal>, AppError> {
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let week = store::research::parse_date(&input.first_week, "first_week")?;
-    let group = plan::program_group(&state.db, program.id).await?;
+    let group = plan::program_group(&state.app.db, program.id).await?;
     Ok(Json(plan::plan_series(
         &group,
         plan::monday_of(week),
@@ -187,7 +188,7 @@ pub async fn list_sessions(
     PathId(id): PathId,
 ) -> Result<Json<Vec<GroupSession>>, AppError> {
     let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(state.db.group_sessions(program.id).await?))
+    Ok(Json(state.app.db.group_sessions(program.id).await?))
 }
 
 /// Sessions to schedule.
@@ -228,20 +229,21 @@ pub async fn create_sessions(
     let organiser = auth.viewer.person;
     let zone = match (&input.zone, organiser) {
         (Some(zone), _) => TimeZone::parse(zone).map_err(|e| FieldError::new("zone", e.message))?,
-        (None, Some(person)) => state.db.person(person).await?.profile.time_zone,
+        (None, Some(person)) => state.app.db.person(person).await?.profile.time_zone,
         (None, None) => TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?,
     };
     if let Some(project) = input.project {
-        let record = state.db.project(project).await?;
+        let record = state.app.db.project(project).await?;
         if record.program != program.id {
             return Err(AppError::invalid("project", "belongs to another program"));
         }
     }
     let invitees = match input.invitees {
         Some(ids) => ids.into_iter().map(PersonId).collect(),
-        None => plan::program_group(&state.db, program.id).await?.people,
+        None => plan::program_group(&state.app.db, program.id).await?.people,
     };
     let (sessions, repeated) = state
+        .app
         .db
         .schedule_series(
             &auth.actor(),
@@ -271,7 +273,7 @@ async fn contributable_session(
     auth: &Auth,
     id: i64,
 ) -> Result<GroupSession, AppError> {
-    let session = state.db.group_session(id).await?;
+    let session = state.app.db.group_session(id).await?;
     contributable_program(state, auth, session.program).await?;
     Ok(session)
 }
@@ -301,6 +303,7 @@ pub async fn record_attendance(
         .collect();
     Ok(Json(
         state
+            .app
             .db
             .record_attendance(&auth.actor(), id, &marks)
             .await?,
@@ -326,6 +329,7 @@ pub async fn reschedule(
     contributable_session(&state, &auth, id).await?;
     Ok(Json(
         state
+            .app
             .db
             .reschedule_session(&auth.actor(), id, input.starts_at)
             .await?,
@@ -340,7 +344,7 @@ pub async fn cancel(
     PathId(id): PathId,
 ) -> Result<Json<GroupSession>, AppError> {
     contributable_session(&state, &auth, id).await?;
-    Ok(Json(state.db.cancel_session(&auth.actor(), id).await?))
+    Ok(Json(state.app.db.cancel_session(&auth.actor(), id).await?))
 }
 
 /// The session's calendar invite (iCalendar, METHOD:REQUEST, or CANCEL once cancelled).
@@ -350,14 +354,14 @@ pub async fn invite(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let session = state.db.group_session(id).await?;
+    let session = state.app.db.group_session(id).await?;
     readable_program(&state, &auth, session.program).await?;
     let method = if session.status == "cancelled" {
         "CANCEL"
     } else {
         "REQUEST"
     };
-    let body = plan::session_ics(&state.db, &session).await?;
+    let body = plan::session_ics(&state.app.db, &session).await?;
     Ok(download(
         body,
         &format!("text/calendar; charset=utf-8; method={method}"),
@@ -378,7 +382,7 @@ pub async fn new_feed(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<(StatusCode, Json<FeedAddress>), AppError> {
-    let path = plan::new_feed_path(&state, &auth).await?;
+    let path = plan::new_feed_path(&state.app.db, &auth.actor(), &auth.viewer).await?;
     Ok((StatusCode::CREATED, Json(FeedAddress { path })))
 }
 
@@ -389,11 +393,12 @@ pub async fn feed(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let person = state
+        .app
         .db
-        .calendar_feed_owner(&crate::auth::token_hash(&token))
+        .calendar_feed_owner(&app::accounts::token_hash(&token))
         .await?
         .ok_or_else(|| AppError::NotFound("calendar feed".into()))?;
-    let body = plan::person_feed(&state.db, person).await?;
+    let body = plan::person_feed(&state.app.db, person).await?;
     let mut response = download(body, "text/calendar; charset=utf-8", "tandem.ics");
     // Inline, so calendar apps and browsers treat it as a subscription, not a download.
     response
@@ -412,7 +417,7 @@ pub async fn participation(
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let today = store::now().date_naive();
     Ok(Json(
-        participation_report(&state.db, &auth.actor(), program.id, today, false).await?,
+        participation_report(&state.app.db, &auth.actor(), program.id, today, false).await?,
     ))
 }
 
@@ -426,6 +431,6 @@ pub async fn queue_nudges(
     let program = crate::api::matching::managed_program(&state, &auth, ProgramId(id)).await?;
     let today = store::now().date_naive();
     Ok(Json(
-        participation_report(&state.db, &auth.actor(), program.id, today, true).await?,
+        participation_report(&state.app.db, &auth.actor(), program.id, today, true).await?,
     ))
 }

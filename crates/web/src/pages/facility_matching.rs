@@ -1,6 +1,6 @@
 //! Facility coupling and team pages (managers): settings, the two run buttons, a proposal with
 //! its explanations and the Approve button, and the program's current couplings and teams.
-//! The work itself is in [`crate::facility_matching`].
+//! The work itself is in [`app::facility_matching`].
 
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
@@ -8,8 +8,8 @@ use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, Params, PathId};
-use crate::facility_matching::{self, CouplingResult, FacilityResult, TeamsResult};
-use crate::i18n::Tr;
+use app::facility_matching::{self, CouplingResult, FacilityResult, TeamsResult};
+use app::i18n::Tr;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -115,9 +115,13 @@ async fn program_page(
     let t = layout.t.clone();
     let form = match form {
         Some(f) => f,
-        None => SettingsForm::of(&state.db.facility_matching_settings(program.id).await?, &t),
+        None => SettingsForm::of(
+            &state.app.db.facility_matching_settings(program.id).await?,
+            &t,
+        ),
     };
     let proposals = state
+        .app
         .db
         .facility_proposals_of_program(program.id, 10)
         .await?
@@ -127,13 +131,13 @@ async fn program_page(
                 p.id,
                 t.get(&format!("facilities-kind-{}", p.kind.as_str())),
                 t.get(&format!("matching-status-{}", p.status)),
-                crate::proposals::reason_words(&t, &p.reason),
+                app::proposals::reason_words(&t, &p.reason),
                 p.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             )
         })
         .collect();
     let mut teams: Vec<(i64, String, Vec<ActiveTeamMember>)> = Vec::new();
-    for member in state.db.active_team_members(program.id).await? {
+    for member in state.app.db.active_team_members(program.id).await? {
         match teams.last_mut() {
             Some((id, _, members)) if *id == member.facility.0 => members.push(member),
             _ => teams.push((
@@ -146,9 +150,9 @@ async fn program_page(
     let refused = error.is_some();
     render_form(
         &ProgramPage {
-            couplings: state.db.active_couplings(program.id).await?,
+            couplings: state.app.db.active_couplings(program.id).await?,
             teams,
-            vacated: state.db.vacated_team_places(program.id).await?,
+            vacated: state.app.db.vacated_team_places(program.id).await?,
             proposals,
             layout,
             program,
@@ -202,6 +206,7 @@ pub async fn save_settings(
     match form.parse(&t) {
         Ok(settings) => {
             state
+                .app
                 .db
                 .set_facility_matching_settings(&auth.actor(), program.id, &settings)
                 .await?;
@@ -240,16 +245,16 @@ async fn run(
     auth.check_csrf(csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let actor = auth.actor();
-    let reason = crate::proposals::reasons::BY_MANAGER;
+    let reason = app::proposals::reasons::BY_MANAGER;
     let stored = match kind {
         FacilityProposalKind::Coupling => {
-            facility_matching::propose_coupling(&state.db, &actor, program.id, reason).await
+            facility_matching::propose_coupling(&state.app.db, &actor, program.id, reason).await
         }
         FacilityProposalKind::Teams => {
-            facility_matching::propose_teams(&state.db, &actor, program.id, reason).await
+            facility_matching::propose_teams(&state.app.db, &actor, program.id, reason).await
         }
     };
-    match stored {
+    match stored.map_err(AppError::from) {
         Ok(stored) => Ok(
             Redirect::to(&format!("/facility-matching/proposals/{}", stored.id)).into_response(),
         ),
@@ -326,7 +331,7 @@ struct ProposalPage {
 impl ProposalPage {
     /// The proposal's reason in the reader's language.
     fn reason(&self, stored: &str) -> String {
-        crate::proposals::reason_words(&self.layout.t, stored)
+        app::proposals::reason_words(&self.layout.t, stored)
     }
 }
 
@@ -552,7 +557,7 @@ pub async fn proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let stored = state.db.facility_proposal(id).await?;
+    let stored = state.app.db.facility_proposal(id).await?;
     proposal_page(&state, &headers, &auth, stored, None).await
 }
 
@@ -567,13 +572,16 @@ pub async fn approve(
     FormData(form): FormData<CsrfForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let stored = state.db.facility_proposal(id).await?;
+    let stored = state.app.db.facility_proposal(id).await?;
     let program = managed_program(&state, &auth, stored.program).await?;
     let approved = program_done(program.id, stored.kind.as_str());
-    match facility_matching::approve(&state.db, &auth.actor(), id).await {
+    match facility_matching::approve(&state.app.db, &auth.actor(), id)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(approved),
         Err(AppError::Invalid(e)) => {
-            let stored = state.db.facility_proposal(id).await?;
+            let stored = state.app.db.facility_proposal(id).await?;
             // Pressed twice (or approved by another manager meanwhile): what was asked is
             // done, so the second answer is the same confirmation, not a refusal.
             if stored.status == "approved" {
@@ -595,7 +603,7 @@ pub async fn facility_partners(
     facility: domain::ids::OrgUnitId,
 ) -> Result<Vec<String>, AppError> {
     let mut lines = Vec::new();
-    let couplings = state.db.active_couplings(program).await?;
+    let couplings = state.app.db.active_couplings(program).await?;
     for c in couplings.iter().filter(|c| c.weak == facility) {
         lines.push(t.with(
             "facilities-coupled-with",
@@ -612,6 +620,7 @@ pub async fn facility_partners(
         lines.push(t.with("facilities-supports", "names", supported.join(", ")));
     }
     let team: Vec<String> = state
+        .app
         .db
         .active_team_members(program)
         .await?

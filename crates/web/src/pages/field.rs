@@ -10,7 +10,7 @@ use crate::api::research::{contributable_program, readable_program};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{PathId, PathIds};
-use crate::field::{AnswerInput, activity_filter, can_see_activity};
+use app::field::{AnswerInput, activity_filter, can_see_activity};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -154,8 +154,9 @@ pub async fn visits(
         .t
         .with("field-visits-title", "program", &program.name);
     let mut activities = state
+        .app
         .db
-        .activities(program.id, &activity_filter(&auth, program.id))
+        .activities(program.id, &activity_filter(&auth.viewer, program.id))
         .await?;
     activities.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
     activities.truncate(200);
@@ -209,11 +210,15 @@ async fn visit_form(
     // the form sent again from history, records the visit once. A refused form keeps its
     // key: nothing was written under it.
     if !posted.contains_key("submission_key") {
-        posted.insert("submission_key".into(), vec![crate::auth::random_token()?]);
+        posted.insert(
+            "submission_key".into(),
+            vec![app::accounts::random_token()?],
+        );
     }
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.get("field-record-visit");
     let mut facilities: Vec<(i64, String)> = state
+        .app
         .db
         .sites(program.id)
         .await?
@@ -222,13 +227,14 @@ async fn visit_form(
         .collect();
     if facilities.is_empty() {
         // Programs without sites yet: the facilities their members work at.
-        for m in state.db.memberships_of_program(program.id, "").await? {
+        for m in state.app.db.memberships_of_program(program.id, "").await? {
             facilities.push((m.org_unit.0, m.org_unit_name));
         }
     }
     facilities.sort_by(|a, b| a.1.cmp(&b.1));
     facilities.dedup();
     let mut people: Vec<(i64, String, &'static str)> = state
+        .app
         .db
         .memberships_of_program(program.id, "")
         .await?
@@ -242,7 +248,7 @@ async fn visit_form(
     people.sort_by(|a, b| a.2.cmp(b.2).then(a.1.cmp(&b.1)));
     people.dedup();
     people.truncate(300);
-    let forms = state.db.forms_of_program(program.id).await?;
+    let forms = state.app.db.forms_of_program(program.id).await?;
     let chosen = forms.iter().find(|f| f.purpose == "checklist");
     let fields = chosen.map_or_else(Vec::new, |f| {
         draw(&f.model, layout.t.lang(), &posted_answers(&posted))
@@ -403,7 +409,7 @@ pub async fn record_visit(
     };
     let key = first("submission_key");
     let recorded =
-        crate::field::record_activity(&state, &auth.actor(), program.id, key.as_deref(), build)
+        app::field::record_activity(&state.app, &auth.actor(), program.id, key.as_deref(), build)
             .await;
     match recorded {
         // A repeat lands where the first press did.
@@ -431,8 +437,8 @@ pub async fn activity(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let detail = state.db.activity(id).await?;
-    if !can_see_activity(&auth, &detail) {
+    let detail = state.app.db.activity(id).await?;
+    if !can_see_activity(&auth.viewer, &detail) {
         return Err(AppError::Forbidden);
     }
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
@@ -489,8 +495,8 @@ async fn dose_lines(
     let quarter =
         indicators::periods::Period::containing(indicators::periods::PeriodType::Quarterly, today)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-    let rows = crate::field::dose_rows(
-        &state.db,
+    let rows = app::field::dose_rows(
+        &state.app.db,
         program,
         indicators::periods::PeriodType::Quarterly,
         quarter.start(),
@@ -538,18 +544,19 @@ pub async fn facility(
     PathIds(program, facility): PathIds,
 ) -> Result<Response, AppError> {
     let program = readable_program(&state, &auth, ProgramId(program)).await?;
-    let unit = state.db.org_unit(OrgUnitId(facility)).await?;
+    let unit = state.app.db.org_unit(OrgUnitId(facility)).await?;
     if !auth.viewer.can_view_org_unit(&unit.path) {
         return Err(AppError::Forbidden);
     }
     let layout = Layout::new(&state, &headers, Some(&auth), unit.name.to_string());
-    let site = state.db.site(program.id, unit.id).await.ok();
-    let mut filter = activity_filter(&auth, program.id);
+    let site = state.app.db.site(program.id, unit.id).await.ok();
+    let mut filter = activity_filter(&auth.viewer, program.id);
     filter.under_path = Some(unit.path.clone());
-    let mut activities = state.db.activities(program.id, &filter).await?;
+    let mut activities = state.app.db.activities(program.id, &filter).await?;
     activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
     activities.truncate(50);
     let actions = state
+        .app
         .db
         .open_actions(program.id, Some(&unit.path), None)
         .await?;
@@ -567,7 +574,7 @@ pub async fn facility(
         dose,
         quarter,
         facility_id: unit.id.0,
-        assessments: state.db.site_assessments(program.id, unit.id).await?,
+        assessments: state.app.db.site_assessments(program.id, unit.id).await?,
         can_update: auth.viewer.can_contribute(program.id),
         today: store::now().date_naive(),
         layout,
@@ -598,13 +605,14 @@ pub async fn action_status(
     crate::extract::FormData(form): crate::extract::FormData<ActionForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let action = state.db.action_item(id).await?;
-    let detail = state.db.activity(action.activity).await?;
+    let action = state.app.db.action_item(id).await?;
+    let detail = state.app.db.activity(action.activity).await?;
     let program = detail.activity.program;
     if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
         contributable_program(&state, &auth, program).await?;
     }
     state
+        .app
         .db
         .update_action(&auth.actor(), id, &form.status, &form.note)
         .await?;
@@ -640,10 +648,10 @@ pub async fn mentee(
     PathIds(program, person): PathIds,
 ) -> Result<Response, AppError> {
     let program = readable_program(&state, &auth, ProgramId(program)).await?;
-    let person = state.db.person(PersonId(person)).await?;
+    let person = state.app.db.person(PersonId(person)).await?;
     if !auth
         .viewer
-        .can_view_person(&state.db.person_scope(person.id).await?)
+        .can_view_person(&state.app.db.person_scope(person.id).await?)
     {
         return Err(AppError::Forbidden);
     }
@@ -654,9 +662,16 @@ pub async fn mentee(
         person.profile.name.to_string(),
     );
     let mut pairings = Vec::new();
-    for p in state.db.pairings_of(person.id).await? {
+    for p in state.app.db.pairings_of(person.id).await? {
         if p.program == program.id && p.mentee == person.id {
-            let mentor = state.db.person(p.mentor).await?.profile.name.to_string();
+            let mentor = state
+                .app
+                .db
+                .person(p.mentor)
+                .await?
+                .profile
+                .name
+                .to_string();
             pairings.push((p, mentor));
         }
     }
@@ -664,7 +679,7 @@ pub async fn mentee(
         person: Some(person.id),
         ..Default::default()
     };
-    let mut activities = state.db.activities(program.id, &filter).await?;
+    let mut activities = state.app.db.activities(program.id, &filter).await?;
     activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
     activities.truncate(50);
     let (quarter, dose) = dose_lines(
@@ -675,8 +690,9 @@ pub async fn mentee(
     )
     .await?;
     render(&MenteePage {
-        missing: state.db.missing_courses(program.id, person.id).await?,
+        missing: state.app.db.missing_courses(program.id, person.id).await?,
         actions: state
+            .app
             .db
             .open_actions(program.id, None, Some(person.id))
             .await?,

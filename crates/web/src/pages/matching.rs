@@ -1,5 +1,5 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
-//! and the re-match when a mentor leaves. The work itself is in [`crate::proposals`].
+//! and the re-match when a mentor leaves. The work itself is in [`app::proposals`].
 
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
@@ -7,8 +7,8 @@ use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, Params, PathId};
-use crate::i18n::Tr;
-use crate::proposals::{self, BackupMentor, ProposalResult};
+use app::i18n::Tr;
+use app::proposals::{self, BackupMentor, ProposalResult};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -64,11 +64,12 @@ async fn program_page(
     layout.title = layout.t.with("matching-title", "program", &program.name);
     let settings = match typed {
         Some(form) => form,
-        None => SettingsForm::of(&state.db.matching_settings(program.id).await?),
+        None => SettingsForm::of(&state.app.db.matching_settings(program.id).await?),
     };
     let people = |role: &'static str| async move {
         Ok::<_, AppError>(
             state
+                .app
                 .db
                 .matching_people(program.id, role)
                 .await?
@@ -79,13 +80,13 @@ async fn program_page(
     };
     let mentees = people("mentee").await?;
     let mentors = people("mentor").await?;
-    let capacities = state.db.mentor_capacities(program.id).await?;
+    let capacities = state.app.db.mentor_capacities(program.id).await?;
     let staying_mentors = mentors
         .iter()
         .filter(|(id, _)| capacities.get(&PersonId(*id)) != Some(&0))
         .cloned()
         .collect();
-    let vacated = state.db.vacated_team_places(program.id).await?.len();
+    let vacated = state.app.db.vacated_team_places(program.id).await?.len();
     let vacated_team_places = (vacated > 0).then(|| {
         layout
             .t
@@ -95,8 +96,8 @@ async fn program_page(
     let page = ProgramPage {
         vacated_team_places,
         settings,
-        rules: state.db.match_rules(program.id).await?,
-        proposals: state.db.proposals_of_program(program.id, 10).await?,
+        rules: state.app.db.match_rules(program.id).await?,
+        proposals: state.app.db.proposals_of_program(program.id, 10).await?,
         active_pairings: layout.t.count(
             "matching-active-pairings",
             "count",
@@ -123,6 +124,7 @@ const PROGRAM_DONE: [(&str, &str); 3] = [
 /// How many active pairings the program has.
 async fn active_pairings(state: &AppState, program: ProgramId) -> Result<i64, AppError> {
     let active = state
+        .app
         .db
         .pairings_of_program(program, Some("active"))
         .await?;
@@ -292,6 +294,7 @@ pub async fn save_settings(
     match form.parse(&t) {
         Ok(settings) => {
             state
+                .app
                 .db
                 .set_matching_settings(&auth.actor(), program.id, &settings)
                 .await?;
@@ -336,6 +339,7 @@ pub async fn add_rule(
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let added = match RuleKind::parse(&form.kind) {
         Ok(kind) => state
+            .app
             .db
             .add_match_rule(
                 &auth.actor(),
@@ -368,9 +372,9 @@ pub async fn delete_rule(
     FormData(form): FormData<CsrfForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let rule = state.db.match_rule(id).await?;
+    let rule = state.app.db.match_rule(id).await?;
     let program = managed_program(&state, &auth, rule.program).await?;
-    state.db.remove_match_rule(&auth.actor(), id).await?;
+    state.app.db.remove_match_rule(&auth.actor(), id).await?;
     Ok(program_done(program.id, "rule-removed"))
 }
 
@@ -385,12 +389,13 @@ pub async fn run(
     auth.check_csrf(&form.csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let outcome = proposals::propose(
-        &state.db,
+        &state.app.db,
         &auth.actor(),
         program.id,
         proposals::reasons::BY_MANAGER,
     )
     .await
+    .map_err(AppError::from)
     .map(|stored| proposal_done(&stored));
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
@@ -413,8 +418,14 @@ pub async fn mentor_left(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    let outcome =
-        proposals::mentor_leaves(&state.db, &auth.actor(), program.id, PersonId(form.mentor)).await;
+    let outcome = proposals::mentor_leaves(
+        &state.app.db,
+        &auth.actor(),
+        program.id,
+        PersonId(form.mentor),
+    )
+    .await
+    .map_err(AppError::from);
     // Pressed twice (or recorded by another manager meanwhile): the departure is in, and the
     // newest draft was run with it, so that draft is the answer to this press too.
     if let Err(AppError::Invalid(e)) = &outcome
@@ -422,6 +433,7 @@ pub async fn mentor_left(
             .as_ref()
             .is_some_and(|p| p.id == "matching-error-left-already")
         && let Some(draft) = state
+            .app
             .db
             .proposals_of_program(program.id, 1)
             .await?
@@ -541,7 +553,7 @@ pub async fn proposal_xlsx(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let stored = state.db.proposal(id).await?;
+    let stored = state.app.db.proposal(id).await?;
     let program = managed_program(&state, &auth, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let t = super::translator(&state, &headers);
@@ -631,10 +643,11 @@ async fn proposal_page(
     error: Option<String>,
     done: Option<&str>,
 ) -> Result<Response, AppError> {
-    let stored = state.db.proposal(id).await?;
+    let stored = state.app.db.proposal(id).await?;
     let program = managed_program(state, auth, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let superseded_by = state
+        .app
         .db
         .newest_proposal_id(program.id)
         .await?
@@ -738,14 +751,17 @@ pub async fn approve(
     FormData(form): FormData<CsrfForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let stored = state.db.proposal(id).await?;
+    let stored = state.app.db.proposal(id).await?;
     managed_program(&state, &auth, stored.program).await?;
     let approved = Redirect::to(&format!("/matching/proposals/{id}?done=approved"));
-    match proposals::approve(&state.db, &auth.actor(), id).await {
+    match proposals::approve(&state.app.db, &auth.actor(), id)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(approved.into_response()),
         // Pressed twice (or approved by another manager meanwhile): what was asked is done,
         // so the second answer is the same confirmation, not a refusal.
-        Err(AppError::Invalid(_)) if state.db.proposal(id).await?.status == "approved" => {
+        Err(AppError::Invalid(_)) if state.app.db.proposal(id).await?.status == "approved" => {
             Ok(approved.into_response())
         }
         // Stale or discarded: said on the proposal itself, next to what it holds.

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, PathId};
-use crate::scope::{member_scope, visible_program};
+use app::scope::{member_scope, visible_program};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -49,8 +49,14 @@ async fn page(
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("memberships-title", "program", &program.name);
-    let memberships = match member_scope(auth, program.id) {
-        Some(scope) => state.db.memberships_of_program(program.id, &scope).await?,
+    let memberships = match member_scope(&auth.viewer, program.id) {
+        Some(scope) => {
+            state
+                .app
+                .db
+                .memberships_of_program(program.id, &scope)
+                .await?
+        }
         None => Vec::new(),
     };
     let memberships = memberships
@@ -66,6 +72,7 @@ async fn page(
     let can_manage = auth.viewer.can_manage_program(program.id);
     let (people, units) = if can_manage {
         let people = state
+            .app
             .db
             .people(&PeopleFilter::default(), PICKER_LIMIT, 0)
             .await?
@@ -74,6 +81,7 @@ async fn page(
             .map(|p| (p.id.0, p.profile.name.to_string()))
             .collect();
         let units = state
+            .app
             .db
             .org_units()
             .await?
@@ -115,7 +123,7 @@ pub async fn list(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     page(&state, &headers, &auth, &program, None).await
 }
 
@@ -138,12 +146,13 @@ pub async fn add(
     FormData(form): FormData<AddForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if !auth.viewer.can_manage_program(program.id) {
         return Err(AppError::Forbidden);
     }
     let result = match Role::parse(&form.role) {
         Ok(role) => state
+            .app
             .db
             .add_membership(
                 &auth.actor(),

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::AppError;
 use crate::extract::FormData;
-use crate::i18n::{LANGUAGES, Tr};
+use app::i18n::{LANGUAGES, Tr};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -67,7 +67,7 @@ impl Layout {
 /// The request's translator.
 pub fn translator(state: &AppState, headers: &HeaderMap) -> Tr {
     let wanted = crate::extract::request_language(headers);
-    state.i18n.translator(state.i18n.negotiate(&wanted))
+    state.app.i18n.translator(state.app.i18n.negotiate(&wanted))
 }
 
 /// The query of a page that a successful form redirects to: `done` names what the form did,
@@ -139,7 +139,7 @@ pub fn error_page(
     _error: &AppError,
     message: &str,
 ) -> String {
-    let t = state.i18n.translator(state.i18n.negotiate(lang));
+    let t = state.app.i18n.translator(state.app.i18n.negotiate(lang));
     let title = t.get(&format!("status-{}", status.as_u16()));
     let page = ErrorPage {
         layout: Layout {
@@ -160,7 +160,7 @@ pub fn error_page(
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    match state.app.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
             tracing::warn!(%error, "health check failed");
@@ -202,6 +202,7 @@ pub async fn set_language(
     };
     if let Some(auth) = &auth {
         state
+            .app
             .db
             .set_account_locale(&auth.actor(), auth.account.id, code)
             .await?;

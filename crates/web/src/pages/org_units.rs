@@ -28,6 +28,7 @@ pub async fn tree(
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout.t.get("nav-org-units");
     let units = state
+        .app
         .db
         .org_units()
         .await?
@@ -62,14 +63,15 @@ pub async fn unit(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let unit = state.db.org_unit(OrgUnitId(id)).await?;
+    let unit = state.app.db.org_unit(OrgUnitId(id)).await?;
     if !auth.viewer.can_view_org_unit(&unit.path) {
         return Err(AppError::Forbidden);
     }
     let layout = Layout::new(&state, &headers, Some(&auth), unit.name.to_string());
-    let mut ancestry = state.db.org_unit_ancestry(&unit).await?;
+    let mut ancestry = state.app.db.org_unit_ancestry(&unit).await?;
     ancestry.pop();
     let children = state
+        .app
         .db
         .org_unit_children(unit.id)
         .await?
@@ -78,11 +80,12 @@ pub async fn unit(
         .collect();
     // People placed exactly here, in programs where the viewer sees this unit's members.
     let mut members = Vec::new();
-    for program in state.db.programs().await? {
+    for program in state.app.db.programs().await? {
         if !auth.viewer.sees_all_at(program.id, &unit.path) {
             continue;
         }
         for m in state
+            .app
             .db
             .memberships_of_program(program.id, &unit.path)
             .await?

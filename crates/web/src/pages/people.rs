@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, Params, PathId};
-use crate::scope::{visible_filter, visible_program};
+use app::scope::{visible_filter, visible_program};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -45,13 +45,17 @@ pub async fn list(
     PathId(id): PathId,
     Params(params): Params<ListParams>,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if params.offset < 0 {
         return Err(AppError::invalid("offset", "must be 0 or more"));
     }
-    let mut filter = visible_filter(&state, &auth, program.id).await?;
+    let mut filter = visible_filter(&state.app.db, &auth.viewer, program.id).await?;
     filter.search = Some(params.q.clone()).filter(|q| !q.trim().is_empty());
-    let page = state.db.people(&filter, PAGE_SIZE, params.offset).await?;
+    let page = state
+        .app
+        .db
+        .people(&filter, PAGE_SIZE, params.offset)
+        .await?;
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout.t.with("people-title", "program", &program.name);
     let summary = layout.t.count("people-count", "count", page.total);
@@ -94,8 +98,8 @@ pub async fn profile(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let person = state.db.person(PersonId(id)).await?;
-    let scope = state.db.person_scope(person.id).await?;
+    let person = state.app.db.person(PersonId(id)).await?;
+    let scope = state.app.db.person_scope(person.id).await?;
     if !auth.viewer.can_view_person(&scope) {
         return Err(AppError::Forbidden);
     }
@@ -169,11 +173,11 @@ pub async fn profile(
     ];
     fields.retain(|(_, v)| !v.is_empty());
     let mut memberships = Vec::new();
-    for m in state.db.memberships_of_person(person.id).await? {
+    for m in state.app.db.memberships_of_person(person.id).await? {
         if !auth.viewer.can_view_program(m.program) {
             continue;
         }
-        let program = state.db.program(m.program).await?;
+        let program = state.app.db.program(m.program).await?;
         memberships.push(MembershipLine {
             program: m.program.0,
             program_name: program.name.to_string(),
@@ -183,13 +187,13 @@ pub async fn profile(
         });
     }
     let mut pairings = Vec::new();
-    for pairing in state.db.pairings_of(person.id).await? {
+    for pairing in state.app.db.pairings_of(person.id).await? {
         let (role, other) = if pairing.mentee == person.id {
             ("pairing-mentor", pairing.mentor)
         } else {
             ("pairing-mentee", pairing.mentee)
         };
-        let other = state.db.person(other).await?;
+        let other = state.app.db.person(other).await?;
         pairings.push((t.get(role), other.id.0, other.profile.name.to_string()));
     }
     render(&ProfilePage {
@@ -445,6 +449,7 @@ pub async fn create(
     }
     let result = match form.validate() {
         Ok(profile) => state
+            .app
             .db
             .create_person(&auth.actor(), &profile)
             .await
@@ -463,8 +468,8 @@ pub async fn create(
 }
 
 async fn editable(state: &AppState, auth: &Auth, id: PersonId) -> Result<Person, AppError> {
-    let person = state.db.person(id).await?;
-    let scope = state.db.person_scope(id).await?;
+    let person = state.app.db.person(id).await?;
+    let scope = state.app.db.person_scope(id).await?;
     if !auth.viewer.can_edit_person(&scope) {
         return Err(AppError::Forbidden);
     }
@@ -505,6 +510,7 @@ pub async fn update(
     let person = editable(&state, &auth, PersonId(id)).await?;
     let result = match form.validate() {
         Ok(profile) => state
+            .app
             .db
             .update_person(&auth.actor(), person.id, &profile)
             .await

@@ -1,16 +1,16 @@
 //! "My matching preferences": a mentee ranks the mentors they may be given, a mentor the
 //! mentees, each shown with why they fit on the solver's own criteria. One rank select per
 //! row, so it works on a small phone without JavaScript. The rules are in
-//! [`crate::preferences`].
+//! [`app::preferences`].
 
 use super::{Layout, render_form};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{Params, PathId};
-use crate::i18n::Tr;
-use crate::preferences::{self, Choice, Posted, Preferences, Side};
-use crate::scope::visible_program;
+use app::i18n::Tr;
+use app::preferences::{self, Choice, Posted, Preferences, Side};
+use app::scope::visible_program;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -164,7 +164,10 @@ async fn page(
     let t = layout.t.clone();
     let loaded = match auth.viewer.person {
         None => Err(t.get("prefs-not-linked")),
-        Some(me) => match preferences::load(&state.db, program.id, me).await {
+        Some(me) => match preferences::load(&state.app.db, program.id, me)
+            .await
+            .map_err(AppError::from)
+        {
             Ok(prefs) => Ok(prefs),
             Err(AppError::Invalid(_)) => Err(t.get("prefs-not-a-member")),
             Err(other) => return Err(other),
@@ -235,7 +238,7 @@ pub async fn show(
     PathId(id): PathId,
     Params(query): Params<PageQuery>,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let t = super::translator(&state, &headers);
     let shown = Shown {
         notice: query.saved.map(|_| t.get("prefs-saved")),
@@ -285,7 +288,7 @@ pub async fn save(
         .collect();
     let fields: BTreeMap<String, String> = pairs.iter().cloned().collect();
     auth.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let outcome = async {
         // The form carries whom it was drawn for: a form opened under one account and sent
         // after signing in as another must not change the other's ranking.
@@ -300,7 +303,9 @@ pub async fn save(
             );
         }
         let posted = posted_ranks(&pairs)?;
-        preferences::save(&state.db, &auth.actor(), program.id, me, &posted).await
+        preferences::save(&state.app.db, &auth.actor(), program.id, me, &posted)
+            .await
+            .map_err(AppError::from)
     }
     .await;
     match outcome {

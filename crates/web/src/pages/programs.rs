@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::PathId;
-use crate::scope::{member_scope, visible_program};
+use app::scope::{member_scope, visible_program};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -49,6 +49,7 @@ pub async fn home(
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout.t.get("home-title");
     let programs = state
+        .app
         .db
         .programs()
         .await?
@@ -95,11 +96,16 @@ pub async fn overview(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state, &auth, ProgramId(id)).await?;
+    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let layout = Layout::new(&state, &headers, Some(&auth), program.name.to_string());
     let mut counts: BTreeMap<Role, i64> = BTreeMap::new();
-    if let Some(scope) = member_scope(&auth, program.id) {
-        for m in state.db.memberships_of_program(program.id, &scope).await? {
+    if let Some(scope) = member_scope(&auth.viewer, program.id) {
+        for m in state
+            .app
+            .db
+            .memberships_of_program(program.id, &scope)
+            .await?
+        {
             *counts.entry(m.role).or_default() += 1;
         }
     }

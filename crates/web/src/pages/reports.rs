@@ -48,7 +48,7 @@ async fn scope(
                 let id: i64 = text.parse().map_err(|_| {
                     AppError::invalid("unit", format!("{text:?} is not an org unit id"))
                 })?;
-                Ok(Some(state.db.org_unit(OrgUnitId(id)).await.map_err(
+                Ok(Some(state.app.db.org_unit(OrgUnitId(id)).await.map_err(
                     |_| AppError::invalid("unit", format!("no org unit {id}")),
                 )?))
             }
@@ -69,7 +69,7 @@ async fn scope(
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| AppError::Internal(format!("grant path {path}")))?;
-    Ok(Some(state.db.org_unit(OrgUnitId(id)).await?))
+    Ok(Some(state.app.db.org_unit(OrgUnitId(id)).await?))
 }
 
 async fn build(
@@ -81,11 +81,11 @@ async fn build(
 ) -> Result<(Layout, Program, reports::Report), AppError> {
     let program = readable_program(state, auth, ProgramId(id)).await?;
     let layout = Layout::new(state, headers, Some(auth), "");
-    let quarter = crate::reports::quarter(params.quarter.as_deref(), store::now().date_naive())?;
+    let quarter = app::reports::quarter(params.quarter.as_deref(), store::now().date_naive())?;
     let unit = scope(state, auth, &program, params).await?;
-    let report = crate::reports::quarterly(
-        &state.db,
-        &state.engines,
+    let report = app::reports::quarterly(
+        &state.app.db,
+        &state.app.engines,
         &layout.t,
         &program,
         unit.as_ref(),
@@ -228,7 +228,7 @@ pub async fn dashboard(
     let unit = scope(&state, &auth, &program, &params).await?;
     let today = store::now().date_naive();
     let current = match params.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
-        Some(q) => crate::reports::quarter(Some(q), today)?,
+        Some(q) => app::reports::quarter(Some(q), today)?,
         None => indicators::periods::Period::containing(
             indicators::periods::PeriodType::Quarterly,
             today,
@@ -245,9 +245,9 @@ pub async fn dashboard(
     let mut reports = Vec::new();
     for q in &quarters {
         reports.push(
-            crate::reports::quarterly(
-                &state.db,
-                &state.engines,
+            app::reports::quarterly(
+                &state.app.db,
+                &state.app.engines,
                 &layout.t,
                 &program,
                 unit.as_ref(),
@@ -339,6 +339,7 @@ async fn reporting_facilities(
         return Ok(Vec::new());
     };
     let mut out: Vec<(i64, String, String)> = state
+        .app
         .db
         .org_units()
         .await?
@@ -368,6 +369,7 @@ async fn entry_page(
         Default::default()
     } else {
         state
+            .app
             .db
             .values_of(program.id, None, None)
             .await?
@@ -376,7 +378,7 @@ async fn entry_page(
             .map(|v| (v.data_element_code, v.value))
             .collect()
     };
-    for element in state.db.data_elements(program.id).await? {
+    for element in state.app.db.data_elements(program.id).await? {
         let value = current
             .get(&element.code)
             .map(|v| v.to_string())
@@ -461,7 +463,7 @@ pub async fn save_entry(
                 .await;
             }
         };
-        values.push(store::indicators::NewValue {
+        values.push(domain::indicators::NewValue {
             data_element_code: code.to_owned(),
             org_unit_code: unit.clone(),
             period: period.clone(),
@@ -514,7 +516,7 @@ async fn targets_page(
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("targets-title", "program", &program.name);
-    let mut targets = state.db.targets(program.id, None).await?;
+    let mut targets = state.app.db.targets(program.id, None).await?;
     targets.retain(|t| !t.superseded);
     let refused = error.is_some();
     render_form(
@@ -546,14 +548,15 @@ pub async fn sign(
     crate::extract::FormData(form): crate::extract::FormData<SignForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let target = state.db.target(id).await?;
-    let indicator = state.db.indicator(target.indicator).await?;
+    let target = state.app.db.target(id).await?;
+    let indicator = state.app.db.indicator(target.indicator).await?;
     let program = readable_program(&state, &auth, indicator.program).await?;
     let person = auth
         .viewer
         .person
         .ok_or_else(|| AppError::invalid("person", "this account is not linked to a person"))?;
     match state
+        .app
         .db
         .sign_target(&auth.actor(), id, &form.group, person, "")
         .await

@@ -1,7 +1,7 @@
 //! The research collaborative's pages: the project board, a project's page, the
 //! participation dashboard and the scheduling page. Members read; managers, mentors and
 //! mentees (in a peer collaborative: everyone) change. The figures come from
-//! [`crate::research`] and [`crate::scheduling`].
+//! [`app::research`] and [`app::scheduling`].
 
 use super::{Layout, render, render_form};
 use crate::AppState;
@@ -10,8 +10,8 @@ use crate::api::scheduling::parse_windows;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{FormData, Params, PathId};
-use crate::research::{ParticipationReport, StretchSuggestion, participation_report};
-use crate::scheduling::{self as plan, ProposedSlot, SeriesProposal};
+use app::research::{ParticipationReport, StretchSuggestion, participation_report};
+use app::scheduling::{self as plan, ProposedSlot, SeriesProposal};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -24,7 +24,7 @@ use serde::Deserialize;
 use store::research::{ProjectRole, ProjectTask, ResearchOutput, ResearchProject};
 use store::scheduling::{GroupSession, Nudge};
 
-fn stage_label(t: &crate::i18n::Tr, stage: &str) -> String {
+fn stage_label(t: &app::i18n::Tr, stage: &str) -> String {
     t.get(&format!("research-stage-{stage}"))
 }
 
@@ -54,7 +54,7 @@ async fn board_page(
 ) -> Result<Response, AppError> {
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("research-title", "program", &program.name);
-    let projects = state.db.projects(program.id).await?;
+    let projects = state.app.db.projects(program.id).await?;
     let columns = Stage::ALL
         .iter()
         .map(|stage| Column {
@@ -69,7 +69,7 @@ async fn board_page(
     let refused = error.is_some();
     let page = BoardPage {
         columns,
-        outputs: state.db.outputs(program.id).await?,
+        outputs: state.app.db.outputs(program.id).await?,
         can_contribute: auth.viewer.can_contribute(program.id),
         layout,
         program,
@@ -110,6 +110,7 @@ pub async fn create_project(
     auth.check_csrf(&form.csrf)?;
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     match state
+        .app
         .db
         .create_project(
             &auth.actor(),
@@ -162,6 +163,7 @@ async fn project_page(
     let stage = Stage::parse(&project.stage).map_err(|e| AppError::Internal(e.to_string()))?;
     let detail = crate::api::research::project_detail(state, project.clone()).await?;
     let mut members: Vec<(i64, String)> = state
+        .app
         .db
         .memberships_of_program(program.id, "")
         .await?
@@ -173,7 +175,7 @@ async fn project_page(
     let role_name = |slug: &str| {
         CreditRole::parse(slug).map_or_else(|_| slug.to_owned(), |r| r.name().to_owned())
     };
-    let suggestions = crate::research::stretch_suggestions(&state.db, &project)
+    let suggestions = app::research::stretch_suggestions(&state.app.db, &project)
         .await?
         .into_iter()
         .map(|s| (layout.t.get(&format!("research-stretch-{}", s.role)), s))
@@ -235,7 +237,7 @@ async fn after_change<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/research/projects/{project}")).into_response()),
         Err(store::DbError::Invalid(e)) => {
-            let record = state.db.project(project).await?;
+            let record = state.app.db.project(project).await?;
             project_page(state, headers, auth, record, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
@@ -260,7 +262,11 @@ pub async fn move_stage(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     contributable_project(&state, &auth, id).await?;
-    let result = state.db.move_project(&auth.actor(), id, &form.stage).await;
+    let result = state
+        .app
+        .db
+        .move_project(&auth.actor(), id, &form.stage)
+        .await;
     after_change(&state, &headers, &auth, id, result).await
 }
 
@@ -291,6 +297,7 @@ pub async fn add_role(
         .parse()
         .map_err(|_| AppError::invalid("person", "choose a member"))?;
     let result = state
+        .app
         .db
         .add_project_roles(
             &auth.actor(),
@@ -329,6 +336,7 @@ pub async fn add_task(
         .parse()
         .map_err(|_| AppError::invalid("owner", "choose a member"))?;
     let result = state
+        .app
         .db
         .add_task(
             &auth.actor(),
@@ -358,9 +366,10 @@ pub async fn task_done(
     FormData(form): FormData<CsrfForm>,
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
-    let task = state.db.task(id).await?;
+    let task = state.app.db.task(id).await?;
     contributable_project(&state, &auth, task.project).await?;
     let result = state
+        .app
         .db
         .set_task_done(&auth.actor(), id, Some(store::now().date_naive()))
         .await;
@@ -417,7 +426,8 @@ async fn participation_page(
         .t
         .with("participation-title", "program", &program.name);
     let today = store::now().date_naive();
-    let report = participation_report(&state.db, &auth.actor(), program.id, today, queue).await?;
+    let report =
+        participation_report(&state.app.db, &auth.actor(), program.id, today, queue).await?;
     let chart = crate::charts::line_chart(
         &layout.t.get("participation-gini-chart"),
         &report.gini_by_month,
@@ -431,6 +441,7 @@ async fn participation_page(
         )
     });
     let firsts = state
+        .app
         .db
         .stretch_firsts(program.id)
         .await?
@@ -440,7 +451,7 @@ async fn participation_page(
     let page = ParticipationPage {
         gini_overall: layout.t.decimal(report.gini_overall, 2),
         chart,
-        nudges: state.db.nudges(program.id).await?,
+        nudges: state.app.db.nudges(program.id).await?,
         firsts,
         can_manage: auth.viewer.can_manage_program(program.id),
         notice,
@@ -643,7 +654,7 @@ async fn scheduling_page(
     let week = plan::monday_of(week);
     let duration = number(params.duration.as_deref(), "duration", 60, (15, 240))?;
     let sessions_wanted = number(params.sessions.as_deref(), "sessions", 12, (1, 52))?;
-    let group = plan::program_group(&state.db, program.id).await?;
+    let group = plan::program_group(&state.app.db, program.id).await?;
     let slots = plan::best_slots(&group, week, duration, 5)?;
     let series = plan::plan_series(&group, week, sessions_wanted, duration).ok();
     let series_starts = series
@@ -658,7 +669,7 @@ async fn scheduling_page(
         .unwrap_or_default();
     let my_availability = match (typed_availability, auth.viewer.person) {
         (Some(text), _) => text,
-        (None, Some(person)) => availability_lines(&state.db.availability(person).await?),
+        (None, Some(person)) => availability_lines(&state.app.db.availability(person).await?),
         (None, None) => String::new(),
     };
     let refused = error.is_some();
@@ -671,6 +682,7 @@ async fn scheduling_page(
         series,
         series_starts,
         sessions: state
+            .app
             .db
             .group_sessions(program.id)
             .await?
@@ -726,6 +738,7 @@ pub async fn save_availability(
     let saved = match parse_availability_lines(&form.availability) {
         Ok(windows) => {
             state
+                .app
                 .db
                 .set_availability(&auth.actor(), person, &windows)
                 .await
@@ -790,13 +803,14 @@ pub async fn schedule(
         starts.push(start.with_timezone(&Utc));
     }
     let zone = match auth.viewer.person {
-        Some(person) => state.db.person(person).await?.profile.time_zone,
+        Some(person) => state.app.db.person(person).await?.profile.time_zone,
         None => {
             domain::values::TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?
         }
     };
-    let group = plan::program_group(&state.db, program.id).await?;
+    let group = plan::program_group(&state.app.db, program.id).await?;
     let result = state
+        .app
         .db
         .create_series(
             &auth.actor(),
@@ -838,7 +852,7 @@ pub async fn new_feed(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     let program = contributable_program(&state, &auth, ProgramId(id)).await?;
-    let path = plan::new_feed_path(&state, &auth).await?;
+    let path = plan::new_feed_path(&state.app.db, &auth.actor(), &auth.viewer).await?;
     let layout = Layout::new(&state, &headers, Some(&auth), "");
     let notice = layout.t.with("scheduling-feed-created", "path", path);
     let banner = Banner {

@@ -60,7 +60,7 @@ fn login_page(
     // Double-submit token for the sign-in form: reuse the visitor's if present.
     let token = match auth::cookie(headers, LOGIN_CSRF_COOKIE) {
         Some(existing) if existing.len() == 64 => existing,
-        _ => auth::random_token()?,
+        _ => app::accounts::random_token()?,
     };
     layout.csrf = token.clone();
     let cookie = auth::set_cookie(LOGIN_CSRF_COOKIE, &token, None, state.auth.secure_cookies);
@@ -115,9 +115,13 @@ pub async fn login(
         }
         SignIn::Ok { token, account } => {
             if let Some(old) = auth::cookie(&headers, SESSION_COOKIE)
-                && let Some(session) = state.db.session(&auth::token_hash(&old)).await?
+                && let Some(session) = state
+                    .app
+                    .db
+                    .session(&app::accounts::token_hash(&old))
+                    .await?
             {
-                state.db.delete_session(session.id).await?;
+                state.app.db.delete_session(session.id).await?;
             }
             let cookie = auth::set_cookie(SESSION_COOKIE, &token, None, state.auth.secure_cookies);
             let mut response = (
@@ -157,7 +161,7 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     auth.check_csrf(&form.csrf)?;
     if let Some(id) = auth.session_id {
-        state.db.delete_session(id).await?;
+        state.app.db.delete_session(id).await?;
     }
     let cookie = auth::set_cookie(
         SESSION_COOKIE,
@@ -220,14 +224,15 @@ pub async fn create_token(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
-    let token = format!("tdm_{}", auth::random_token()?);
+    let token = format!("tdm_{}", app::accounts::random_token()?);
     state
+        .app
         .db
         .create_api_token(
             &auth.actor(),
             auth.account.id,
             name,
-            &auth::token_hash(&token),
+            &app::accounts::token_hash(&token),
         )
         .await?;
     render(&TokensPage {

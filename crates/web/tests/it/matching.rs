@@ -635,16 +635,16 @@ async fn warm_and_cold_solves_agree() {
     assert_eq!(warm["result"]["warm_started"], true);
     // The same state solved from scratch.
     let db = app.db();
-    let cold = web::proposals::propose_with(
+    let cold = app::proposals::propose_with(
         db,
         &Actor::system("test"),
         app.fixture.program,
         "cold",
-        web::proposals::Start::Cold,
+        app::proposals::Start::Cold,
     )
     .await
     .expect("cold");
-    let cold = web::proposals::result_of(&cold).expect("result");
+    let cold = app::proposals::result_of(&cold).expect("result");
     assert!(!cold.warm_started);
     assert_eq!(
         cold.objective,

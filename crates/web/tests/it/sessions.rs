@@ -87,7 +87,7 @@ async fn sessions_end_when_idle_or_too_old() {
         .await
         .cookie(SESSION_COOKIE)
         .expect("token");
-    let hash = web::auth::token_hash(&token);
+    let hash = app::accounts::token_hash(&token);
     let session = app.db().session(&hash).await.expect("db").expect("session");
     let config = AuthConfig::default();
     let now = store::now();
@@ -120,7 +120,7 @@ async fn sessions_end_when_idle_or_too_old() {
     assert!(
         short
             .db()
-            .session(&web::auth::token_hash(&token))
+            .session(&app::accounts::token_hash(&token))
             .await
             .expect("db")
             .is_none()

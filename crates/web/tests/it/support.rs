@@ -156,7 +156,7 @@ impl Reply {
 /// One argon2id hash shared by every fixture account (hashing is deliberately slow).
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| web::auth::hash_password(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| app::accounts::hash_password(PASSWORD).expect("hash"))
         .clone()
 }
 
@@ -189,7 +189,7 @@ impl TestApp {
     }
 
     pub fn db(&self) -> &Db {
-        &self.state.db
+        &self.state.app.db
     }
 
     /// Sends a request; `as_` adds that persona's bearer token.
@@ -410,7 +410,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         .await
         .expect("rule")
         .id;
-    let proposal = web::proposals::propose(db, &actor, program, "fixture")
+    let proposal = app::proposals::propose(db, &actor, program, "fixture")
         .await
         .expect("proposal")
         .id;
@@ -548,7 +548,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         .id;
 
     let facility_proposal =
-        web::facility_matching::propose_coupling(db, &actor, program, "fixture")
+        app::facility_matching::propose_coupling(db, &actor, program, "fixture")
             .await
             .expect("facility proposal")
             .id;
@@ -569,9 +569,14 @@ async fn build_fixture(db: &Db) -> Fixture {
             .await
             .expect("account");
         let token = format!("tdm_test_{persona:?}");
-        db.create_api_token(&actor, account.id, "test", &web::auth::token_hash(&token))
-            .await
-            .expect("token");
+        db.create_api_token(
+            &actor,
+            account.id,
+            "test",
+            &app::accounts::token_hash(&token),
+        )
+        .await
+        .expect("token");
         tokens.insert(persona, token);
     }
     Fixture {

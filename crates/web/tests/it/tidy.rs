@@ -4,11 +4,11 @@ use std::path::Path;
 
 #[test]
 fn every_language_has_exactly_the_english_message_ids() {
-    let mut english = web::i18n::I18n::message_ids("en");
+    let mut english = app::i18n::I18n::message_ids("en");
     english.sort();
     assert!(english.len() > 50);
-    for (code, _, _) in web::i18n::LANGUAGES {
-        let mut ids = web::i18n::I18n::message_ids(code);
+    for (code, _, _) in app::i18n::LANGUAGES {
+        let mut ids = app::i18n::I18n::message_ids(code);
         ids.sort();
         let missing: Vec<_> = english.iter().filter(|id| !ids.contains(id)).collect();
         let extra: Vec<_> = ids.iter().filter(|id| !english.contains(id)).collect();
@@ -17,17 +17,17 @@ fn every_language_has_exactly_the_english_message_ids() {
             "{code}: missing {missing:?}, extra {extra:?}"
         );
     }
-    web::i18n::I18n::load().expect("every locale parses");
+    app::i18n::I18n::load().expect("every locale parses");
 }
 
 #[test]
 fn french_counts_say_none_for_zero() {
     // CLDR puts 0 in French's `one` category, so a `[one] Un binôme` variant alone would show
     // "one pair" when there are none; each such message needs its own `[0]` variant.
-    let i18n = std::sync::Arc::new(web::i18n::I18n::load().expect("locales load"));
+    let i18n = std::sync::Arc::new(app::i18n::I18n::load().expect("locales load"));
     let (en, fr) = (i18n.translator("en"), i18n.translator("fr"));
     let mut wrong = Vec::new();
-    for id in web::i18n::I18n::message_ids("en") {
+    for id in app::i18n::I18n::message_ids("en") {
         let plural = en.count(&id, "count", 0) != en.count(&id, "count", 2);
         let text = fr.count(&id, "count", 0);
         let says_one = ["Un ", "Une ", "un ", "une "]
@@ -42,7 +42,7 @@ fn french_counts_say_none_for_zero() {
 
 #[test]
 fn templates_use_only_known_message_ids() {
-    let english = web::i18n::I18n::message_ids("en");
+    let english = app::i18n::I18n::message_ids("en");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut unknown = Vec::new();
     for dir in ["templates", "src"] {

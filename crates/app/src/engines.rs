@@ -8,7 +8,7 @@
 //! Writes made by another process (a CLI import while the server runs) are not seen until
 //! the engine is rebuilt; `invalidate_all` is the hook for them.
 
-use crate::error::AppError;
+use crate::Error;
 use domain::ids::ProgramId;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use indicators::definitions::{Catalog, DataElement, ResolvedIndicator};
@@ -32,8 +32,8 @@ fn modality(kind: &str) -> u8 {
 /// Minutes a visit day counts when the visit has no duration (as the store's contact rows).
 const VISIT_DAY_MINUTES: i64 = 480;
 
-fn engine_error(e: indicators::Error) -> AppError {
-    AppError::Internal(format!("indicator engine: {e}"))
+fn engine_error(e: indicators::Error) -> Error {
+    Error::internal(format!("indicator engine: {e}"))
 }
 
 /// A program's indicator value for one group of a query.
@@ -67,7 +67,7 @@ impl std::fmt::Debug for Engines {
 impl Engines {
     /// Builds a program's engine from the store: the org-unit tree, the program's data
     /// elements and values, and one fact per recorded activity.
-    pub async fn build(db: &Db, program: ProgramId) -> Result<Engine, AppError> {
+    pub async fn build(db: &Db, program: ProgramId) -> Result<Engine, Error> {
         let mut units: Vec<OrgUnit> = db.org_units().await?;
         // Parents before children: the tree checks each parent is already in.
         units.sort_by_key(|u| (u.path.matches('/').count(), u.path.clone()));
@@ -98,7 +98,7 @@ impl Engines {
         let mut engine = Engine::new(config, tree, catalog).map_err(engine_error)?;
         for row in db.values_of(program, None, None).await? {
             let period = store::indicators::parse_period(&row.period, "period")
-                .map_err(|e| AppError::Internal(format!("stored period: {e}")))?;
+                .map_err(|e| Error::internal(format!("stored period: {e}")))?;
             engine
                 .set_value(
                     &row.data_element_code,
@@ -119,8 +119,8 @@ impl Engines {
         &self,
         db: &Db,
         program: ProgramId,
-        read: impl FnOnce(&Engine) -> Result<R, AppError>,
-    ) -> Result<R, AppError> {
+        read: impl FnOnce(&Engine) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         if !self.lock_read()?.contains_key(&program) {
             let engine = Self::build(db, program).await?;
             self.lock_write()?.entry(program).or_insert(engine);
@@ -128,13 +128,13 @@ impl Engines {
         let engines = self.lock_read()?;
         let engine = engines
             .get(&program)
-            .ok_or_else(|| AppError::Internal("engine dropped while reading".into()))?;
+            .ok_or_else(|| Error::internal("engine dropped while reading"))?;
         read(engine)
     }
 
     /// Keeps a loaded engine current after values were saved (an engine not loaded yet will
     /// read them when it is built).
-    pub fn values_saved(&self, program: ProgramId, values: &[store::indicators::NewValue]) {
+    pub fn values_saved(&self, program: ProgramId, values: &[domain::indicators::NewValue]) {
         let Ok(mut engines) = self.by_program.write() else {
             return;
         };
@@ -201,18 +201,18 @@ impl Engines {
 
     fn lock_read(
         &self,
-    ) -> Result<std::sync::RwLockReadGuard<'_, HashMap<ProgramId, Engine>>, AppError> {
+    ) -> Result<std::sync::RwLockReadGuard<'_, HashMap<ProgramId, Engine>>, Error> {
         self.by_program
             .read()
-            .map_err(|_| AppError::Internal("engine lock poisoned".into()))
+            .map_err(|_| Error::internal("engine lock poisoned"))
     }
 
     fn lock_write(
         &self,
-    ) -> Result<std::sync::RwLockWriteGuard<'_, HashMap<ProgramId, Engine>>, AppError> {
+    ) -> Result<std::sync::RwLockWriteGuard<'_, HashMap<ProgramId, Engine>>, Error> {
         self.by_program
             .write()
-            .map_err(|_| AppError::Internal("engine lock poisoned".into()))
+            .map_err(|_| Error::internal("engine lock poisoned"))
     }
 }
 
@@ -221,7 +221,7 @@ fn fact_of(
     activity: &store::visits::Activity,
     facility: String,
     score: Option<f64>,
-) -> Result<Fact, AppError> {
+) -> Result<Fact, Error> {
     let days = (activity.ends_on - activity.starts_on).num_days() + 1;
     let minutes = match activity.duration_minutes {
         Some(m) => m,
@@ -244,7 +244,7 @@ async fn activity_facts(
     program: ProgramId,
     engine: &Engine,
     codes: &HashMap<domain::ids::OrgUnitId, String>,
-) -> Result<Vec<Fact>, AppError> {
+) -> Result<Vec<Fact>, Error> {
     let activities = db
         .activities(program, &store::visits::ActivityFilter::default())
         .await?;
@@ -270,7 +270,7 @@ pub fn quarter_figures(
     resolved: &[ResolvedIndicator],
     within: Option<&str>,
     quarter: &Period,
-) -> Result<Vec<Figure>, AppError> {
+) -> Result<Vec<Figure>, Error> {
     let query = quarter_query(engine, within, quarter)?;
     let many = engine
         .evaluate_many(resolved, &query)
@@ -308,7 +308,7 @@ pub fn quarter_activity(
     engine: &Engine,
     within: Option<&str>,
     quarter: &Period,
-) -> Result<(u64, u64), AppError> {
+) -> Result<(u64, u64), Error> {
     let rows = engine
         .group(&quarter_query(engine, within, quarter)?)
         .map_err(engine_error)?;
@@ -319,11 +319,7 @@ pub fn quarter_activity(
 
 /// The engine query for one quarter within an org unit (grouped at that unit's level, so one
 /// group) or over the whole tree.
-fn quarter_query(
-    engine: &Engine,
-    within: Option<&str>,
-    quarter: &Period,
-) -> Result<Query, AppError> {
+fn quarter_query(engine: &Engine, within: Option<&str>, quarter: &Period) -> Result<Query, Error> {
     let within = match within {
         Some(code) => Some(engine.tree().find(code).map_err(engine_error)?),
         None => None,

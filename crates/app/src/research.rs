@@ -3,7 +3,7 @@
 //! Gini of participation over time, disengagement warnings (which queue nudges), brain-gain
 //! figures, stretch-role suggestions and the citable outputs for BibTeX and CSL-JSON.
 
-use crate::error::AppError;
+use crate::Error;
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
@@ -26,15 +26,15 @@ const DEFAULT_HOME: &str = "NG";
 
 /// Turns stored outputs into the citable model (checked again: a stored row that no longer
 /// validates is our fault, so it is reported as internal).
-pub fn citable_outputs(stored: &[ResearchOutput]) -> Result<Vec<Output>, AppError> {
+pub fn citable_outputs(stored: &[ResearchOutput]) -> Result<Vec<Output>, Error> {
     citable_outputs_with(stored, &BTreeMap::new())
 }
 
 fn citable_outputs_with(
     stored: &[ResearchOutput],
     members: &BTreeMap<PersonId, MemberId>,
-) -> Result<Vec<Output>, AppError> {
-    let internal = |e: FieldError| AppError::Internal(format!("stored output: {e}"));
+) -> Result<Vec<Output>, Error> {
+    let internal = |e: FieldError| Error::internal(format!("stored output: {e}"));
     let mut outputs = Vec::with_capacity(stored.len());
     for output in stored {
         let authors: Vec<NewAuthor> = output
@@ -171,7 +171,7 @@ pub async fn participation_report(
     program: ProgramId,
     today: NaiveDate,
     queue_nudges: bool,
-) -> Result<ParticipationReport, AppError> {
+) -> Result<ParticipationReport, Error> {
     let memberships = db.memberships_of_program(program, "").await?;
     let mut people: BTreeMap<PersonId, String> = BTreeMap::new();
     for m in &memberships {
@@ -242,7 +242,7 @@ pub async fn participation_report(
     };
 
     let home_default = CountryCode::parse(DEFAULT_HOME)
-        .map_err(|e| AppError::Internal(format!("default home country: {e}")))?;
+        .map_err(|e| Error::internal(format!("default home country: {e}")))?;
     let mut members = Vec::with_capacity(ids.len());
     let mut residences = BTreeMap::new();
     for (person, member) in &ids {
@@ -376,7 +376,7 @@ pub struct StretchSuggestion {
 pub async fn stretch_suggestions(
     db: &Db,
     project: &store::research::ResearchProject,
-) -> Result<Vec<StretchSuggestion>, AppError> {
+) -> Result<Vec<StretchSuggestion>, Error> {
     use research::projects::ProjectMember;
     use research::stretch::{RoleRecord, StretchRole, suggest};
     let roles = db.project_roles(project.id).await?;
@@ -396,7 +396,7 @@ pub async fn stretch_suggestions(
         .map(|(i, (p, _))| (*p, MemberId(i as u32)))
         .collect();
     let home = CountryCode::parse(DEFAULT_HOME)
-        .map_err(|e| AppError::Internal(format!("default home country: {e}")))?;
+        .map_err(|e| Error::internal(format!("default home country: {e}")))?;
     let mut members = Vec::new();
     for (person, member) in &ids {
         let profile = db.person(*person).await?.profile;
@@ -426,7 +426,7 @@ pub async fn stretch_suggestions(
         })
         .collect();
     let mut model = research::Project::new(&project.title, project.created_at.date_naive())
-        .map_err(|e| AppError::Internal(format!("stored project: {e}")))?;
+        .map_err(|e| Error::internal(format!("stored project: {e}")))?;
     let on_project: Vec<PersonId> = roles.iter().map(|r| r.person).collect();
     model.members = ids
         .iter()

@@ -5,7 +5,7 @@
 //! Pages, the API and the CLI (`tandem match propose`) all go through here, so a proposal
 //! reads the same wherever it was made.
 
-use crate::error::AppError;
+use crate::Error;
 use chrono::{Offset, TimeZone as _, Utc};
 use domain::ids::{PersonId, ProgramId};
 use matching::criteria::{self, Inputs, Profile, Ranking};
@@ -185,7 +185,7 @@ struct Prepared {
     inputs: Inputs,
 }
 
-async fn prepare(db: &Db, program: ProgramId) -> Result<Prepared, AppError> {
+async fn prepare(db: &Db, program: ProgramId) -> Result<Prepared, Error> {
     db.program(program).await?;
     let settings = db.matching_settings(program).await?;
     let mentees = db.matching_people(program, "mentee").await?;
@@ -282,17 +282,17 @@ fn solver_refusal(
     error: &matching::Error,
     mentees: &[MatchPerson],
     mentors: &[MatchPerson],
-) -> AppError {
+) -> Error {
     let matching::Error::BadPin {
         mentee,
         mentor,
         why,
     } = error
     else {
-        return AppError::invalid("rules", error.to_string());
+        return Error::invalid("rules", error.to_string());
     };
     let (Some(mentee), Some(mentor)) = (mentees.get(*mentee), mentors.get(*mentor)) else {
-        return AppError::invalid("rules", error.to_string());
+        return Error::invalid("rules", error.to_string());
     };
     let (mentee, mentor) = (mentee.name.as_str(), mentor.name.as_str());
     let reason = match why {
@@ -302,7 +302,7 @@ fn solver_refusal(
             "more mentees are pinned to {mentor} than they have places; remove a pin or give them more places"
         ),
     };
-    AppError::Invalid(
+    Error::Invalid(
         domain::FieldError::new(
             "rules",
             format!("{mentee} cannot be pinned to {mentor}: {reason}"),
@@ -326,14 +326,14 @@ fn fingerprint(
     problem: &matching::Problem,
     rules: &Rules,
     ids: &(Vec<i64>, Vec<i64>),
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let text = serde_json::to_string(&(problem, rules, ids))
-        .map_err(|e| AppError::Internal(format!("matching inputs do not serialise: {e}")))?;
+        .map_err(|e| Error::internal(format!("matching inputs do not serialise: {e}")))?;
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
 /// The fingerprint of what a proposal for `program` would be solved from now.
-async fn inputs_now(db: &Db, program: ProgramId) -> Result<String, AppError> {
+async fn inputs_now(db: &Db, program: ProgramId) -> Result<String, Error> {
     let prepared = prepare(db, program).await?;
     let ids = person_ids(&prepared.mentees, &prepared.mentors);
     tokio::task::spawn_blocking(move || {
@@ -341,7 +341,7 @@ async fn inputs_now(db: &Db, program: ProgramId) -> Result<String, AppError> {
         fingerprint(&problem, &prepared.solver_rules, &ids)
     })
     .await
-    .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?
+    .map_err(|e| Error::internal(format!("matching task failed: {e}")))?
 }
 
 /// Runs the solver for a program, warm-started from the last approved proposal, and stores
@@ -351,7 +351,7 @@ pub async fn propose(
     actor: &Actor,
     program: ProgramId,
     reason: &str,
-) -> Result<StoredProposal, AppError> {
+) -> Result<StoredProposal, Error> {
     propose_with(db, actor, program, reason, Start::Warm).await
 }
 
@@ -362,7 +362,7 @@ pub async fn propose_with(
     program: ProgramId,
     reason: &str,
     start: Start,
-) -> Result<StoredProposal, AppError> {
+) -> Result<StoredProposal, Error> {
     let Prepared {
         settings,
         mentees,
@@ -405,7 +405,7 @@ pub async fn propose_with(
         proposal.map(|p| (p, inputs_sha256, started.elapsed().as_secs_f64() * 1000.0))
     })
     .await
-    .map_err(|e| AppError::Internal(format!("matching task failed: {e}")))?;
+    .map_err(|e| Error::internal(format!("matching task failed: {e}")))?;
     let (proposal, inputs_sha256, solve_ms) =
         solved.map_err(|e| solver_refusal(&e, &mentees, &mentors))?;
     let inputs_sha256 = inputs_sha256?;
@@ -461,7 +461,7 @@ pub async fn propose_with(
         warm_start: proposal.warm_start,
     };
     let json = serde_json::to_value(&result)
-        .map_err(|e| AppError::Internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
     Ok(db
         .insert_proposal(
             actor,
@@ -561,13 +561,13 @@ fn remap_warm_start(
 }
 
 /// The stored result of a proposal.
-pub fn result_of(proposal: &StoredProposal) -> Result<ProposalResult, AppError> {
+pub fn result_of(proposal: &StoredProposal) -> Result<ProposalResult, Error> {
     serde_json::from_value(proposal.result.clone())
-        .map_err(|e| AppError::Internal(format!("proposal {} is unreadable: {e}", proposal.id)))
+        .map_err(|e| Error::internal(format!("proposal {} is unreadable: {e}", proposal.id)))
 }
 
 /// Approves a draft proposal into active pairings (see [`Db::approve_proposal`]).
-pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairing>, AppError> {
+pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairing>, Error> {
     let stored = db.proposal(proposal).await?;
     let result = result_of(&stored)?;
     let pairs: Vec<(PersonId, PersonId)> = result
@@ -623,7 +623,7 @@ pub async fn mentor_leaves(
     actor: &Actor,
     program: ProgramId,
     mentor: PersonId,
-) -> Result<StoredProposal, AppError> {
+) -> Result<StoredProposal, Error> {
     db.mentor_leaves(actor, program, mentor).await?;
     let name = db.person(mentor).await?.profile.name.to_string();
     propose(db, actor, program, &reasons::mentor_left(&name)).await

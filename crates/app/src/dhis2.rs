@@ -2,7 +2,7 @@
 //! DHIS2 ids. One id scheme per kind, as DHIS2 imports want: UIDs when every data element (or
 //! org unit) involved has one, else codes. Elements with no DHIS2 mapping are not exported.
 
-use crate::error::AppError;
+use crate::Error;
 use chrono::NaiveDate;
 use dhis2::{DataValueInput, DataValueSet, Key, Value};
 use domain::ids::ProgramId;
@@ -15,7 +15,7 @@ pub async fn data_value_set(
     program: ProgramId,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<DataValueSet, AppError> {
+) -> Result<DataValueSet, Error> {
     let elements = db.data_elements(program).await?;
     let mapped: Vec<_> = elements
         .iter()
@@ -59,7 +59,7 @@ pub async fn data_value_set(
             _ => Key::code(&row.org_unit_code)?,
         };
         let period = store::indicators::parse_period(&row.period, "period")
-            .map_err(|e| AppError::Internal(format!("stored period: {e}")))?;
+            .map_err(|e| Error::internal(format!("stored period: {e}")))?;
         inputs.push(DataValueInput {
             data_element: element.clone(),
             org_unit,

@@ -2,10 +2,10 @@
 //! XLSForm checked and scored with the `forms` crate before the store records the activity or
 //! assessment, and who may see which activities.
 
-use crate::auth::Auth;
-use crate::error::AppError;
+use crate::Error;
 use crate::scope::member_scope;
 use domain::FieldError;
+use domain::access::Viewer;
 use domain::ids::ProgramId;
 use forms::{Context, RawSubmission, Scores};
 use std::collections::BTreeMap;
@@ -36,19 +36,19 @@ pub async fn checked_answers(
     purpose: &str,
     answers: &Answers,
     prefix: &str,
-) -> Result<(serde_json::Value, Scores), AppError> {
+) -> Result<(serde_json::Value, Scores), Error> {
     let stored = db
         .form(form)
         .await
-        .map_err(|_| AppError::invalid(format!("{prefix}.form"), format!("no form {form}")))?;
+        .map_err(|_| Error::invalid(format!("{prefix}.form"), format!("no form {form}")))?;
     if stored.purpose != purpose {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             format!("{prefix}.form"),
             format!("form {form} is a {}, not a {purpose}", stored.purpose),
         ));
     }
     if stored.program.is_some_and(|p| p != program) {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             format!("{prefix}.form"),
             format!("form {form} belongs to another program"),
         ));
@@ -69,15 +69,14 @@ pub async fn checked_answers(
     match stored.model.validate(&raw, &context) {
         Ok(valid) => {
             let scores = stored.model.score(&valid);
-            let json =
-                serde_json::to_value(answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            let json = serde_json::to_value(answers).map_err(|e| Error::internal(e.to_string()))?;
             Ok((json, scores))
         }
         Err(errors) => {
             let more = errors.len().saturating_sub(1);
             let first = errors
                 .first()
-                .ok_or_else(|| AppError::Internal("validation failed without errors".into()))?;
+                .ok_or_else(|| Error::internal("validation failed without errors"))?;
             let field = first.field().map_or_else(
                 || format!("{prefix}.answers"),
                 |f| format!("{prefix}.answers.{f}"),
@@ -87,33 +86,33 @@ pub async fn checked_answers(
             } else {
                 first.message().to_owned()
             };
-            Err(AppError::Invalid(FieldError::new(field, message)))
+            Err(Error::Invalid(FieldError::new(field, message)))
         }
     }
 }
 
 /// The activities filter for this viewer: managers, facility leaders and regional viewers see
 /// their subtree; mentors and mentees the activities they took part in.
-pub fn activity_filter(auth: &Auth, program: ProgramId) -> store::visits::ActivityFilter {
-    match member_scope(auth, program) {
+pub fn activity_filter(viewer: &Viewer, program: ProgramId) -> store::visits::ActivityFilter {
+    match member_scope(viewer, program) {
         Some(path) => store::visits::ActivityFilter {
             under_path: (!path.is_empty()).then_some(path),
             ..Default::default()
         },
         None => store::visits::ActivityFilter {
-            person: auth.viewer.person,
+            person: viewer.person,
             ..Default::default()
         },
     }
 }
 
 /// Whether the viewer may see this activity.
-pub fn can_see_activity(auth: &Auth, detail: &store::visits::ActivityDetail) -> bool {
+pub fn can_see_activity(viewer: &Viewer, detail: &store::visits::ActivityDetail) -> bool {
     let program = detail.activity.program;
-    if !auth.viewer.can_view_program(program) {
+    if !viewer.can_view_program(program) {
         return false;
     }
-    match member_scope(auth, program) {
+    match member_scope(viewer, program) {
         Some(path) => {
             path.is_empty()
                 || detail
@@ -122,8 +121,7 @@ pub fn can_see_activity(auth: &Auth, detail: &store::visits::ActivityDetail) -> 
                     .as_deref()
                     .is_some_and(|p| p.starts_with(&path))
         }
-        None => auth
-            .viewer
+        None => viewer
             .person
             .is_some_and(|me| detail.participants.iter().any(|p| p.person == me)),
     }
@@ -137,9 +135,9 @@ pub async fn dose_rows(
     period_type: indicators::periods::PeriodType,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-) -> Result<Vec<indicators::dose::DoseRow>, AppError> {
+) -> Result<Vec<indicators::dose::DoseRow>, Error> {
     use indicators::dose::{Contact, DoseQuery, Modality, Plan, Role as DoseRole, compute};
-    let internal = |what: &str| AppError::Internal(format!("stored contact row: {what}"));
+    let internal = |what: &str| Error::internal(format!("stored contact row: {what}"));
     let mut contacts = Vec::new();
     for row in db.contact_rows(program, from, to).await? {
         contacts.push(Contact {
@@ -186,22 +184,29 @@ pub async fn dose_rows(
             plan,
         },
     )
-    .map_err(|e| AppError::invalid("period_type", e.to_string()))
+    .map_err(|e| Error::invalid("period_type", e.to_string()))
 }
 
 /// Records an activity built by `build`, once per submission `key` when the client sent one
 /// (`Db::record_activity_once`), and tells the program's indicator engine about it when it
 /// is new. A repeat of a recorded key answers with that activity before `build` runs, so it
 /// is not checked again against what has changed since.
-pub async fn record_activity(
-    state: &crate::AppState,
+pub async fn record_activity<E>(
+    app: &crate::App,
     actor: &store::Actor,
     program: ProgramId,
     key: Option<&str>,
-    build: impl std::future::Future<Output = Result<store::visits::NewActivity, AppError>>,
-) -> Result<store::visits::Recorded, AppError> {
+    build: impl std::future::Future<Output = Result<store::visits::NewActivity, E>>,
+) -> Result<store::visits::Recorded, E>
+where
+    E: From<Error>,
+{
     if let Some(key) = key
-        && let Some(detail) = state.db.activity_submitted(program, key).await?
+        && let Some(detail) = app
+            .db
+            .activity_submitted(program, key)
+            .await
+            .map_err(Error::from)?
     {
         return Ok(store::visits::Recorded {
             detail,
@@ -210,31 +215,34 @@ pub async fn record_activity(
     }
     let new = build.await?;
     let recorded = match key {
-        Some(key) => {
-            state
-                .db
-                .record_activity_once(actor, program, &new, key)
-                .await?
-        }
+        Some(key) => app
+            .db
+            .record_activity_once(actor, program, &new, key)
+            .await
+            .map_err(Error::from)?,
         None => store::visits::Recorded {
-            detail: state.db.record_activity(actor, program, &new).await?,
+            detail: app
+                .db
+                .record_activity(actor, program, &new)
+                .await
+                .map_err(Error::from)?,
             repeated: false,
         },
     };
     if !recorded.repeated {
-        activity_recorded(state, program, &recorded.detail).await?;
+        activity_recorded(app, program, &recorded.detail).await?;
     }
     Ok(recorded)
 }
 
 /// Tells the program's indicator engine about a recorded activity.
 pub async fn activity_recorded(
-    state: &crate::AppState,
+    app: &crate::App,
     program: ProgramId,
     detail: &store::visits::ActivityDetail,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let code = match detail.activity.facility {
-        Some(id) => Some(state.db.org_unit(id).await?.code.as_str().to_owned()),
+        Some(id) => Some(app.db.org_unit(id).await?.code.as_str().to_owned()),
         None => None,
     };
     let score = detail
@@ -242,8 +250,7 @@ pub async fn activity_recorded(
         .first()
         .filter(|c| c.score_max > 0.0)
         .map(|c| 100.0 * c.score_total / c.score_max);
-    state
-        .engines
+    app.engines
         .activity_recorded(program, &detail.activity, code.as_deref(), score);
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! assessment, a mentor who left, new settings) is refused, so what is approved is what the
 //! manager read.
 
-use crate::error::AppError;
+use crate::Error;
 use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use matching::{FacilitySettings, FacilitySite, MissingReason, TeamMentor, UncoupledReason};
@@ -234,7 +234,7 @@ async fn gather(
     db: &Db,
     program: ProgramId,
     kind: FacilityProposalKind,
-) -> Result<Gathered, AppError> {
+) -> Result<Gathered, Error> {
     db.program(program).await?;
     let settings = db.facility_matching_settings(program).await?;
     let candidates = db.facility_candidates(program).await?;
@@ -262,7 +262,7 @@ async fn gather(
 /// SHA-256 of what decides the answer: settings, each site's location and readiness, and (for
 /// teams) each mentor's cadre, location and availability. Names are left out: renaming a
 /// facility does not make a proposal wrong.
-fn fingerprint(kind: FacilityProposalKind, g: &Gathered) -> Result<String, AppError> {
+fn fingerprint(kind: FacilityProposalKind, g: &Gathered) -> Result<String, Error> {
     let sites: Vec<_> = g
         .candidates
         .iter()
@@ -281,22 +281,22 @@ fn fingerprint(kind: FacilityProposalKind, g: &Gathered) -> Result<String, AppEr
         })
         .collect();
     let text = serde_json::to_string(&(kind.as_str(), &g.settings, sites, mentors))
-        .map_err(|e| AppError::Internal(format!("inputs do not serialise: {e}")))?;
+        .map_err(|e| Error::internal(format!("inputs do not serialise: {e}")))?;
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
 async fn solve_off_thread<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, matching::Error> + Send + 'static,
-) -> Result<(T, f64), AppError> {
+) -> Result<(T, f64), Error> {
     let solved = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         work().map(|out| (out, started.elapsed().as_secs_f64() * 1000.0))
     })
     .await
-    .map_err(|e| AppError::Internal(format!("facility matching task failed: {e}")))?;
+    .map_err(|e| Error::internal(format!("facility matching task failed: {e}")))?;
     // The settings are validated before they are stored, so the solver refusing its input
     // is a bug, not bad input.
-    solved.map_err(|e| AppError::Internal(format!("facility matching: {e}")))
+    solved.map_err(|e| Error::internal(format!("facility matching: {e}")))
 }
 
 /// Runs facility coupling for a program and stores the explained result as a draft.
@@ -305,13 +305,13 @@ pub async fn propose_coupling(
     actor: &Actor,
     program: ProgramId,
     reason: &str,
-) -> Result<StoredFacilityProposal, AppError> {
+) -> Result<StoredFacilityProposal, Error> {
     let kind = FacilityProposalKind::Coupling;
     let g = gather(db, program, kind).await?;
     let inputs = fingerprint(kind, &g)?;
     let result = couple(&g, &current_couplings(db, program).await?).await?;
     let json = serde_json::to_value(&result)
-        .map_err(|e| AppError::Internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
     Ok(db
         .insert_facility_proposal(actor, program, kind, reason, &inputs, &json)
         .await?)
@@ -320,7 +320,7 @@ pub async fn propose_coupling(
 async fn current_couplings(
     db: &Db,
     program: ProgramId,
-) -> Result<HashMap<OrgUnitId, OrgUnitId>, AppError> {
+) -> Result<HashMap<OrgUnitId, OrgUnitId>, Error> {
     Ok(db
         .active_couplings(program)
         .await?
@@ -332,7 +332,7 @@ async fn current_couplings(
 async fn couple(
     g: &Gathered,
     current: &HashMap<OrgUnitId, OrgUnitId>,
-) -> Result<CouplingResult, AppError> {
+) -> Result<CouplingResult, Error> {
     let settings = g.settings.clone();
     let mut unpaired = Vec::new();
     let mut strong = Vec::new();
@@ -451,11 +451,11 @@ pub async fn propose_teams(
     actor: &Actor,
     program: ProgramId,
     reason: &str,
-) -> Result<StoredFacilityProposal, AppError> {
+) -> Result<StoredFacilityProposal, Error> {
     let kind = FacilityProposalKind::Teams;
     let g = gather(db, program, kind).await?;
     if g.settings.required_cadres.is_empty() {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "required_cadres",
             "name the cadres every facility team must cover (for example surgeon, anesthetist, or_nurse) before forming teams",
         ));
@@ -469,7 +469,7 @@ pub async fn propose_teams(
         .collect();
     let result = teams(&g, &current).await?;
     let json = serde_json::to_value(&result)
-        .map_err(|e| AppError::Internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
     Ok(db
         .insert_facility_proposal(actor, program, kind, reason, &inputs, &json)
         .await?)
@@ -478,7 +478,7 @@ pub async fn propose_teams(
 async fn teams(
     g: &Gathered,
     current: &HashSet<(OrgUnitId, String, PersonId)>,
-) -> Result<TeamsResult, AppError> {
+) -> Result<TeamsResult, Error> {
     let settings = g.settings.clone();
     let required: HashSet<&str> = settings
         .required_cadres
@@ -600,9 +600,9 @@ async fn teams(
 }
 
 /// The stored result of a facility proposal.
-pub fn result_of(proposal: &StoredFacilityProposal) -> Result<FacilityResult, AppError> {
+pub fn result_of(proposal: &StoredFacilityProposal) -> Result<FacilityResult, Error> {
     let unreadable = |e: serde_json::Error| {
-        AppError::Internal(format!("proposal {} is unreadable: {e}", proposal.id))
+        Error::internal(format!("proposal {} is unreadable: {e}", proposal.id))
     };
     Ok(match proposal.kind {
         FacilityProposalKind::Coupling => FacilityResult::Coupling(
@@ -620,7 +620,7 @@ pub async fn approve(
     db: &Db,
     actor: &Actor,
     proposal: i64,
-) -> Result<store::facility_matching::ApprovalCounts, AppError> {
+) -> Result<store::facility_matching::ApprovalCounts, Error> {
     let stored = db.facility_proposal(proposal).await?;
     if stored.status != "draft" {
         return Err(FieldError::new(

@@ -7,7 +7,7 @@
 //! mentors whose capacity is 0. Someone a rule excludes is simply not offered; the reason of a
 //! conflict is for managers only, so no answer here ever carries it.
 
-use crate::error::AppError;
+use crate::Error;
 use crate::proposals::{PairRuleKind, pair_rules, profile};
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
@@ -100,7 +100,7 @@ pub struct Posted {
 
 /// The preferences `person` may state in `program`. Refused (field `person`) when they are
 /// neither a mentee nor a mentor there.
-pub async fn load(db: &Db, program: ProgramId, person: PersonId) -> Result<Preferences, AppError> {
+pub async fn load(db: &Db, program: ProgramId, person: PersonId) -> Result<Preferences, Error> {
     let settings = db.matching_settings(program).await?;
     let mentees = db.matching_people(program, "mentee").await?;
     let mentors = db.matching_people(program, "mentor").await?;
@@ -111,7 +111,7 @@ pub async fn load(db: &Db, program: ProgramId, person: PersonId) -> Result<Prefe
     } else if let Some(me) = mentors.iter().find(|p| p.id == person) {
         (Side::Mentor, me, &mentees)
     } else {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "person",
             format!("person {person} is not a mentee or mentor in this program"),
         ));
@@ -253,7 +253,7 @@ pub async fn save(
     program: ProgramId,
     person: PersonId,
     posted: &[Posted],
-) -> Result<Vec<PersonId>, AppError> {
+) -> Result<Vec<PersonId>, Error> {
     let preferences = load(db, program, person).await?;
     let ranked = check(&preferences, posted)?;
     db.set_match_preferences(actor, program, person, &ranked)

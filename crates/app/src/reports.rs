@@ -10,8 +10,8 @@
 //! site infection or perioperative mortality) should stay at or below it; within 10 % of the
 //! target on the wrong side is "at risk".
 
+use crate::Error;
 use crate::engines::{Engines, Figure, quarter_activity, quarter_figures};
-use crate::error::AppError;
 use crate::i18n::Tr;
 use chrono::NaiveDate;
 use domain::ids::ProgramId;
@@ -25,14 +25,14 @@ use store::Db;
 const AT_RISK_MARGIN: f64 = 0.10;
 
 /// The quarter a `YYYYQn` id names, or the last complete quarter before `today`.
-pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, AppError> {
+pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, Error> {
     match id.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => {
             let period: Period = text
                 .parse()
-                .map_err(|e: indicators::Error| AppError::invalid("quarter", e.to_string()))?;
+                .map_err(|e: indicators::Error| Error::invalid("quarter", e.to_string()))?;
             if period.period_type() != PeriodType::Quarterly {
-                return Err(AppError::invalid(
+                return Err(Error::invalid(
                     "quarter",
                     format!("{text} is not a quarter (like 2026Q3)"),
                 ));
@@ -41,7 +41,7 @@ pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, AppError> {
         }
         None => Period::containing(PeriodType::Quarterly, today)
             .and_then(|q| q.prev())
-            .map_err(|e| AppError::Internal(e.to_string())),
+            .map_err(|e| Error::internal(e.to_string())),
     }
 }
 
@@ -54,7 +54,7 @@ async fn figures(
     records: &[store::indicators::IndicatorRecord],
     scope: Option<&str>,
     quarter: &Period,
-) -> Result<(Vec<Figure>, (u64, u64)), AppError> {
+) -> Result<(Vec<Figure>, (u64, u64)), Error> {
     let indicators = records
         .iter()
         .map(store::indicators::IndicatorRecord::to_indicator)
@@ -65,7 +65,7 @@ async fn figures(
                 .iter()
                 .map(|i| engine.catalog().resolve(i))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| AppError::Internal(format!("indicator engine: {e}")))?;
+                .map_err(|e| Error::internal(format!("indicator engine: {e}")))?;
             let figures = quarter_figures(engine, &resolved, scope, quarter)?;
             let activity = quarter_activity(engine, scope, quarter)?;
             Ok((figures, activity))
@@ -106,12 +106,10 @@ pub async fn quarterly(
     program: &Program,
     scope: Option<&domain::org_units::OrgUnit>,
     quarter: &Period,
-) -> Result<Report, AppError> {
+) -> Result<Report, Error> {
     let path = scope.map_or("", |u| u.path.as_str());
     let code = scope.map(|u| u.code.as_str());
-    let previous = quarter
-        .prev()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let previous = quarter.prev().map_err(|e| Error::internal(e.to_string()))?;
     let records = db.indicators(program.id).await?;
     let (now, activity) = figures(db, engines, program.id, &records, code, quarter).await?;
     let (before, _) = figures(db, engines, program.id, &records, code, &previous).await?;

@@ -2,23 +2,22 @@
 //! The yes/no rules are pure and live in `domain::access`; this module turns them into
 //! database filters.
 
-use crate::AppState;
-use crate::auth::Auth;
-use crate::error::AppError;
+use crate::Error;
 use domain::access::Role;
+use domain::access::Viewer;
 use domain::ids::ProgramId;
 use domain::programs::Program;
 use store::people::PeopleFilter;
 
 /// Loads a program the viewer may see.
 pub async fn visible_program(
-    state: &AppState,
-    auth: &Auth,
+    db: &store::Db,
+    viewer: &Viewer,
     id: ProgramId,
-) -> Result<Program, AppError> {
-    let program = state.db.program(id).await?;
-    if !auth.viewer.can_view_program(program.id) {
-        return Err(AppError::Forbidden);
+) -> Result<Program, Error> {
+    let program = db.program(id).await?;
+    if !viewer.can_view_program(program.id) {
+        return Err(Error::Forbidden);
     }
     Ok(program)
 }
@@ -26,11 +25,11 @@ pub async fn visible_program(
 /// The path prefix of the viewer's widest view of a program's members: everything for
 /// managers, their subtree for facility leaders and regional viewers, none for others
 /// (mentors and mentees see only themselves and their pairings).
-pub fn member_scope(auth: &Auth, program: ProgramId) -> Option<String> {
-    if auth.viewer.can_manage_program(program) {
+pub fn member_scope(viewer: &Viewer, program: ProgramId) -> Option<String> {
+    if viewer.can_manage_program(program) {
         return Some(String::new());
     }
-    auth.viewer
+    viewer
         .grants
         .iter()
         .filter(|g| {
@@ -43,21 +42,21 @@ pub fn member_scope(auth: &Auth, program: ProgramId) -> Option<String> {
 /// Which of a program's people the viewer may list: a subtree for managers and leaders,
 /// otherwise themself and the people they are paired with.
 pub async fn visible_filter(
-    state: &AppState,
-    auth: &Auth,
+    db: &store::Db,
+    viewer: &Viewer,
     program: ProgramId,
-) -> Result<PeopleFilter, AppError> {
+) -> Result<PeopleFilter, Error> {
     let mut filter = PeopleFilter {
         program: Some(program),
         ..PeopleFilter::default()
     };
-    match member_scope(auth, program) {
+    match member_scope(viewer, program) {
         Some(path) => filter.under_path = Some(path),
         None => {
             let mut only = Vec::new();
-            if let Some(me) = auth.viewer.person {
+            if let Some(me) = viewer.person {
                 only.push(me);
-                for pairing in state.db.pairings_of(me).await? {
+                for pairing in db.pairings_of(me).await? {
                     if pairing.program == program {
                         only.push(if pairing.mentor == me {
                             pairing.mentee

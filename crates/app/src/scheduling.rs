@@ -2,7 +2,7 @@
 //! availability as the `scheduling` crate's model, slot and series proposals, and calendar
 //! files (invites, cancellations, personal feeds) for stored sessions.
 
-use crate::error::AppError;
+use crate::Error;
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
@@ -37,12 +37,12 @@ fn weekday(iso: u8) -> Weekday {
     }
 }
 
-fn schedule_error(error: ScheduleError) -> AppError {
-    AppError::Invalid(FieldError::from(error))
+fn schedule_error(error: ScheduleError) -> Error {
+    Error::Invalid(FieldError::from(error))
 }
 
 /// Turns stored windows into the scheduling model.
-pub fn availability_of(zone: TimeZone, windows: &[StoredWindow]) -> Result<Availability, AppError> {
+pub fn availability_of(zone: TimeZone, windows: &[StoredWindow]) -> Result<Availability, Error> {
     let mut converted = Vec::with_capacity(windows.len());
     for w in windows {
         let hm = |m: u16| (u32::from(m / 60) % 24, u32::from(m % 60));
@@ -64,7 +64,7 @@ pub fn availability_of(zone: TimeZone, windows: &[StoredWindow]) -> Result<Avail
 }
 
 /// The program's members (every role) with their availability.
-pub async fn program_group(db: &Db, program: ProgramId) -> Result<Group, AppError> {
+pub async fn program_group(db: &Db, program: ProgramId) -> Result<Group, Error> {
     let mut people: Vec<PersonId> = db
         .memberships_of_program(program, "")
         .await?
@@ -153,7 +153,7 @@ pub fn best_slots(
     from: NaiveDate,
     duration_minutes: u32,
     top: usize,
-) -> Result<Vec<ProposedSlot>, AppError> {
+) -> Result<Vec<ProposedSlot>, Error> {
     let query = SlotQuery::week(
         from.and_time(chrono::NaiveTime::MIN).and_utc(),
         duration_minutes,
@@ -197,9 +197,9 @@ pub fn plan_series(
     first_week: NaiveDate,
     sessions: u32,
     duration_minutes: u32,
-) -> Result<SeriesProposal, AppError> {
+) -> Result<SeriesProposal, Error> {
     if !(1..=52).contains(&sessions) {
-        return Err(AppError::invalid("sessions", "must be 1 to 52"));
+        return Err(Error::invalid("sessions", "must be 1 to 52"));
     }
     let query = SeriesQuery::weekly(
         first_week.and_time(chrono::NaiveTime::MIN).and_utc(),
@@ -232,7 +232,7 @@ pub fn plan_series(
     })
 }
 
-async fn calendar_person(db: &Db, person: PersonId) -> Result<Option<Person>, AppError> {
+async fn calendar_person(db: &Db, person: PersonId) -> Result<Option<Person>, Error> {
     let record = db.person(person).await?;
     Ok(record.profile.email.map(|email| Person {
         name: record.profile.name.as_str().to_owned(),
@@ -241,9 +241,9 @@ async fn calendar_person(db: &Db, person: PersonId) -> Result<Option<Person>, Ap
 }
 
 /// The calendar event of a stored session, with its invitees as attendees.
-pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, AppError> {
+pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, Error> {
     let zone = TimeZone::parse(&session.organiser_zone)
-        .map_err(|e| AppError::Internal(format!("stored session zone: {e}")))?;
+        .map_err(|e| Error::internal(format!("stored session zone: {e}")))?;
     let organizer = match session.organiser {
         Some(person) => calendar_person(db, person).await?,
         None => None,
@@ -252,8 +252,7 @@ pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, App
         Some(p) => p,
         None => Person {
             name: "tandem".into(),
-            email: Email::parse(FALLBACK_ORGANIZER)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            email: Email::parse(FALLBACK_ORGANIZER).map_err(|e| Error::internal(e.to_string()))?,
         },
     };
     let mut attendees = Vec::new();
@@ -292,7 +291,7 @@ pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, App
 
 /// The invite for a session: METHOD:REQUEST, or METHOD:CANCEL once it is cancelled (its
 /// SEQUENCE already raised by the store).
-pub async fn session_ics(db: &Db, session: &GroupSession) -> Result<String, AppError> {
+pub async fn session_ics(db: &Db, session: &GroupSession) -> Result<String, Error> {
     let mut event = session_event(db, session).await?;
     let now = store::now();
     if event.cancelled {
@@ -306,7 +305,7 @@ pub async fn session_ics(db: &Db, session: &GroupSession) -> Result<String, AppE
 }
 
 /// A person's private feed: every session they are invited to.
-pub async fn person_feed(db: &Db, person: PersonId) -> Result<String, AppError> {
+pub async fn person_feed(db: &Db, person: PersonId) -> Result<String, Error> {
     let record = db.person(person).await?;
     let mut events = Vec::new();
     for session in db.sessions_of_person(person).await? {
@@ -324,17 +323,15 @@ pub fn monday_of(day: NaiveDate) -> NaiveDate {
 /// Makes (or replaces) the signed-in person's private feed address; the old one stops
 /// working. Only the token's hash is stored.
 pub async fn new_feed_path(
-    state: &crate::AppState,
-    auth: &crate::auth::Auth,
-) -> Result<String, AppError> {
-    let person = auth
-        .viewer
+    db: &Db,
+    actor: &store::Actor,
+    viewer: &domain::access::Viewer,
+) -> Result<String, Error> {
+    let person = viewer
         .person
-        .ok_or_else(|| AppError::invalid("account", "this account is not linked to a person"))?;
-    let token = crate::auth::random_token()?;
-    state
-        .db
-        .set_calendar_feed(&auth.actor(), person, &crate::auth::token_hash(&token))
+        .ok_or_else(|| Error::invalid("account", "this account is not linked to a person"))?;
+    let token = crate::accounts::random_token()?;
+    db.set_calendar_feed(actor, person, &crate::accounts::token_hash(&token))
         .await?;
     Ok(format!("/calendar/{token}/feed.ics"))
 }
