@@ -254,3 +254,101 @@ pub async fn activity_recorded(
         .activity_recorded(program, &detail.activity, code.as_deref(), score);
     Ok(())
 }
+
+/// A checklist filled during an activity: the answers are checked against the form and
+/// scored by the server.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistInput {
+    /// A stored form of purpose `checklist`.
+    pub form: i64,
+    /// The mentee it is about (a participant).
+    #[serde(default)]
+    pub mentee: Option<i64>,
+    /// Answers by question name.
+    #[schema(value_type = Object)]
+    pub answers: Answers,
+}
+
+/// An activity to record: a coaching visit, tele-session, check-in, joint or training
+/// session, with its participants, cases, checklist and debrief.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    /// `visit`, `tele_session`, `check_in`, `joint_session` or `training_session`.
+    pub kind: String,
+    /// The facility (required for visits).
+    #[serde(default)]
+    pub facility: Option<i64>,
+    /// Visits: first day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub starts_on: Option<String>,
+    /// Visits: last day.
+    #[serde(default)]
+    pub ends_on: Option<String>,
+    /// Sessions and check-ins: start (RFC 3339).
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    /// Minutes.
+    #[serde(default)]
+    pub duration_minutes: Option<i64>,
+    /// Check-ins: `whatsapp`, `sms` or `phone`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// What happened.
+    #[serde(default)]
+    pub summary: String,
+    /// Case presentations: the presenter removed patient identifiers.
+    #[serde(default)]
+    pub patient_identifiers_removed: bool,
+    /// Who took part.
+    #[schema(value_type = Vec<Object>)]
+    pub participants: Vec<store::visits::NewParticipant>,
+    /// Cases observed or performed together.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub cases: Vec<store::visits::NewCase>,
+    /// A checklist filled during the visit.
+    #[serde(default)]
+    pub checklist: Option<ChecklistInput>,
+    /// The end-of-visit debrief with action items.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub debrief: Option<store::visits::NewDebrief>,
+}
+
+/// Turns the input into the store's record, checking and scoring the checklist.
+pub async fn new_activity(
+    db: &Db,
+    program: ProgramId,
+    input: ActivityInput,
+) -> Result<store::visits::NewActivity, Error> {
+    let checklist = match input.checklist {
+        None => None,
+        Some(c) => {
+            let (answers, scores) =
+                checked_answers(db, program, c.form, "checklist", &c.answers, "checklist").await?;
+            Some(store::visits::NewChecklist {
+                form: c.form,
+                mentee: c.mentee.map(domain::ids::PersonId),
+                answers,
+                scores,
+            })
+        }
+    };
+    Ok(store::visits::NewActivity {
+        kind: input.kind,
+        facility: input.facility.map(domain::ids::OrgUnitId),
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+        starts_at: input.starts_at,
+        duration_minutes: input.duration_minutes,
+        channel: input.channel,
+        summary: input.summary,
+        patient_identifiers_removed: input.patient_identifiers_removed,
+        participants: input.participants,
+        cases: input.cases,
+        checklist,
+        debrief: input.debrief,
+    })
+}

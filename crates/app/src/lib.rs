@@ -14,6 +14,8 @@ mod error;
 pub mod facility_matching;
 pub mod field;
 pub mod i18n;
+pub mod indicators;
+pub mod org_units;
 pub mod preferences;
 pub mod proposals;
 pub mod reports;

@@ -17,7 +17,7 @@ use research::participation::{
 use research::{Member, MemberId, Output};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use store::research::ResearchOutput;
+use store::research::{ProjectRole, ProjectTask, ResearchOutput, ResearchProject};
 use store::{Actor, Db};
 
 /// The home country of a collaborative whose members have none recorded: the seed
@@ -457,4 +457,35 @@ pub async fn stretch_suggestions(
         }
     }
     Ok(out)
+}
+
+/// A project with everything on its page.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectDetail {
+    /// The project.
+    pub project: ResearchProject,
+    /// CRediT roles of its members.
+    pub roles: Vec<ProjectRole>,
+    /// Tasks and milestones.
+    pub tasks: Vec<ProjectTask>,
+    /// Outputs that came from it.
+    pub outputs: Vec<ResearchOutput>,
+}
+
+/// Everything about a project.
+pub async fn project_detail(db: &Db, project: ResearchProject) -> Result<ProjectDetail, Error> {
+    let roles = db.project_roles(project.id).await?;
+    let tasks = db.project_tasks(project.id).await?;
+    let outputs = db
+        .outputs(project.program)
+        .await?
+        .into_iter()
+        .filter(|o| o.project == Some(project.id))
+        .collect();
+    Ok(ProjectDetail {
+        project,
+        roles,
+        tasks,
+        outputs,
+    })
 }

@@ -335,3 +335,55 @@ pub async fn new_feed_path(
         .await?;
     Ok(format!("/calendar/{token}/feed.ics"))
 }
+
+/// One availability window as typed: local times `HH:MM` in the person's zone.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowInput {
+    /// ISO weekday, 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// Start, `HH:MM` local.
+    pub start: String,
+    /// End, `HH:MM` local, after the start (`24:00` for midnight).
+    pub end: String,
+    /// `preferred` or `possible` (out of hours, only if needed).
+    pub kind: String,
+}
+
+fn minutes(text: &str, field: &str) -> Result<u16, FieldError> {
+    let bad = || FieldError::new(field, format!("{text:?} is not a time (HH:MM)"));
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m >= 60 || h > 24 || (h == 24 && m > 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+/// Parses typed windows; errors name `availability[i].<field>`.
+pub fn parse_windows(input: &[WindowInput]) -> Result<Vec<StoredWindow>, FieldError> {
+    input
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let field = |name: &str| format!("availability[{i}].{name}");
+            let window = StoredWindow {
+                weekday: w.weekday,
+                start_minute: minutes(&w.start, &field("start"))?,
+                end_minute: minutes(&w.end, &field("end"))?,
+                kind: StoredKind::parse(&w.kind, &field("kind"))?,
+            };
+            window.validate(i)?;
+            Ok(window)
+        })
+        .collect()
+}
+
+pub fn window_output(w: &StoredWindow) -> WindowInput {
+    WindowInput {
+        weekday: w.weekday,
+        start: store::scheduling::clock(w.start_minute),
+        end: store::scheduling::clock(w.end_minute),
+        kind: w.kind.as_str().to_owned(),
+    }
+}

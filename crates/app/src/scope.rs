@@ -1,13 +1,14 @@
-//! Scoping shared by pages and API: which programs, members and people a viewer may see.
-//! The yes/no rules are pure and live in `domain::access`; this module turns them into
-//! database filters.
+//! Access decided against stored objects, shared by pages, API and jobs: which programs a viewer
+//! may see, manage, contribute to or report for, and which members and people they may list.
+//! The yes/no rules are pure and live in `domain::access`; this module loads what they are
+//! asked about and turns them into database filters.
 
 use crate::Error;
-use domain::access::Role;
-use domain::access::Viewer;
+use domain::access::{Role, Viewer};
 use domain::ids::ProgramId;
 use domain::programs::Program;
 use store::people::PeopleFilter;
+use store::research::ResearchProject;
 
 /// Loads a program the viewer may see.
 pub async fn visible_program(
@@ -20,6 +21,90 @@ pub async fn visible_program(
         return Err(Error::Forbidden);
     }
     Ok(program)
+}
+
+/// Loads a program the viewer manages.
+pub async fn managed_program(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: ProgramId,
+) -> Result<Program, Error> {
+    let program = visible_program(db, viewer, id).await?;
+    if !viewer.can_manage_program(program.id) {
+        return Err(Error::Forbidden);
+    }
+    Ok(program)
+}
+
+/// Loads a program the viewer may add to (research outputs, activities).
+pub async fn contributable_program(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: ProgramId,
+) -> Result<Program, Error> {
+    let program = visible_program(db, viewer, id).await?;
+    if !viewer.can_contribute(program.id) {
+        return Err(Error::Forbidden);
+    }
+    Ok(program)
+}
+
+/// Loads a program the viewer may enter aggregate values in: managers, facility leaders and
+/// mentors.
+pub async fn reporting_program(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: ProgramId,
+) -> Result<Program, Error> {
+    let program = visible_program(db, viewer, id).await?;
+    let allowed = viewer.is_admin
+        || viewer.grants.iter().any(|g| {
+            g.program == program.id
+                && matches!(
+                    g.role,
+                    Role::ProgramManager | Role::FacilityLeader | Role::Mentor
+                )
+        });
+    if !allowed {
+        return Err(Error::Forbidden);
+    }
+    Ok(program)
+}
+
+/// Loads a research project whose program the viewer may see.
+pub async fn visible_project(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<ResearchProject, Error> {
+    let project = db.project(id).await?;
+    visible_program(db, viewer, project.program).await?;
+    Ok(project)
+}
+
+/// Loads a research project the viewer may change (they contribute to its program).
+pub async fn contributable_project(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<ResearchProject, Error> {
+    let project = db.project(id).await?;
+    contributable_program(db, viewer, project.program).await?;
+    Ok(project)
+}
+
+/// The subtree (path prefix) a viewer reports for: everything for managers, the area of
+/// their facility-leader or mentor role otherwise; `None` when they report nowhere.
+pub fn reporting_scope(viewer: &Viewer, program: ProgramId) -> Option<String> {
+    if viewer.can_manage_program(program) {
+        return Some(String::new());
+    }
+    viewer
+        .grants
+        .iter()
+        .filter(|g| g.program == program && matches!(g.role, Role::FacilityLeader | Role::Mentor))
+        .map(|g| g.org_unit_path.clone())
+        .min_by_key(String::len)
 }
 
 /// The path prefix of the viewer's widest view of a program's members: everything for

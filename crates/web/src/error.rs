@@ -1,13 +1,12 @@
 //! The web layer's one error type, mapped to HTTP in one place.
 //!
 //! Handlers return `Err(AppError)`; `IntoResponse` only sets the status and stashes the error
-//! in the response extensions. The [`render_errors`] middleware then writes the body: the JSON
-//! error shape under `/api`, a translated HTML page elsewhere. So status mapping lives here,
-//! and no handler needs to know which kind of client it serves.
+//! in the response extensions. The `pages::errors::render_errors` middleware then writes the
+//! body: the JSON error shape under `/api` ([`ErrorBody`]), a translated HTML page elsewhere.
+//! So status mapping lives here, rendering with the pages, and no handler needs to know which
+//! kind of client it serves. This module uses nothing else of the crate.
 
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
 use serde::Serialize;
@@ -151,65 +150,4 @@ pub struct ErrorDetail {
     pub message: String,
     /// The field, parameter or file row at fault.
     pub field: Option<String>,
-}
-
-/// Writes error bodies (see the module comment).
-pub async fn render_errors(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
-    let wanted = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
-    let lang = crate::extract::request_language(request.headers());
-    let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<Arc<AppError>>().cloned() else {
-        return response;
-    };
-    let (mut parts, _) = response.into_parts();
-    let message = match &*error {
-        AppError::Invalid(e) if !is_api && e.phrase.is_some() => state
-            .app
-            .i18n
-            .translator(state.app.i18n.negotiate(&lang))
-            .refusal(e),
-        AppError::Invalid(e) => e.message.clone(),
-        AppError::Throttled(_) | AppError::TooLarge(_) => error.to_string(),
-        other if !is_api => state
-            .app
-            .i18n
-            .translator(state.app.i18n.negotiate(&lang))
-            .get(&format!("error-{}", other.code())),
-        other => other.to_string(),
-    };
-    if is_api {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: error.code().to_owned(),
-                message,
-                field: error.field().map(str::to_owned),
-            },
-        };
-        parts.headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        let json = serde_json::to_vec(&body).unwrap_or_default();
-        return Response::from_parts(parts, axum::body::Body::from(json));
-    }
-    if matches!(*error, AppError::Unauthorized) {
-        // A person who is not signed in is sent to the sign-in page, not shown an error.
-        let next: String = form_urlencoded::byte_serialize(wanted.as_bytes()).collect();
-        return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
-    }
-    let html = crate::pages::error_page(&state, &lang, parts.status, &error, &message);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    Response::from_parts(parts, axum::body::Body::from(html))
 }

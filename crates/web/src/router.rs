@@ -476,7 +476,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(form_address_by_get)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::error::render_errors,
+            pages::errors::render_errors,
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

@@ -3,15 +3,14 @@
 //! mentee matching. The work itself is in [`app::facility_matching`].
 
 use crate::AppState;
-use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::ManagedProgram;
 use crate::extract::{ApiJson, PathId};
 use app::facility_matching::{self, FacilityResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::ids::ProgramId;
 use matching::FacilitySettings;
 use serde::Serialize;
 use store::facility_matching::{
@@ -22,10 +21,9 @@ use store::facility_matching::{
 #[utoipa::path(get, path = "/api/v1/programs/{program}/facility-matching/settings", tag = "facility matching", params(("program" = i64, Path)), responses((status = 200, body = FacilitySettings), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn get_settings(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<FacilitySettings>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(
         state.app.db.facility_matching_settings(program.id).await?,
     ))
@@ -37,10 +35,9 @@ pub async fn get_settings(
 pub async fn put_settings(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(settings): ApiJson<FacilitySettings>,
 ) -> Result<Json<FacilitySettings>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
         .app
         .db
@@ -107,10 +104,9 @@ pub struct FacilityProposalSummary {
 #[utoipa::path(get, path = "/api/v1/programs/{program}/facility-matching/proposals", tag = "facility matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<FacilityProposalSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list_proposals(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Vec<FacilityProposalSummary>>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let list = state
         .app
         .db
@@ -138,9 +134,8 @@ pub async fn list_proposals(
 pub async fn propose_coupling(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = facility_matching::propose_coupling(
         &state.app.db,
         &auth.actor(),
@@ -157,9 +152,8 @@ pub async fn propose_coupling(
 pub async fn propose_teams(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = facility_matching::propose_teams(
         &state.app.db,
         &auth.actor(),
@@ -178,7 +172,7 @@ pub async fn get_proposal(
     PathId(id): PathId,
 ) -> Result<Json<FacilityProposalBody>, AppError> {
     let stored = state.app.db.facility_proposal(id).await?;
-    managed_program(&state, &auth, stored.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -191,7 +185,7 @@ pub async fn approve_proposal(
     PathId(id): PathId,
 ) -> Result<Json<ApprovalCounts>, AppError> {
     let stored = state.app.db.facility_proposal(id).await?;
-    managed_program(&state, &auth, stored.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     Ok(Json(
         facility_matching::approve(&state.app.db, &auth.actor(), id).await?,
     ))
@@ -201,10 +195,9 @@ pub async fn approve_proposal(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/facility-matching/couplings", tag = "facility matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<ActiveCoupling>)))]
 pub async fn list_couplings(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Vec<ActiveCoupling>>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.active_couplings(program.id).await?))
 }
 
@@ -212,9 +205,8 @@ pub async fn list_couplings(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/facility-matching/teams", tag = "facility matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<ActiveTeamMember>)))]
 pub async fn list_teams(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Vec<ActiveTeamMember>>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.active_team_members(program.id).await?))
 }

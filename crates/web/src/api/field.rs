@@ -2,12 +2,12 @@
 //! items; courses, completions and the training gate; sites, assessments and activation.
 //! Managers, mentors and mentees record activities; managers run courses, the gate and sites.
 
-use super::research::{contributable_program, readable_program};
 use crate::AppState;
-use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::{ContributableProgram, ManagedProgram, VisibleProgram};
 use crate::extract::{ApiJson, PathId, PathIds};
+use app::field::{ActivityInput, new_activity};
 use app::field::{Answers, activity_filter, can_see_activity, checked_answers};
 use axum::Json;
 use axum::extract::State;
@@ -17,115 +17,7 @@ use serde::Deserialize;
 use store::memberships::Pairing;
 use store::readiness::{NewAssessment, Site, SiteAssessment};
 use store::training::{Course, CourseCompletion};
-use store::visits::{
-    ActionItem, Activity, ActivityDetail, NewActivity, NewCase, NewChecklist, NewDebrief,
-    NewParticipant,
-};
-
-/// A checklist filled during an activity: the answers are checked against the form and
-/// scored by the server.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChecklistInput {
-    /// A stored form of purpose `checklist`.
-    pub form: i64,
-    /// The mentee it is about (a participant).
-    #[serde(default)]
-    pub mentee: Option<i64>,
-    /// Answers by question name.
-    #[schema(value_type = Object)]
-    pub answers: Answers,
-}
-
-/// An activity to record: a coaching visit, tele-session, check-in, joint or training
-/// session, with its participants, cases, checklist and debrief.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActivityInput {
-    /// `visit`, `tele_session`, `check_in`, `joint_session` or `training_session`.
-    pub kind: String,
-    /// The facility (required for visits).
-    #[serde(default)]
-    pub facility: Option<i64>,
-    /// Visits: first day (`YYYY-MM-DD`).
-    #[serde(default)]
-    pub starts_on: Option<String>,
-    /// Visits: last day.
-    #[serde(default)]
-    pub ends_on: Option<String>,
-    /// Sessions and check-ins: start (RFC 3339).
-    #[serde(default)]
-    pub starts_at: Option<String>,
-    /// Minutes.
-    #[serde(default)]
-    pub duration_minutes: Option<i64>,
-    /// Check-ins: `whatsapp`, `sms` or `phone`.
-    #[serde(default)]
-    pub channel: Option<String>,
-    /// What happened.
-    #[serde(default)]
-    pub summary: String,
-    /// Case presentations: the presenter removed patient identifiers.
-    #[serde(default)]
-    pub patient_identifiers_removed: bool,
-    /// Who took part.
-    #[schema(value_type = Vec<Object>)]
-    pub participants: Vec<NewParticipant>,
-    /// Cases observed or performed together.
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub cases: Vec<NewCase>,
-    /// A checklist filled during the visit.
-    #[serde(default)]
-    pub checklist: Option<ChecklistInput>,
-    /// The end-of-visit debrief with action items.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub debrief: Option<NewDebrief>,
-}
-
-/// Turns the input into the store's record, checking and scoring the checklist.
-pub(crate) async fn new_activity(
-    state: &AppState,
-    program: ProgramId,
-    input: ActivityInput,
-) -> Result<NewActivity, AppError> {
-    let checklist = match input.checklist {
-        None => None,
-        Some(c) => {
-            let (answers, scores) = checked_answers(
-                &state.app.db,
-                program,
-                c.form,
-                "checklist",
-                &c.answers,
-                "checklist",
-            )
-            .await?;
-            Some(NewChecklist {
-                form: c.form,
-                mentee: c.mentee.map(PersonId),
-                answers,
-                scores,
-            })
-        }
-    };
-    Ok(NewActivity {
-        kind: input.kind,
-        facility: input.facility.map(OrgUnitId),
-        starts_on: input.starts_on,
-        ends_on: input.ends_on,
-        starts_at: input.starts_at,
-        duration_minutes: input.duration_minutes,
-        channel: input.channel,
-        summary: input.summary,
-        patient_identifiers_removed: input.patient_identifiers_removed,
-        participants: input.participants,
-        cases: input.cases,
-        checklist,
-        debrief: input.debrief,
-    })
-}
+use store::visits::{ActionItem, Activity, ActivityDetail};
 
 /// Records an activity whole (nothing is written unless every part is valid).
 ///
@@ -137,10 +29,9 @@ pub async fn record_activity(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<ActivityInput>,
 ) -> Result<(StatusCode, Json<ActivityDetail>), AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let key = match headers.get(IDEMPOTENCY_KEY) {
         Some(value) => {
             let key = value.to_str().unwrap_or("\u{fffd}");
@@ -154,7 +45,7 @@ pub async fn record_activity(
         &auth.actor(),
         program.id,
         key,
-        new_activity(&state, program.id, input),
+        new_activity(&state.app.db, program.id, input),
     )
     .await?;
     let status = if recorded.repeated {
@@ -174,9 +65,8 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 pub async fn list_activities(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<Activity>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let filter = activity_filter(&auth.viewer, program.id);
     Ok(Json(state.app.db.activities(program.id, &filter).await?))
 }
@@ -219,7 +109,7 @@ pub async fn update_action(
     let program = detail.activity.program;
     let own = auth.viewer.person == Some(action.owner);
     if !(own && auth.viewer.can_view_program(program)) {
-        contributable_program(&state, &auth, program).await?;
+        app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;
     }
     Ok(Json(
         state
@@ -249,10 +139,9 @@ pub struct CourseInput {
 #[utoipa::path(get, path = "/api/v1/programs/{program}/courses", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Course>)))]
 pub async fn list_courses(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<Course>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.courses(program.id).await?))
 }
 
@@ -261,10 +150,9 @@ pub async fn list_courses(
 pub async fn create_course(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<CourseInput>,
 ) -> Result<(StatusCode, Json<Course>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let course = state
         .app
         .db
@@ -308,7 +196,7 @@ pub async fn record_completion(
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> Result<(StatusCode, Json<CourseCompletion>), AppError> {
     let course = state.app.db.course(id).await?;
-    managed_program(&state, &auth, course.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, course.program).await?;
     let completion = state
         .app
         .db
@@ -332,7 +220,7 @@ pub async fn activate_pairing(
     PathId(id): PathId,
 ) -> Result<Json<Pairing>, AppError> {
     let pairing = state.app.db.pairing(PairingId(id)).await?;
-    managed_program(&state, &auth, pairing.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, pairing.program).await?;
     Ok(Json(
         state
             .app
@@ -359,7 +247,7 @@ pub async fn override_gate(
     ApiJson(input): ApiJson<OverrideInput>,
 ) -> Result<Json<Pairing>, AppError> {
     let pairing = state.app.db.pairing(PairingId(id)).await?;
-    managed_program(&state, &auth, pairing.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, pairing.program).await?;
     Ok(Json(
         state
             .app
@@ -373,10 +261,9 @@ pub async fn override_gate(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/sites", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Site>)))]
 pub async fn list_sites(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<Site>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.sites(program.id).await?))
 }
 
@@ -395,10 +282,9 @@ pub struct SiteInput {
 pub async fn add_site(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> Result<(StatusCode, Json<Site>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let site = state
         .app
         .db
@@ -438,10 +324,9 @@ pub struct AssessmentInput {
 pub async fn record_assessment(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<AssessmentInput>,
 ) -> Result<(StatusCode, Json<SiteAssessment>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let (answers, scores) = checked_answers(
         &state.app.db,
         program.id,
@@ -478,7 +363,8 @@ pub async fn activate_site(
     auth: Auth,
     PathIds(program, facility): PathIds,
 ) -> Result<Json<Site>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(program)).await?;
+    let program =
+        app::scope::managed_program(&state.app.db, &auth.viewer, ProgramId(program)).await?;
     Ok(Json(
         state
             .app
@@ -507,7 +393,7 @@ async fn dose_for(
     id: i64,
     params: &DoseParams,
 ) -> Result<(domain::programs::Program, Vec<indicators::dose::DoseRow>), AppError> {
-    let program = readable_program(state, auth, ProgramId(id)).await?;
+    let program = app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let from = store::research::parse_date(&params.from, "from")?;
     let to = store::research::parse_date(&params.to, "to")?;
     if to < from {
@@ -577,7 +463,7 @@ pub async fn dose_csv(
     let mut bytes = Vec::new();
     indicators::dose::write_csv(&rows, &mut bytes)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(super::research::download(
+    Ok(crate::download::download(
         String::from_utf8_lossy(&bytes).into_owned(),
         "text/csv; charset=utf-8",
         &format!("{}-dose.csv", program.code),

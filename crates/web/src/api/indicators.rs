@@ -3,69 +3,30 @@
 //! sign-off of each stakeholder group, and the DHIS2 `dataValueSets` export. Members read;
 //! managers define; managers, facility leaders and mentors enter values; stakeholders sign.
 
-use super::research::readable_program;
 use crate::AppState;
-use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::{ManagedProgram, VisibleProgram};
 use crate::extract::{ApiJson, Params, PathId};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::access::Role;
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::PersonId;
 use domain::indicators::NewValue;
-use domain::programs::Program;
 use serde::Deserialize;
 use store::indicators::{
     CompletenessRow, DataElementRecord, IndicatorRecord, NewDataElement, NewIndicator, SaveCounts,
     Target,
 };
 
-/// The program, if the caller may enter values in it: managers, facility leaders and mentors.
-async fn reporting_program(
-    state: &AppState,
-    auth: &Auth,
-    program: ProgramId,
-) -> Result<Program, AppError> {
-    let program = readable_program(state, auth, program).await?;
-    let allowed = auth.viewer.is_admin
-        || auth.viewer.grants.iter().any(|g| {
-            g.program == program.id
-                && matches!(
-                    g.role,
-                    Role::ProgramManager | Role::FacilityLeader | Role::Mentor
-                )
-        });
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
-    Ok(program)
-}
-
-/// The subtree (path prefix) a viewer reports for: everything for managers, the area of
-/// their facility-leader or mentor role otherwise; `None` when they report nowhere.
-pub(crate) fn reporting_scope(auth: &Auth, program: ProgramId) -> Option<String> {
-    if auth.viewer.can_manage_program(program) {
-        return Some(String::new());
-    }
-    auth.viewer
-        .grants
-        .iter()
-        .filter(|g| g.program == program && matches!(g.role, Role::FacilityLeader | Role::Mentor))
-        .map(|g| g.org_unit_path.clone())
-        .min_by_key(String::len)
-}
-
 /// The program's data elements.
 #[utoipa::path(get, path = "/api/v1/programs/{program}/data-elements", tag = "indicators", params(("program" = i64, Path)), responses((status = 200, body = Vec<DataElementRecord>)))]
 pub async fn list_data_elements(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<DataElementRecord>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.data_elements(program.id).await?))
 }
 
@@ -74,17 +35,11 @@ pub async fn list_data_elements(
 pub async fn create_data_element(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<NewDataElement>,
 ) -> Result<(StatusCode, Json<DataElementRecord>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
-    let element = state
-        .app
-        .db
-        .create_data_element(&auth.actor(), program.id, &input)
-        .await?;
-    // The engine's catalog has no room for a new element: rebuild it on the next read.
-    state.app.engines.invalidate(program.id);
+    let element =
+        app::indicators::create_data_element(&state.app, &auth.actor(), &program, &input).await?;
     Ok((StatusCode::CREATED, Json(element)))
 }
 
@@ -93,45 +48,13 @@ pub async fn create_data_element(
 pub async fn save_values(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     ApiJson(input): ApiJson<Vec<NewValue>>,
 ) -> Result<Json<SaveCounts>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
-    Ok(Json(save_checked(&state, &auth, &program, &input).await?))
-}
-
-/// Saves values for a program if the caller may report there: managers anywhere in it,
-/// facility leaders and mentors for the facilities of their area. Keeps the engine current.
-pub(crate) async fn save_checked(
-    state: &AppState,
-    auth: &Auth,
-    program: &Program,
-    input: &[NewValue],
-) -> Result<SaveCounts, AppError> {
-    reporting_program(state, auth, program.id).await?;
-    if let Some(scope) = reporting_scope(auth, program.id).filter(|s| !s.is_empty()) {
-        // Facility leaders and mentors report for the facilities of their area only.
-        for (i, value) in input.iter().enumerate() {
-            let code = domain::values::OrgUnitCode::parse(&value.org_unit_code)
-                .map_err(|e| AppError::invalid(format!("values[{i}].org_unit"), e.message))?;
-            let unit = state.app.db.org_unit_by_code(&code).await.map_err(|_| {
-                AppError::invalid(format!("values[{i}].org_unit"), "no such org unit")
-            })?;
-            if !unit.path.starts_with(&scope) {
-                return Err(AppError::invalid(
-                    format!("values[{i}].org_unit"),
-                    format!("{} is outside your area", value.org_unit_code),
-                ));
-            }
-        }
-    }
-    let counts = state
-        .app
-        .db
-        .save_values(&auth.actor(), program.id, input)
-        .await?;
-    state.app.engines.values_saved(program.id, input);
-    Ok(counts)
+    Ok(Json(
+        app::indicators::save_values(&state.app, &auth.actor(), &auth.viewer, &program, &input)
+            .await?,
+    ))
 }
 
 /// Which periods a report covers.
@@ -163,11 +86,10 @@ fn span(span: &Span) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError>
 #[utoipa::path(get, path = "/api/v1/programs/{program}/completeness", tag = "indicators", params(("program" = i64, Path), Span), responses((status = 200, body = Vec<CompletenessRow>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn completeness(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
     Params(query): Params<Span>,
 ) -> Result<Json<Vec<CompletenessRow>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let (from, to) = span(&query)?;
     let period_type = query
         .period_type
@@ -196,10 +118,9 @@ pub async fn completeness(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/indicators", tag = "indicators", params(("program" = i64, Path)), responses((status = 200, body = Vec<IndicatorRecord>)))]
 pub async fn list_indicators(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<IndicatorRecord>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.indicators(program.id).await?))
 }
 
@@ -208,10 +129,9 @@ pub async fn list_indicators(
 pub async fn create_indicator(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<NewIndicator>,
 ) -> Result<(StatusCode, Json<IndicatorRecord>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let record = state
         .app
         .db
@@ -224,10 +144,9 @@ pub async fn create_indicator(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/targets", tag = "indicators", params(("program" = i64, Path)), responses((status = 200, body = Vec<Target>)))]
 pub async fn list_targets(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<Target>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.targets(program.id, None).await?))
 }
 
@@ -253,10 +172,9 @@ pub struct TargetInput {
 pub async fn propose_target(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<TargetInput>,
 ) -> Result<(StatusCode, Json<Target>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let target = state
         .app
         .db
@@ -294,7 +212,7 @@ pub async fn sign_target(
 ) -> Result<Json<Target>, AppError> {
     let target = state.app.db.target(id).await?;
     let indicator = state.app.db.indicator(target.indicator).await?;
-    readable_program(&state, &auth, indicator.program).await?;
+    app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person: PersonId = auth.viewer.person.ok_or_else(|| {
         AppError::invalid(
             "person",
@@ -315,14 +233,13 @@ pub async fn sign_target(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/dhis2/dataValueSets.json", tag = "indicators", params(("program" = i64, Path), Span), responses((status = 200, content_type = "application/json", body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn dhis2_export(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
     Params(query): Params<Span>,
 ) -> Result<Response, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let (from, to) = span(&query)?;
     let set = app::dhis2::data_value_set(&state.app.db, program.id, from, to).await?;
-    Ok(super::research::download(
+    Ok(crate::download::download(
         String::from_utf8_lossy(&set.to_json()).into_owned(),
         "application/json",
         &format!("{}-dataValueSets.json", program.code),

@@ -5,41 +5,26 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::{ManagedProgram, VisibleProgram};
 use crate::extract::{ApiJson, PathId};
 use app::preferences::{self, Posted, Preferences};
 use app::proposals::{self, ProposalResult};
-use app::scope::visible_program;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::ids::{PersonId, ProgramId};
-use domain::programs::Program;
+use domain::ids::PersonId;
 use matching::criteria::Settings;
 use serde::{Deserialize, Serialize};
 use store::matching::{MatchRule, RuleKind, StoredProposal};
 use store::memberships::Pairing;
 
-/// The program, if the caller manages it.
-pub(crate) async fn managed_program(
-    state: &AppState,
-    auth: &Auth,
-    program: ProgramId,
-) -> Result<Program, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, program).await?;
-    if !auth.viewer.can_manage_program(program.id) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(program)
-}
-
 /// The program's matching settings (defaults until saved).
 #[utoipa::path(get, path = "/api/v1/programs/{program}/matching/settings", tag = "matching", params(("program" = i64, Path)), responses((status = 200, body = Settings), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn get_settings(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Settings>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.matching_settings(program.id).await?))
 }
 
@@ -48,10 +33,9 @@ pub async fn get_settings(
 pub async fn put_settings(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(settings): ApiJson<Settings>,
 ) -> Result<Json<Settings>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
         .app
         .db
@@ -75,10 +59,9 @@ pub struct CapacityInput {
 pub async fn set_capacity(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<CapacityInput>,
 ) -> Result<Json<CapacityInput>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     state
         .app
         .db
@@ -96,10 +79,9 @@ pub async fn set_capacity(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/matching/rules", tag = "matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<MatchRule>)))]
 pub async fn list_rules(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Vec<MatchRule>>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.match_rules(program.id).await?))
 }
 
@@ -123,10 +105,9 @@ pub struct RuleInput {
 pub async fn create_rule(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<(StatusCode, Json<MatchRule>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let kind = RuleKind::parse(&input.kind)?;
     let rule = state
         .app
@@ -151,7 +132,7 @@ pub async fn delete_rule(
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     let rule = state.app.db.match_rule(id).await?;
-    managed_program(&state, &auth, rule.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, rule.program).await?;
     state.app.db.remove_match_rule(&auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -173,10 +154,9 @@ pub struct PreferencesInput {
 pub async fn set_preferences(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     ApiJson(input): ApiJson<PreferencesInput>,
 ) -> Result<StatusCode, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let person = PersonId(input.person);
     if !auth.viewer.can_manage_program(program.id) && auth.viewer.person != Some(person) {
         return Err(AppError::invalid(
@@ -205,9 +185,8 @@ pub async fn set_preferences(
 pub async fn get_preferences(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Preferences>, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let person = auth
         .viewer
         .person
@@ -276,10 +255,9 @@ fn body(stored: &StoredProposal) -> Result<ProposalBody, AppError> {
 #[utoipa::path(get, path = "/api/v1/programs/{program}/matching/proposals", tag = "matching", params(("program" = i64, Path)), responses((status = 200, body = Vec<ProposalSummary>)))]
 pub async fn list_proposals(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<Vec<ProposalSummary>>, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let list = state.app.db.proposals_of_program(program.id, 50).await?;
     Ok(Json(list.into_iter().map(ProposalSummary::from).collect()))
 }
@@ -289,9 +267,8 @@ pub async fn list_proposals(
 pub async fn create_proposal(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<(StatusCode, Json<ProposalBody>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = proposals::propose(
         &state.app.db,
         &auth.actor(),
@@ -310,7 +287,7 @@ pub async fn get_proposal(
     PathId(id): PathId,
 ) -> Result<Json<ProposalBody>, AppError> {
     let stored = state.app.db.proposal(id).await?;
-    managed_program(&state, &auth, stored.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -322,7 +299,7 @@ pub async fn approve_proposal(
     PathId(id): PathId,
 ) -> Result<Json<Vec<Pairing>>, AppError> {
     let stored = state.app.db.proposal(id).await?;
-    managed_program(&state, &auth, stored.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     Ok(Json(
         proposals::approve(&state.app.db, &auth.actor(), id).await?,
     ))
@@ -342,10 +319,9 @@ pub struct MentorLeftInput {
 pub async fn mentor_left(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     ApiJson(input): ApiJson<MentorLeftInput>,
 ) -> Result<(StatusCode, Json<ProposalBody>), AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let stored = proposals::mentor_leaves(
         &state.app.db,
         &auth.actor(),

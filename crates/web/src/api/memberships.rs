@@ -3,13 +3,14 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::VisibleProgram;
 use crate::extract::{ApiJson, PathId};
-use app::scope::{member_scope, visible_filter, visible_program};
+use app::scope::{member_scope, visible_filter};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Role;
-use domain::ids::{MembershipId, OrgUnitId, PersonId, ProgramId};
+use domain::ids::{MembershipId, OrgUnitId, PersonId};
 use serde::Deserialize;
 use store::memberships::Membership;
 
@@ -30,9 +31,8 @@ pub struct MembershipInput {
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<Membership>>, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let memberships = match member_scope(&auth.viewer, program.id) {
         Some(scope) => {
             state
@@ -64,10 +64,9 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     ApiJson(input): ApiJson<MembershipInput>,
 ) -> Result<(StatusCode, Json<Membership>), AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if !auth.viewer.can_manage_program(program.id) {
         return Err(AppError::Forbidden);
     }

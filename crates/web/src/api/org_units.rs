@@ -82,9 +82,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let new = input.validate()?;
-    let unit = state.app.db.create_org_unit(&auth.actor(), &new).await?;
-    // The engines hold the org-unit tree: rebuild them on their next read.
-    state.app.engines.invalidate_all();
+    let unit = app::org_units::create(&state.app, &auth.actor(), &new).await?;
     Ok((StatusCode::CREATED, Json(unit.into())))
 }
 

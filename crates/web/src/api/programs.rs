@@ -4,12 +4,13 @@ use super::{Page, PageParams};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{ApiJson, Params, PathId};
+use crate::extract::access::VisibleProgram;
+use crate::extract::{ApiJson, Params};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::FieldErrors;
-use domain::ids::{OrgUnitId, ProgramId};
+use domain::ids::OrgUnitId;
 use domain::programs::{NewProgram, Program, ProgramKind};
 use domain::values::{Name, Slug};
 use serde::{Deserialize, Serialize};
@@ -132,11 +133,6 @@ pub async fn create(
 
 /// One program.
 #[utoipa::path(get, path = "/api/v1/programs/{program}", tag = "programs", params(("program" = i64, Path)), responses((status = 200, body = ProgramBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
-) -> Result<Json<ProgramBody>, AppError> {
-    let program = app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
+pub async fn get(VisibleProgram(program): VisibleProgram) -> Result<Json<ProgramBody>, AppError> {
     Ok(Json(program.into()))
 }

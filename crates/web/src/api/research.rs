@@ -4,60 +4,23 @@
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::{ContributableProgram, VisibleProgram};
 use crate::extract::{ApiJson, PathId};
-use app::scope::visible_program;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use domain::ids::{PersonId, ProgramId};
-use domain::programs::Program;
-use serde::{Deserialize, Serialize};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::ids::PersonId;
+use serde::Deserialize;
 use store::research::{NewOutput, ProjectRole, ProjectTask, ResearchOutput, ResearchProject};
-
-/// The program, if the caller may read its research.
-pub(crate) async fn readable_program(
-    state: &AppState,
-    auth: &Auth,
-    program: ProgramId,
-) -> Result<Program, AppError> {
-    Ok(visible_program(&state.app.db, &auth.viewer, program).await?)
-}
-
-/// The program, if the caller may add to its research.
-pub(crate) async fn contributable_program(
-    state: &AppState,
-    auth: &Auth,
-    program: ProgramId,
-) -> Result<Program, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, program).await?;
-    if !auth.viewer.can_contribute(program.id) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(program)
-}
-
-/// A project with everything on its page.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ProjectDetail {
-    /// The project.
-    pub project: ResearchProject,
-    /// CRediT roles of its members.
-    pub roles: Vec<ProjectRole>,
-    /// Tasks and milestones.
-    pub tasks: Vec<ProjectTask>,
-    /// Outputs that came from it.
-    pub outputs: Vec<ResearchOutput>,
-}
 
 /// The program's research projects.
 #[utoipa::path(get, path = "/api/v1/programs/{program}/projects", tag = "research", params(("program" = i64, Path)), responses((status = 200, body = Vec<ResearchProject>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_projects(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<ResearchProject>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.projects(program.id).await?))
 }
 
@@ -80,10 +43,9 @@ pub struct ProjectInput {
 pub async fn create_project(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> Result<(StatusCode, Json<ResearchProject>), AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let project = state
         .app
         .db
@@ -98,60 +60,17 @@ pub async fn create_project(
     Ok((StatusCode::CREATED, Json(project)))
 }
 
-/// The project, if the caller may read it.
-pub(crate) async fn readable_project(
-    state: &AppState,
-    auth: &Auth,
-    id: i64,
-) -> Result<ResearchProject, AppError> {
-    let project = state.app.db.project(id).await?;
-    readable_program(state, auth, project.program).await?;
-    Ok(project)
-}
-
-/// The project, if the caller may change it.
-pub(crate) async fn contributable_project(
-    state: &AppState,
-    auth: &Auth,
-    id: i64,
-) -> Result<ResearchProject, AppError> {
-    let project = state.app.db.project(id).await?;
-    contributable_program(state, auth, project.program).await?;
-    Ok(project)
-}
-
-/// Everything about a project.
-pub(crate) async fn project_detail(
-    state: &AppState,
-    project: ResearchProject,
-) -> Result<ProjectDetail, AppError> {
-    let roles = state.app.db.project_roles(project.id).await?;
-    let tasks = state.app.db.project_tasks(project.id).await?;
-    let outputs = state
-        .app
-        .db
-        .outputs(project.program)
-        .await?
-        .into_iter()
-        .filter(|o| o.project == Some(project.id))
-        .collect();
-    Ok(ProjectDetail {
-        project,
-        roles,
-        tasks,
-        outputs,
-    })
-}
-
 /// A project with its roles, tasks and outputs.
-#[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "research", params(("project" = i64, Path)), responses((status = 200, body = ProjectDetail), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "research", params(("project" = i64, Path)), responses((status = 200, body = app::research::ProjectDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_project(
     State(state): State<AppState>,
     auth: Auth,
     PathId(id): PathId,
-) -> Result<Json<ProjectDetail>, AppError> {
-    let project = readable_project(&state, &auth, id).await?;
-    Ok(Json(project_detail(&state, project).await?))
+) -> Result<Json<app::research::ProjectDetail>, AppError> {
+    let project = app::scope::visible_project(&state.app.db, &auth.viewer, id).await?;
+    Ok(Json(
+        app::research::project_detail(&state.app.db, project).await?,
+    ))
 }
 
 /// A move along the pipeline.
@@ -170,7 +89,7 @@ pub async fn move_project(
     PathId(id): PathId,
     ApiJson(input): ApiJson<StageInput>,
 ) -> Result<Json<ResearchProject>, AppError> {
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     Ok(Json(
         state
             .app
@@ -209,7 +128,7 @@ pub async fn add_roles(
     PathId(id): PathId,
     ApiJson(input): ApiJson<RolesInput>,
 ) -> Result<Json<Vec<ProjectRole>>, AppError> {
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     let roles: Vec<(String, String)> = input
         .roles
         .into_iter()
@@ -251,7 +170,7 @@ pub async fn add_task(
     PathId(id): PathId,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<(StatusCode, Json<ProjectTask>), AppError> {
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     let task = state
         .app
         .db
@@ -284,7 +203,7 @@ pub async fn set_task_done(
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<ProjectTask>, AppError> {
     let task = state.app.db.task(id).await?;
-    contributable_project(&state, &auth, task.project).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
     let done_on = input
         .done_on
         .as_deref()
@@ -303,10 +222,9 @@ pub async fn set_task_done(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/outputs", tag = "research", params(("program" = i64, Path)), responses((status = 200, body = Vec<ResearchOutput>)))]
 pub async fn list_outputs(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<ResearchOutput>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.outputs(program.id).await?))
 }
 
@@ -315,10 +233,9 @@ pub async fn list_outputs(
 pub async fn create_output(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<NewOutput>,
 ) -> Result<(StatusCode, Json<ResearchOutput>), AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let output = state
         .app
         .db
@@ -331,13 +248,12 @@ pub async fn create_output(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/outputs.bib", tag = "research", params(("program" = i64, Path)), responses((status = 200, content_type = "application/x-bibtex", body = String)))]
 pub async fn export_bibtex(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let outputs = app::research::citable_outputs(&state.app.db.outputs(program.id).await?)?;
     let body = research::bibtex::to_bibtex(&outputs);
-    Ok(download(
+    Ok(crate::download::download(
         body,
         "application/x-bibtex; charset=utf-8",
         &format!("{}-outputs.bib", program.code),
@@ -348,30 +264,14 @@ pub async fn export_bibtex(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/outputs.csl.json", tag = "research", params(("program" = i64, Path)), responses((status = 200, content_type = "application/vnd.citationstyles.csl+json", body = String)))]
 pub async fn export_csl_json(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let outputs = app::research::citable_outputs(&state.app.db.outputs(program.id).await?)?;
     let body = research::csl::to_csl_json(&outputs);
-    Ok(download(
+    Ok(crate::download::download(
         body,
         "application/vnd.citationstyles.csl+json",
         &format!("{}-outputs.csl.json", program.code),
     ))
-}
-
-/// A file download response (text or bytes).
-pub(crate) fn download(body: impl IntoResponse, content_type: &str, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }

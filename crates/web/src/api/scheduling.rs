@@ -1,75 +1,25 @@
 //! Scheduling (C7) and participation (C12): availability, slot and series proposals, group
 //! sessions with attendance, calendar files and feeds, the participation report and nudges.
 
-use super::research::{contributable_program, download, readable_program};
 use crate::AppState;
 use crate::auth::Auth;
+use crate::download::download;
 use crate::error::AppError;
+use crate::extract::access::{ContributableProgram, ManagedProgram, VisibleProgram};
 use crate::extract::{ApiJson, PathId};
 use app::research::{ParticipationReport, participation_report};
 use app::scheduling::{self as plan, ProposedSlot, SeriesProposal};
+use app::scheduling::{WindowInput, parse_windows, window_output};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::FieldError;
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::PersonId;
 use domain::values::TimeZone;
 use serde::{Deserialize, Serialize};
-use store::scheduling::{Attendance, GroupSession, NewSeries, Window, WindowKind};
-
-/// One availability window as typed: local times `HH:MM` in the person's zone.
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WindowInput {
-    /// ISO weekday, 1 = Monday … 7 = Sunday.
-    pub weekday: u8,
-    /// Start, `HH:MM` local.
-    pub start: String,
-    /// End, `HH:MM` local, after the start (`24:00` for midnight).
-    pub end: String,
-    /// `preferred` or `possible` (out of hours, only if needed).
-    pub kind: String,
-}
-
-fn minutes(text: &str, field: &str) -> Result<u16, FieldError> {
-    let bad = || FieldError::new(field, format!("{text:?} is not a time (HH:MM)"));
-    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
-    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if m >= 60 || h > 24 || (h == 24 && m > 0) {
-        return Err(bad());
-    }
-    Ok(h * 60 + m)
-}
-
-/// Parses typed windows; errors name `availability[i].<field>`.
-pub fn parse_windows(input: &[WindowInput]) -> Result<Vec<Window>, FieldError> {
-    input
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let field = |name: &str| format!("availability[{i}].{name}");
-            let window = Window {
-                weekday: w.weekday,
-                start_minute: minutes(&w.start, &field("start"))?,
-                end_minute: minutes(&w.end, &field("end"))?,
-                kind: WindowKind::parse(&w.kind, &field("kind"))?,
-            };
-            window.validate(i)?;
-            Ok(window)
-        })
-        .collect()
-}
-
-fn window_output(w: &Window) -> WindowInput {
-    WindowInput {
-        weekday: w.weekday,
-        start: store::scheduling::clock(w.start_minute),
-        end: store::scheduling::clock(w.end_minute),
-        kind: w.kind.as_str().to_owned(),
-    }
-}
+use store::scheduling::{Attendance, GroupSession, NewSeries};
 
 async fn editable_person(state: &AppState, auth: &Auth, id: i64) -> Result<PersonId, AppError> {
     let person = state.app.db.person(PersonId(id)).await?;
@@ -129,11 +79,10 @@ pub struct SlotSearch {
 #[utoipa::path(post, path = "/api/v1/programs/{program}/scheduling/slots", tag = "scheduling", params(("program" = i64, Path)), request_body = SlotSearch, responses((status = 200, body = Vec<ProposedSlot>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn find_slots(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<SlotSearch>,
 ) -> Result<Json<Vec<ProposedSlot>>, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let week = store::research::parse_date(&input.week, "week")?;
     let top = input.top.unwrap_or(5);
     if !(1..=20).contains(&top) {
@@ -165,11 +114,10 @@ pub struct SeriesSearch {
 #[utoipa::path(post, path = "/api/v1/programs/{program}/scheduling/series", tag = "scheduling", params(("program" = i64, Path)), request_body = SeriesSearch, responses((status = 200, body = SeriesProposal), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn plan_series(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<SeriesSearch>,
 ) -> Result<Json<SeriesProposal>, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let week = store::research::parse_date(&input.first_week, "first_week")?;
     let group = plan::program_group(&state.app.db, program.id).await?;
     Ok(Json(plan::plan_series(
@@ -184,10 +132,9 @@ pub async fn plan_series(
 #[utoipa::path(get, path = "/api/v1/programs/{program}/sessions", tag = "scheduling", params(("program" = i64, Path)), responses((status = 200, body = Vec<GroupSession>)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
-    auth: Auth,
-    PathId(id): PathId,
+    _auth: Auth,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<Vec<GroupSession>>, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     Ok(Json(state.app.db.group_sessions(program.id).await?))
 }
 
@@ -222,10 +169,9 @@ pub struct SeriesInput {
 pub async fn create_sessions(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<SeriesInput>,
 ) -> Result<(StatusCode, Json<Vec<GroupSession>>), AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let organiser = auth.viewer.person;
     let zone = match (&input.zone, organiser) {
         (Some(zone), _) => TimeZone::parse(zone).map_err(|e| FieldError::new("zone", e.message))?,
@@ -274,7 +220,7 @@ async fn contributable_session(
     id: i64,
 ) -> Result<GroupSession, AppError> {
     let session = state.app.db.group_session(id).await?;
-    contributable_program(state, auth, session.program).await?;
+    app::scope::contributable_program(&state.app.db, &auth.viewer, session.program).await?;
     Ok(session)
 }
 
@@ -355,7 +301,7 @@ pub async fn invite(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let session = state.app.db.group_session(id).await?;
-    readable_program(&state, &auth, session.program).await?;
+    app::scope::visible_program(&state.app.db, &auth.viewer, session.program).await?;
     let method = if session.status == "cancelled" {
         "CANCEL"
     } else {
@@ -412,9 +358,8 @@ pub async fn feed(
 pub async fn participation(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
 ) -> Result<Json<ParticipationReport>, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let today = store::now().date_naive();
     Ok(Json(
         participation_report(&state.app.db, &auth.actor(), program.id, today, false).await?,
@@ -426,9 +371,8 @@ pub async fn participation(
 pub async fn queue_nudges(
     State(state): State<AppState>,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
 ) -> Result<Json<ParticipationReport>, AppError> {
-    let program = crate::api::matching::managed_program(&state, &auth, ProgramId(id)).await?;
     let today = store::now().date_naive();
     Ok(Json(
         participation_report(&state.app.db, &auth.actor(), program.id, today, true).await?,

@@ -4,10 +4,11 @@
 
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
-use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, Params, PathId};
+use crate::extract::access::ManagedProgram;
+use crate::extract::csrf::{Button, CheckedForm};
+use crate::extract::{Params, PathId};
 use app::facility_matching::{self, CouplingResult, FacilityResult, TeamsResult};
 use app::i18n::Tr;
 use askama::Template;
@@ -26,8 +27,6 @@ use store::facility_matching::{
 #[derive(Debug, Clone, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     threshold: String,
     #[serde(default)]
     max_per_strong: String,
@@ -42,7 +41,6 @@ pub struct SettingsForm {
 impl SettingsForm {
     fn of(s: &FacilitySettings, t: &Tr) -> Self {
         Self {
-            csrf: String::new(),
             threshold: t.decimal_input(s.threshold),
             max_per_strong: s.max_per_strong.to_string(),
             max_km: t.decimal_input(s.max_km),
@@ -169,10 +167,9 @@ pub async fn program(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
     program_page(&state, &headers, &auth, program, None, None, notice).await
 }
@@ -197,11 +194,9 @@ pub async fn save_settings(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<SettingsForm>,
+    ManagedProgram(program): ManagedProgram,
+    CheckedForm(form): CheckedForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let t = super::translator(&state, &headers);
     match form.parse(&t) {
         Ok(settings) => {
@@ -227,23 +222,14 @@ pub async fn save_settings(
     }
 }
 
-/// A form with only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn run(
     state: AppState,
     headers: HeaderMap,
     auth: Auth,
     id: i64,
-    csrf: &str,
     kind: FacilityProposalKind,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let actor = auth.actor();
     let reason = app::proposals::reasons::BY_MANAGER;
     let stored = match kind {
@@ -277,17 +263,9 @@ pub async fn run_coupling(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    run(
-        state,
-        headers,
-        auth,
-        id,
-        &form.csrf,
-        FacilityProposalKind::Coupling,
-    )
-    .await
+    run(state, headers, auth, id, FacilityProposalKind::Coupling).await
 }
 
 /// `POST /programs/{program}/facility-matching/team-proposals`.
@@ -296,17 +274,9 @@ pub async fn run_teams(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    run(
-        state,
-        headers,
-        auth,
-        id,
-        &form.csrf,
-        FacilityProposalKind::Teams,
-    )
-    .await
+    run(state, headers, auth, id, FacilityProposalKind::Teams).await
 }
 
 /// One row of a proposal table, already in words.
@@ -503,7 +473,7 @@ async fn proposal_page(
     stored: StoredFacilityProposal,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let program = managed_program(state, auth, stored.program).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let mut layout = Layout::new(state, headers, Some(auth), "");
     let t = layout.t.clone();
     layout.title = t.with(
@@ -569,11 +539,10 @@ pub async fn approve(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let stored = state.app.db.facility_proposal(id).await?;
-    let program = managed_program(&state, &auth, stored.program).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let approved = program_done(program.id, stored.kind.as_str());
     match facility_matching::approve(&state.app.db, &auth.actor(), id)
         .await

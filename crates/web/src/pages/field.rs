@@ -5,11 +5,12 @@
 
 use super::{Layout, render, render_form};
 use crate::AppState;
-use crate::api::field::{ActivityInput, ChecklistInput, new_activity};
-use crate::api::research::{contributable_program, readable_program};
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::extract::access::{ContributableProgram, VisibleProgram};
+use crate::extract::csrf::CheckedForm;
 use crate::extract::{PathId, PathIds};
+use app::field::{ActivityInput, ChecklistInput, new_activity};
 use app::field::{AnswerInput, activity_filter, can_see_activity};
 use askama::Template;
 use axum::extract::State;
@@ -146,9 +147,8 @@ pub async fn visits(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout
         .t
@@ -289,19 +289,18 @@ pub async fn new_visit(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
 ) -> Result<Response, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     visit_form(&state, &headers, &auth, program, BTreeMap::new(), None).await
 }
 
-/// Reads an urlencoded body keeping repeated keys (checkboxes), which the usual form
-/// extractors collapse.
-fn pairs(body: &[u8]) -> BTreeMap<String, Vec<String>> {
+/// A form's fields by name, keeping repeated keys (checkboxes) in order and leaving out
+/// empty values.
+fn grouped(posted: Vec<(String, String)>) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(body) {
+    for (k, v) in posted {
         if !v.trim().is_empty() {
-            out.entry(k.into_owned()).or_default().push(v.into_owned());
+            out.entry(k).or_default().push(v);
         }
     }
     out
@@ -313,13 +312,11 @@ pub async fn record_visit(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    body: axum::body::Bytes,
+    ContributableProgram(program): ContributableProgram,
+    CheckedForm(body): CheckedForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let posted = pairs(&body);
+    let posted = grouped(body);
     let first = |k: &str| posted.get(k).and_then(|v| v.first()).cloned();
-    auth.check_csrf(&first("csrf").unwrap_or_default())?;
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let number = |k: &str| -> Result<Option<i64>, AppError> {
         first(k)
             .map(|v| {
@@ -405,7 +402,7 @@ pub async fn record_visit(
             checklist,
             debrief,
         };
-        new_activity(&state, program.id, input).await
+        Ok::<_, AppError>(new_activity(&state.app.db, program.id, input).await?)
     };
     let key = first("submission_key");
     let recorded =
@@ -543,7 +540,8 @@ pub async fn facility(
     auth: Auth,
     PathIds(program, facility): PathIds,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(program)).await?;
+    let program =
+        app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(program)).await?;
     let unit = state.app.db.org_unit(OrgUnitId(facility)).await?;
     if !auth.viewer.can_view_org_unit(&unit.path) {
         return Err(AppError::Forbidden);
@@ -588,8 +586,6 @@ pub async fn facility(
 /// A follow-up from a page.
 #[derive(Debug, serde::Deserialize)]
 pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     status: String,
     #[serde(default)]
     note: String,
@@ -602,14 +598,13 @@ pub async fn action_status(
     State(state): State<AppState>,
     auth: Auth,
     PathId(id): PathId,
-    crate::extract::FormData(form): crate::extract::FormData<ActionForm>,
+    CheckedForm(form): CheckedForm<ActionForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let action = state.app.db.action_item(id).await?;
     let detail = state.app.db.activity(action.activity).await?;
     let program = detail.activity.program;
     if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
-        contributable_program(&state, &auth, program).await?;
+        app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;
     }
     state
         .app
@@ -647,7 +642,8 @@ pub async fn mentee(
     auth: Auth,
     PathIds(program, person): PathIds,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(program)).await?;
+    let program =
+        app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(program)).await?;
     let person = state.app.db.person(PersonId(person)).await?;
     if !auth
         .viewer

@@ -3,10 +3,11 @@
 
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
-use crate::api::matching::managed_program;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, Params, PathId};
+use crate::extract::access::ManagedProgram;
+use crate::extract::csrf::{Button, CheckedForm};
+use crate::extract::{Params, PathId};
 use app::i18n::Tr;
 use app::proposals::{self, BackupMentor, ProposalResult};
 use askama::Template;
@@ -164,10 +165,9 @@ pub async fn program(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ManagedProgram(program): ManagedProgram,
     Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
     program_page(&state, &headers, &auth, program, None, None, notice).await
 }
@@ -175,8 +175,6 @@ pub async fn program(
 /// The settings form; numbers arrive as text so a bad one is named, not a generic 400.
 #[derive(Debug, Deserialize)]
 pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     language: String,
     working_hours: String,
     distance: String,
@@ -222,7 +220,6 @@ impl SettingsForm {
     fn of(settings: &Settings) -> Self {
         let w = &settings.weights;
         SettingsForm {
-            csrf: String::new(),
             language: w.language.to_string(),
             working_hours: w.working_hours.to_string(),
             distance: w.distance.to_string(),
@@ -285,11 +282,9 @@ pub async fn save_settings(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<SettingsForm>,
+    ManagedProgram(program): ManagedProgram,
+    CheckedForm(form): CheckedForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let t = super::translator(&state, &headers);
     match form.parse(&t) {
         Ok(settings) => {
@@ -318,8 +313,6 @@ pub async fn save_settings(
 /// The add-rule form (also posted by the pin and forbid buttons of a proposal).
 #[derive(Debug, Deserialize)]
 pub struct RuleForm {
-    #[serde(default)]
-    csrf: String,
     kind: String,
     mentee: i64,
     mentor: i64,
@@ -332,11 +325,9 @@ pub async fn add_rule(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<RuleForm>,
+    ManagedProgram(program): ManagedProgram,
+    CheckedForm(form): CheckedForm<RuleForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let added = match RuleKind::parse(&form.kind) {
         Ok(kind) => state
             .app
@@ -357,23 +348,15 @@ pub async fn add_rule(
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
-/// A form with only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /matching/rules/{rule}/delete`.
 pub async fn delete_rule(
     State(state): State<AppState>,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let rule = state.app.db.match_rule(id).await?;
-    let program = managed_program(&state, &auth, rule.program).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, rule.program).await?;
     state.app.db.remove_match_rule(&auth.actor(), id).await?;
     Ok(program_done(program.id, "rule-removed"))
 }
@@ -383,11 +366,9 @@ pub async fn run(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    ManagedProgram(program): ManagedProgram,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let outcome = proposals::propose(
         &state.app.db,
         &auth.actor(),
@@ -403,8 +384,6 @@ pub async fn run(
 /// The mentor-left form.
 #[derive(Debug, Deserialize)]
 pub struct MentorLeftForm {
-    #[serde(default)]
-    csrf: String,
     mentor: i64,
 }
 
@@ -413,11 +392,9 @@ pub async fn mentor_left(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<MentorLeftForm>,
+    ManagedProgram(program): ManagedProgram,
+    CheckedForm(form): CheckedForm<MentorLeftForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = managed_program(&state, &auth, ProgramId(id)).await?;
     let outcome = proposals::mentor_leaves(
         &state.app.db,
         &auth.actor(),
@@ -554,12 +531,12 @@ pub async fn proposal_xlsx(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let stored = state.app.db.proposal(id).await?;
-    let program = managed_program(&state, &auth, stored.program).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let t = super::translator(&state, &headers);
     let body = pairs_workbook(&t, &result)
         .map_err(|e| AppError::Internal(format!("proposal {id} as XLSX: {e}")))?;
-    Ok(crate::api::research::download(
+    Ok(crate::download::download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{}-proposal-{id}.xlsx", program.code),
@@ -644,7 +621,7 @@ async fn proposal_page(
     done: Option<&str>,
 ) -> Result<Response, AppError> {
     let stored = state.app.db.proposal(id).await?;
-    let program = managed_program(state, auth, stored.program).await?;
+    let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let superseded_by = state
         .app
@@ -748,11 +725,10 @@ pub async fn approve(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let stored = state.app.db.proposal(id).await?;
-    managed_program(&state, &auth, stored.program).await?;
+    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let approved = Redirect::to(&format!("/matching/proposals/{id}?done=approved"));
     match proposals::approve(&state.app.db, &auth.actor(), id)
         .await

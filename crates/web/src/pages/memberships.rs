@@ -4,14 +4,15 @@ use super::{Layout, render_form, role_label};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, PathId};
-use app::scope::{member_scope, visible_program};
+use crate::extract::access::VisibleProgram;
+use crate::extract::csrf::CheckedForm;
+use app::scope::member_scope;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Role;
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{OrgUnitId, PersonId};
 use domain::programs::Program;
 use serde::Deserialize;
 use store::people::PeopleFilter;
@@ -121,17 +122,14 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     page(&state, &headers, &auth, &program, None).await
 }
 
 /// The add-membership form.
 #[derive(Debug, Deserialize)]
 pub struct AddForm {
-    #[serde(default)]
-    csrf: String,
     person: i64,
     role: String,
     org_unit: i64,
@@ -142,11 +140,9 @@ pub async fn add(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<AddForm>,
+    VisibleProgram(program): VisibleProgram,
+    CheckedForm(form): CheckedForm<AddForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if !auth.viewer.can_manage_program(program.id) {
         return Err(AppError::Forbidden);
     }
@@ -166,7 +162,7 @@ pub async fn add(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/programs/{id}/memberships")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{}/memberships", program.id)).into_response()),
         Err(AppError::Invalid(e)) => {
             page(
                 &state,

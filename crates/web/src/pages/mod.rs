@@ -2,6 +2,7 @@
 //! it; templates under `templates/<area>/` mirror these modules. Every page extends
 //! `base.html` through its [`Layout`].
 
+pub mod errors;
 pub mod facility_matching;
 pub mod field;
 pub mod matching;
@@ -122,40 +123,6 @@ pub fn role_label(t: &Tr, role: Role, kind: Option<ProgramKind>) -> String {
 /// A program kind's name.
 pub fn kind_label(t: &Tr, kind: ProgramKind) -> String {
     t.get(&format!("kind-{}", kind.as_str().replace('_', "-")))
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    layout: Layout,
-    message: &'a str,
-}
-
-/// The HTML error page (see `error::render_errors`).
-pub fn error_page(
-    state: &AppState,
-    lang: &str,
-    status: StatusCode,
-    _error: &AppError,
-    message: &str,
-) -> String {
-    let t = state.app.i18n.translator(state.app.i18n.negotiate(lang));
-    let title = t.get(&format!("status-{}", status.as_u16()));
-    let page = ErrorPage {
-        layout: Layout {
-            title: if title.starts_with("status-") {
-                status.to_string()
-            } else {
-                title
-            },
-            t,
-            user: None,
-            csrf: String::new(),
-            languages: Vec::new(),
-        },
-        message,
-    };
-    page.render().unwrap_or_else(|_| message.to_owned())
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

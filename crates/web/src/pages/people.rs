@@ -4,13 +4,15 @@ use super::{Layout, render, render_form, role_label};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, Params, PathId};
-use app::scope::{visible_filter, visible_program};
+use crate::extract::access::VisibleProgram;
+use crate::extract::csrf::CheckedForm;
+use crate::extract::{Params, PathId};
+use app::scope::visible_filter;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::PersonId;
 use domain::people::{Person, PersonInput, PersonProfile};
 use serde::Deserialize;
 
@@ -42,10 +44,9 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     Params(params): Params<ListParams>,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     if params.offset < 0 {
         return Err(AppError::invalid("offset", "must be 0 or more"));
     }
@@ -210,8 +211,6 @@ pub async fn profile(
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     cadre: String,
@@ -241,7 +240,6 @@ impl PersonForm {
     fn from_profile(p: &PersonProfile) -> Self {
         let join = |items: Vec<&str>| items.join(", ");
         Self {
-            csrf: String::new(),
             name: p.name.to_string(),
             cadre: p
                 .cadre
@@ -441,9 +439,8 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    FormData(form): FormData<PersonForm>,
+    CheckedForm(form): CheckedForm<PersonForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     if !auth.viewer.manages_any_program() {
         return Err(AppError::Forbidden);
     }
@@ -504,9 +501,8 @@ pub async fn update(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<PersonForm>,
+    CheckedForm(form): CheckedForm<PersonForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let person = editable(&state, &auth, PersonId(id)).await?;
     let result = match form.validate() {
         Ok(profile) => state

@@ -7,16 +7,17 @@ use super::{Layout, render_form};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{Params, PathId};
+use crate::extract::Params;
+use crate::extract::access::VisibleProgram;
+use crate::extract::csrf::CheckedForm;
 use app::i18n::Tr;
 use app::preferences::{self, Choice, Posted, Preferences, Side};
-use app::scope::visible_program;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::FieldError;
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::PersonId;
 use domain::programs::Program;
 use matching::criteria::WORKING_DAY_MINUTES;
 use serde::Deserialize;
@@ -235,10 +236,9 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     Params(query): Params<PageQuery>,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let t = super::translator(&state, &headers);
     let shown = Shown {
         notice: query.saved.map(|_| t.get("prefs-saved")),
@@ -280,15 +280,10 @@ pub async fn save(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    body: axum::body::Bytes,
+    VisibleProgram(program): VisibleProgram,
+    CheckedForm(pairs): CheckedForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
     let fields: BTreeMap<String, String> = pairs.iter().cloned().collect();
-    auth.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let outcome = async {
         // The form carries whom it was drawn for: a form opened under one account and sent
         // after signing in as another must not change the other's ranking.

@@ -4,8 +4,8 @@ use super::{Layout, kind_label, render, role_label};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::PathId;
-use app::scope::{member_scope, visible_program};
+use crate::extract::access::VisibleProgram;
+use app::scope::member_scope;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -94,9 +94,8 @@ pub async fn overview(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let layout = Layout::new(&state, &headers, Some(&auth), program.name.to_string());
     let mut counts: BTreeMap<Role, i64> = BTreeMap::new();
     if let Some(scope) = member_scope(&auth.viewer, program.id) {

@@ -5,9 +5,11 @@
 
 use super::{Layout, render, render_form};
 use crate::AppState;
-use crate::api::research::{download, readable_program};
 use crate::auth::Auth;
+use crate::download::download;
 use crate::error::AppError;
+use crate::extract::access::VisibleProgram;
+use crate::extract::csrf::CheckedForm;
 use crate::extract::{Params, PathId};
 use askama::Template;
 use axum::extract::State;
@@ -79,7 +81,7 @@ async fn build(
     id: i64,
     params: &ReportParams,
 ) -> Result<(Layout, Program, reports::Report), AppError> {
-    let program = readable_program(state, auth, ProgramId(id)).await?;
+    let program = app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let layout = Layout::new(state, headers, Some(auth), "");
     let quarter = app::reports::quarter(params.quarter.as_deref(), store::now().date_naive())?;
     let unit = scope(state, auth, &program, params).await?;
@@ -220,10 +222,9 @@ pub async fn dashboard(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     Params(params): Params<ReportParams>,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     let unit = scope(&state, &auth, &program, &params).await?;
     let today = store::now().date_naive();
@@ -335,7 +336,7 @@ async fn reporting_facilities(
     auth: &Auth,
     program: &Program,
 ) -> Result<Vec<(i64, String, String)>, AppError> {
-    let Some(scope) = crate::api::indicators::reporting_scope(auth, program.id) else {
+    let Some(scope) = app::scope::reporting_scope(&auth.viewer, program.id) else {
         return Ok(Vec::new());
     };
     let mut out: Vec<(i64, String, String)> = state
@@ -406,10 +407,9 @@ pub async fn data_entry(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
     Params(params): Params<EntryParams>,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     entry_page(
         &state,
         &headers,
@@ -428,15 +428,10 @@ pub async fn save_entry(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    body: axum::body::Bytes,
+    VisibleProgram(program): VisibleProgram,
+    CheckedForm(posted): CheckedForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let mut form: std::collections::BTreeMap<String, String> = Default::default();
-    for (k, v) in form_urlencoded::parse(&body) {
-        form.insert(k.into_owned(), v.into_owned());
-    }
-    auth.check_csrf(form.get("csrf").map_or("", String::as_str))?;
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
+    let form: std::collections::BTreeMap<String, String> = posted.into_iter().collect();
     let unit = form.get("unit").cloned().unwrap_or_default();
     let period = form.get("period").cloned().unwrap_or_default();
     let mut values = Vec::new();
@@ -471,7 +466,10 @@ pub async fn save_entry(
             comment: String::new(),
         });
     }
-    let saved = crate::api::indicators::save_checked(&state, &auth, &program, &values).await;
+    let saved =
+        app::indicators::save_values(&state.app, &auth.actor(), &auth.viewer, &program, &values)
+            .await
+            .map_err(AppError::from);
     let banner = match saved {
         Ok(counts) => (
             None,
@@ -501,9 +499,8 @@ pub async fn targets(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     targets_page(&state, &headers, &auth, program, None).await
 }
 
@@ -533,8 +530,6 @@ async fn targets_page(
 /// A sign-off from the page.
 #[derive(Debug, Deserialize)]
 pub struct SignForm {
-    #[serde(default)]
-    csrf: String,
     group: String,
 }
 
@@ -545,12 +540,12 @@ pub async fn sign(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    crate::extract::FormData(form): crate::extract::FormData<SignForm>,
+    CheckedForm(form): CheckedForm<SignForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let target = state.app.db.target(id).await?;
     let indicator = state.app.db.indicator(target.indicator).await?;
-    let program = readable_program(&state, &auth, indicator.program).await?;
+    let program =
+        app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person = auth
         .viewer
         .person

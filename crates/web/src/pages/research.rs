@@ -5,19 +5,20 @@
 
 use super::{Layout, render, render_form};
 use crate::AppState;
-use crate::api::research::{contributable_program, contributable_project, readable_program};
-use crate::api::scheduling::parse_windows;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::extract::{FormData, Params, PathId};
+use crate::extract::access::{ContributableProgram, ManagedProgram, VisibleProgram};
+use crate::extract::csrf::{Button, CheckedForm};
+use crate::extract::{Params, PathId};
 use app::research::{ParticipationReport, StretchSuggestion, participation_report};
+use app::scheduling::parse_windows;
 use app::scheduling::{self as plan, ProposedSlot, SeriesProposal};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::PersonId;
 use domain::programs::Program;
 use research::{CreditRole, Stage};
 use serde::Deserialize;
@@ -83,17 +84,14 @@ pub async fn board(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
-    let program = readable_program(&state, &auth, ProgramId(id)).await?;
     board_page(&state, &headers, &auth, program, None).await
 }
 
 /// A new project from the board.
 #[derive(Debug, Deserialize)]
 pub struct ProjectForm {
-    #[serde(default)]
-    csrf: String,
     title: String,
     #[serde(default)]
     summary: String,
@@ -104,11 +102,9 @@ pub async fn create_project(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<ProjectForm>,
+    ContributableProgram(program): ContributableProgram,
+    CheckedForm(form): CheckedForm<ProjectForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     match state
         .app
         .db
@@ -158,10 +154,10 @@ async fn project_page(
     project: ResearchProject,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let program = readable_program(state, auth, project.program).await?;
+    let program = app::scope::visible_program(&state.app.db, &auth.viewer, project.program).await?;
     let layout = Layout::new(state, headers, Some(auth), project.title.clone());
     let stage = Stage::parse(&project.stage).map_err(|e| AppError::Internal(e.to_string()))?;
-    let detail = crate::api::research::project_detail(state, project.clone()).await?;
+    let detail = app::research::project_detail(&state.app.db, project.clone()).await?;
     let mut members: Vec<(i64, String)> = state
         .app
         .db
@@ -221,7 +217,7 @@ pub async fn project(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let project = crate::api::research::readable_project(&state, &auth, id).await?;
+    let project = app::scope::visible_project(&state.app.db, &auth.viewer, id).await?;
     project_page(&state, &headers, &auth, project, None).await
 }
 
@@ -247,8 +243,6 @@ async fn after_change<T>(
 /// A stage move.
 #[derive(Debug, Deserialize)]
 pub struct StageForm {
-    #[serde(default)]
-    csrf: String,
     stage: String,
 }
 
@@ -258,10 +252,9 @@ pub async fn move_stage(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<StageForm>,
+    CheckedForm(form): CheckedForm<StageForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     let result = state
         .app
         .db
@@ -273,8 +266,6 @@ pub async fn move_stage(
 /// A role for a member.
 #[derive(Debug, Deserialize)]
 pub struct RoleForm {
-    #[serde(default)]
-    csrf: String,
     person: String,
     role: String,
     #[serde(default)]
@@ -287,10 +278,9 @@ pub async fn add_role(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<RoleForm>,
+    CheckedForm(form): CheckedForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     let person: i64 = form
         .person
         .trim()
@@ -312,8 +302,6 @@ pub async fn add_role(
 /// A task or milestone.
 #[derive(Debug, Deserialize)]
 pub struct TaskForm {
-    #[serde(default)]
-    csrf: String,
     kind: String,
     title: String,
     owner: String,
@@ -326,10 +314,9 @@ pub async fn add_task(
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<TaskForm>,
+    CheckedForm(form): CheckedForm<TaskForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    contributable_project(&state, &auth, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
     let owner: i64 = form
         .owner
         .trim()
@@ -350,24 +337,16 @@ pub async fn add_task(
     after_change(&state, &headers, &auth, id, result).await
 }
 
-/// Only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /research/tasks/{task}/done`: done today.
 pub async fn task_done(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
     PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let task = state.app.db.task(id).await?;
-    contributable_project(&state, &auth, task.project).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
     let result = state
         .app
         .db
@@ -395,9 +374,8 @@ pub async fn participation(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
 ) -> Result<Response, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     participation_page(&state, &headers, &auth, program, false).await
 }
 
@@ -406,11 +384,9 @@ pub async fn queue_nudges(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    ManagedProgram(program): ManagedProgram,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = crate::api::matching::managed_program(&state, &auth, ProgramId(id)).await?;
     participation_page(&state, &headers, &auth, program, true).await
 }
 
@@ -561,7 +537,7 @@ fn parse_availability_lines(
             .position(|d| day.to_lowercase().starts_with(&d.to_lowercase()))
             .ok_or_else(bad)?;
         let (start, end) = range.split_once('-').ok_or_else(bad)?;
-        inputs.push(crate::api::scheduling::WindowInput {
+        inputs.push(app::scheduling::WindowInput {
             weekday: weekday as u8 + 1,
             start: start.to_owned(),
             end: end.to_owned(),
@@ -706,18 +682,15 @@ pub async fn scheduling(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
+    ContributableProgram(program): ContributableProgram,
     Params(params): Params<PlanParams>,
 ) -> Result<Response, AppError> {
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     scheduling_page(&state, &headers, &auth, program, &params, Banner::default()).await
 }
 
 /// My availability, as lines.
 #[derive(Debug, Deserialize)]
 pub struct AvailabilityForm {
-    #[serde(default)]
-    csrf: String,
     availability: String,
 }
 
@@ -726,11 +699,9 @@ pub async fn save_availability(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<AvailabilityForm>,
+    ContributableProgram(program): ContributableProgram,
+    CheckedForm(form): CheckedForm<AvailabilityForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let person = auth
         .viewer
         .person
@@ -765,8 +736,6 @@ pub async fn save_availability(
 /// A planned series to schedule.
 #[derive(Debug, Deserialize)]
 pub struct ScheduleForm {
-    #[serde(default)]
-    csrf: String,
     title: String,
     duration: String,
     /// Comma-separated RFC 3339 starts, from the plan shown.
@@ -781,11 +750,9 @@ pub async fn schedule(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<ScheduleForm>,
+    ContributableProgram(program): ContributableProgram,
+    CheckedForm(form): CheckedForm<ScheduleForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let duration = number(Some(&form.duration), "duration", 60, (5, 600))?;
     let mut starts = Vec::new();
     for (i, text) in form
@@ -847,11 +814,9 @@ pub async fn new_feed(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    PathId(id): PathId,
-    FormData(form): FormData<CsrfForm>,
+    ContributableProgram(program): ContributableProgram,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
-    let program = contributable_program(&state, &auth, ProgramId(id)).await?;
     let path = plan::new_feed_path(&state.app.db, &auth.actor(), &auth.viewer).await?;
     let layout = Layout::new(&state, &headers, Some(&auth), "");
     let notice = layout.t.with("scheduling-feed-created", "path", path);

@@ -4,6 +4,7 @@ use super::{Layout, render};
 use crate::AppState;
 use crate::auth::{self, Auth, LOGIN_CSRF_COOKIE, MaybeAuth, SESSION_COOKIE, SignIn};
 use crate::error::AppError;
+use crate::extract::csrf::{Button, CheckedForm};
 use crate::extract::{FormData, Params};
 use askama::Template;
 use axum::extract::State;
@@ -146,20 +147,12 @@ pub async fn login(
     }
 }
 
-/// A form with only its CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<AppState>,
     auth: Auth,
-    FormData(form): FormData<CsrfForm>,
+    _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     if let Some(id) = auth.session_id {
         state.app.db.delete_session(id).await?;
     }
@@ -199,8 +192,6 @@ pub async fn tokens(
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
     name: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `POST /account/tokens`: creates a personal access token and shows it once.
@@ -208,9 +199,8 @@ pub async fn create_token(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    FormData(form): FormData<TokenForm>,
+    CheckedForm(form): CheckedForm<TokenForm>,
 ) -> Result<Response, AppError> {
-    auth.check_csrf(&form.csrf)?;
     let mut layout = Layout::new(&state, &headers, Some(&auth), "");
     layout.title = layout.t.get("tokens-title");
     let name = form.name.trim();

@@ -1,6 +1,10 @@
 //! Extractors that turn every rejection into an [`AppError`] naming the field or parameter,
 //! so bad input always gets the one error shape. `clippy.toml` bans axum's raw `Json`,
-//! `Query`, `Form` and `Path` in favour of these.
+//! `Query`, `Form` and `Path` in favour of these. [`access`] resolves the program in the
+//! path once, with the viewer's right to it; [`csrf`] checks a page form's token.
+
+pub mod access;
+pub mod csrf;
 
 use crate::error::AppError;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -31,7 +35,7 @@ fn at_path<E: std::fmt::Display>(error: serde_path_to_error::Error<E>, top: &str
     AppError::invalid(field, message)
 }
 
-async fn read_body(request: Request) -> Result<bytes::Bytes, AppError> {
+pub(crate) async fn read_body(request: Request) -> Result<bytes::Bytes, AppError> {
     axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
         .map_err(|_| AppError::TooLarge(MAX_BODY_BYTES))
@@ -72,12 +76,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormData<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let bytes = read_body(request).await?;
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
-        serde_path_to_error::deserialize(deserializer)
-            .map(FormData)
-            .map_err(|e| at_path(e, "form"))
+        parse_form(&read_body(request).await?).map(FormData)
     }
+}
+
+/// A form body read into `T`, a refusal naming the field otherwise.
+pub(crate) fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| at_path(e, "form"))
 }
 
 /// Query-string parameters.

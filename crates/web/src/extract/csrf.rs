@@ -1,0 +1,39 @@
+//! Page forms that change something carry the session's CSRF token; [`CheckedForm`] checks it
+//! before the handler runs, so no handler can forget to.
+
+use super::{parse_form, read_body};
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::AppError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// An `application/x-www-form-urlencoded` page form from the signed-in person, its `csrf`
+/// field checked against their session. `T` need not hold the token: other fields are read
+/// into it, the token is not.
+#[derive(Debug)]
+pub struct CheckedForm<T>(pub T);
+
+/// A form with nothing but its token: a button (sign out, approve, mark done).
+#[derive(Debug, Deserialize)]
+pub struct Button {}
+
+#[derive(Deserialize)]
+struct Token {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let auth = Auth::from_request_parts(&mut parts, state).await?;
+        let bytes = read_body(Request::from_parts(parts, body)).await?;
+        let token: Token = parse_form(&bytes)?;
+        auth.check_csrf(&token.csrf)?;
+        parse_form(&bytes).map(CheckedForm)
+    }
+}
