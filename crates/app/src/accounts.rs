@@ -52,3 +52,12 @@ pub fn random_token() -> Result<String, Error> {
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
+
+/// A short random id (8 bytes of OS randomness, hex encoded) for telling requests and jobs
+/// apart in logs; not a secret.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 8];
+    // Without OS randomness the id is only less unique, which logs can bear.
+    let _ = getrandom::fill(&mut bytes);
+    hex::encode(bytes)
+}

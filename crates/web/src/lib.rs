@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod router;
+pub mod trace;
 
 use std::sync::Arc;
 

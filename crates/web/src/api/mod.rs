@@ -1,5 +1,6 @@
-//! The JSON API under `/api/v1`, described by utoipa; `/api/openapi.json` serves the document
-//! and a test keeps `docs/openapi.json` in step with it.
+//! The JSON API under `/api/v1`, described by utoipa; [`router`] registers each handler from its
+//! own `#[utoipa::path]`, `/api/openapi.json` serves the document the router gathers, and a
+//! test keeps `docs/openapi.json` in step with it.
 //!
 //! Conventions: bearer tokens (`Authorization: Bearer tdm_…`) or a browser session; lists
 //! take `limit` (1–200, default 50) and `offset` and answer `{items, total, limit, offset}`;
@@ -18,51 +19,18 @@ pub mod programs;
 pub mod research;
 pub mod scheduling;
 
+use crate::AppState;
 use crate::error::AppError;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tandem API", version = "1", description = "Health-workforce mentorship programs: programs, org units, people, memberships, matching, research projects and outputs, scheduling and participation."),
-    paths(
-        me::me,
-        programs::list, programs::create, programs::get,
-        memberships::list, memberships::create, memberships::delete,
-        org_units::list, org_units::create, org_units::get,
-        people::list, people::create, people::get, people::update,
-        audit::list,
-        matching::get_settings, matching::put_settings, matching::set_capacity,
-        matching::list_rules, matching::create_rule, matching::delete_rule,
-        matching::set_preferences, matching::get_preferences,
-        matching::list_proposals, matching::create_proposal, matching::get_proposal,
-        matching::approve_proposal, matching::mentor_left,
-        research::list_projects, research::create_project, research::get_project,
-        research::move_project, research::add_roles, research::add_task, research::set_task_done,
-        research::list_outputs, research::create_output, research::export_bibtex,
-        research::export_csl_json,
-        scheduling::get_availability, scheduling::put_availability, scheduling::find_slots,
-        scheduling::plan_series, scheduling::list_sessions, scheduling::create_sessions,
-        scheduling::record_attendance, scheduling::reschedule, scheduling::cancel,
-        scheduling::invite, scheduling::new_feed, scheduling::participation,
-        scheduling::queue_nudges,
-        field::record_activity, field::list_activities, field::get_activity, field::update_action,
-        field::list_courses, field::create_course, field::record_completion,
-        field::activate_pairing, field::override_gate,
-        field::list_sites, field::add_site, field::record_assessment, field::activate_site,
-        field::dose, field::dose_csv,
-        indicators::list_data_elements, indicators::create_data_element, indicators::save_values,
-        indicators::completeness, indicators::list_indicators, indicators::create_indicator,
-        indicators::list_targets, indicators::propose_target, indicators::sign_target,
-        indicators::dhis2_export,
-        facility_matching::get_settings, facility_matching::put_settings,
-        facility_matching::propose_coupling, facility_matching::propose_teams,
-        facility_matching::list_proposals, facility_matching::get_proposal,
-        facility_matching::approve_proposal,
-        facility_matching::list_couplings, facility_matching::list_teams,
-    ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -82,9 +50,107 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Every API route, each written once: its `#[utoipa::path]` is both the route the router
+/// serves and the operation the document describes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::me))
+        .routes(routes!(programs::list))
+        .routes(routes!(programs::create))
+        .routes(routes!(programs::get))
+        .routes(routes!(memberships::list))
+        .routes(routes!(memberships::create))
+        .routes(routes!(memberships::delete))
+        .routes(routes!(org_units::list))
+        .routes(routes!(org_units::create))
+        .routes(routes!(org_units::get))
+        .routes(routes!(people::list))
+        .routes(routes!(people::create))
+        .routes(routes!(people::get))
+        .routes(routes!(people::update))
+        .routes(routes!(audit::list))
+        .routes(routes!(matching::get_settings))
+        .routes(routes!(matching::put_settings))
+        .routes(routes!(matching::set_capacity))
+        .routes(routes!(matching::list_rules))
+        .routes(routes!(matching::create_rule))
+        .routes(routes!(matching::delete_rule))
+        .routes(routes!(matching::set_preferences))
+        .routes(routes!(matching::list_proposals))
+        .routes(routes!(matching::create_proposal))
+        .routes(routes!(matching::get_proposal))
+        .routes(routes!(matching::approve_proposal))
+        .routes(routes!(matching::mentor_left))
+        .routes(routes!(field::list_activities))
+        .routes(routes!(field::record_activity))
+        .routes(routes!(field::get_activity))
+        .routes(routes!(field::update_action))
+        .routes(routes!(field::list_courses))
+        .routes(routes!(field::create_course))
+        .routes(routes!(field::record_completion))
+        .routes(routes!(field::activate_pairing))
+        .routes(routes!(field::override_gate))
+        .routes(routes!(field::dose))
+        .routes(routes!(field::dose_csv))
+        .routes(routes!(field::list_sites))
+        .routes(routes!(field::add_site))
+        .routes(routes!(field::record_assessment))
+        .routes(routes!(field::activate_site))
+        .routes(routes!(indicators::list_data_elements))
+        .routes(routes!(indicators::create_data_element))
+        .routes(routes!(indicators::save_values))
+        .routes(routes!(indicators::completeness))
+        .routes(routes!(indicators::list_indicators))
+        .routes(routes!(indicators::create_indicator))
+        .routes(routes!(indicators::list_targets))
+        .routes(routes!(indicators::propose_target))
+        .routes(routes!(indicators::sign_target))
+        .routes(routes!(indicators::dhis2_export))
+        .routes(routes!(research::list_projects))
+        .routes(routes!(research::create_project))
+        .routes(routes!(research::get_project))
+        .routes(routes!(research::move_project))
+        .routes(routes!(research::add_roles))
+        .routes(routes!(research::add_task))
+        .routes(routes!(research::set_task_done))
+        .routes(routes!(research::list_outputs))
+        .routes(routes!(research::create_output))
+        .routes(routes!(research::export_bibtex))
+        .routes(routes!(research::export_csl_json))
+        .routes(routes!(scheduling::get_availability))
+        .routes(routes!(scheduling::put_availability))
+        .routes(routes!(scheduling::find_slots))
+        .routes(routes!(scheduling::plan_series))
+        .routes(routes!(scheduling::list_sessions))
+        .routes(routes!(scheduling::create_sessions))
+        .routes(routes!(scheduling::record_attendance))
+        .routes(routes!(scheduling::reschedule))
+        .routes(routes!(scheduling::cancel))
+        .routes(routes!(scheduling::invite))
+        .routes(routes!(scheduling::new_feed))
+        .routes(routes!(scheduling::participation))
+        .routes(routes!(scheduling::queue_nudges))
+        .routes(routes!(matching::get_preferences))
+        .routes(routes!(facility_matching::get_settings))
+        .routes(routes!(facility_matching::put_settings))
+        .routes(routes!(facility_matching::propose_coupling))
+        .routes(routes!(facility_matching::propose_teams))
+        .routes(routes!(facility_matching::list_proposals))
+        .routes(routes!(facility_matching::get_proposal))
+        .routes(routes!(facility_matching::approve_proposal))
+        .routes(routes!(facility_matching::list_couplings))
+        .routes(routes!(facility_matching::list_teams))
+}
+
+/// The OpenAPI document: the API router's description of itself.
+pub fn document() -> utoipa::openapi::OpenApi {
+    router().into_openapi()
+}
+
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(document).clone())
 }
 
 /// Pagination parameters.

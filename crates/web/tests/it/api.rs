@@ -1,7 +1,7 @@
 //! The JSON API: its error shape, bad input on every body and parameter, pagination,
 //! audit of changes.
 
-use super::support::{Persona, TestApp};
+use super::support::{Persona, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
@@ -475,4 +475,41 @@ async fn healthz_answers_when_the_database_does() {
         app.get("/healthz", Persona::Anonymous).await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_a_callers_own() {
+    let app = TestApp::new().await;
+    let first = app.get("/api/v1/me", Persona::Admin).await;
+    let second = app.get("/api/v1/programs/999999", Persona::Admin).await;
+    let id = |reply: &Reply| {
+        reply
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(id(&first).len(), 16, "{:?}", first.headers);
+    assert_eq!(second.status, StatusCode::NOT_FOUND);
+    assert_eq!(id(&second).len(), 16, "an error answer has one too");
+    assert_ne!(id(&first), id(&second));
+    let traced = app
+        .send(
+            app.request(Method::GET, "/api/v1/me", Persona::Admin)
+                .header("x-request-id", "proxy-7f3a")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(id(&traced), "proxy-7f3a");
+    let forged = app
+        .send(
+            app.request(Method::GET, "/api/v1/me", Persona::Admin)
+                .header("x-request-id", "two words")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(id(&forged).len(), 16, "an id with a space is replaced");
 }

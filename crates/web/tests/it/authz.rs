@@ -734,7 +734,7 @@ fn denied(status: StatusCode, location: &str) -> bool {
 fn every_route_has_a_row_and_every_row_a_route() {
     let routes: Vec<(String, String)> = web::route_list()
         .into_iter()
-        .map(|(m, p)| (m.to_string(), p.to_owned()))
+        .map(|(m, p)| (m.to_string(), p))
         .collect();
     let table: Vec<(String, String)> = TABLE
         .iter()
