@@ -1,0 +1,94 @@
+//! Mentoring activities (C6): side-by-side coaching visits at facilities, tele-mentoring case
+//! sessions, WhatsApp/SMS/phone check-ins, joint learning sessions and trainings, each with its
+//! participants and attendance, the cases done or presented, an optional checklist filled
+//! during it, and a debrief with action items followed up later. Also the program's planned
+//! dose and the contact rows the dose computation aggregates.
+//!
+//! An activity arrives whole ([`NewActivity`]) and is checked whole before anything is
+//! written: the error names the first bad field (`debrief.actions[1].due_on`), and a refused
+//! activity leaves no row behind.
+//!
+//! Split along the life of an activity: `new_activity` (what arrives and its whole check),
+//! `recording` (the write, once per submission key), `activities` (reading one back whole,
+//! listing them), `actions` (action items followed up), `dose` (the dose plan and the contact
+//! rows and checklist scores that the dose computation and the indicator engine read). This
+//! file holds the vocabulary (kinds, channels, roles, statuses) and the small checks and
+//! conversions they share. Everything public is re-exported here, so callers name it
+//! `store::visits::…`.
+
+mod actions;
+mod activities;
+mod dose;
+mod new_activity;
+mod recording;
+
+pub use actions::ActionItem;
+pub use activities::{
+    Activity, ActivityDetail, ActivityFilter, Case, ChecklistSubmission, Debrief, Participant,
+};
+pub use dose::{ContactRow, DosePlan};
+pub use new_activity::{NewAction, NewActivity, NewCase, NewChecklist, NewDebrief, NewParticipant};
+pub use recording::{Recorded, SUBMISSION_KEY_MAX, check_submission_key};
+
+use crate::DbError;
+use crate::research::parse_date;
+use chrono::NaiveDate;
+use domain::FieldError;
+
+/// The kinds of activity.
+pub const ACTIVITY_KINDS: [&str; 5] = [
+    "visit",
+    "tele_session",
+    "check_in",
+    "joint_session",
+    "training_session",
+];
+
+/// How a check-in was made.
+pub const CHANNELS: [&str; 3] = ["whatsapp", "sms", "phone"];
+
+/// A participant's part in an activity.
+pub const PARTICIPANT_ROLES: [&str; 4] = ["mentor", "mentee", "facilitator", "participant"];
+
+/// Who did a case: the mentee alone (supervised), mentor and mentee together, or the mentee
+/// observed the mentor.
+pub const PERFORMED_BY: [&str; 3] = ["mentee", "together", "observed"];
+
+/// An action item's states.
+pub const ACTION_STATUSES: [&str; 3] = ["open", "done", "dropped"];
+
+/// Contact minutes a visit day counts for when the visit gives no duration: a working day.
+pub const VISIT_DAY_MINUTES: i64 = 8 * 60;
+
+fn text(value: &str, field: &str, max: usize, required: bool) -> Result<String, FieldError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn one_of(value: &str, allowed: &[&str], field: &str) -> Result<(), FieldError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("must be one of {}, not {value:?}", allowed.join(", ")),
+        ))
+    }
+}
+
+fn stored_date(raw: &str) -> Result<NaiveDate, DbError> {
+    parse_date(raw, "date").map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+fn corrupt(error: serde_json::Error) -> DbError {
+    DbError::Corrupt(error.to_string())
+}
