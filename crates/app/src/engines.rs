@@ -9,6 +9,7 @@
 //! the engine is rebuilt; `invalidate_all` is the hook for them.
 
 use crate::Error;
+use domain::field::ActivityKind;
 use domain::ids::ProgramId;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use indicators::definitions::{Catalog, DataElement, ResolvedIndicator};
@@ -19,13 +20,13 @@ use std::sync::RwLock;
 use store::Db;
 
 /// Modality codes the engine keeps per activity (its `Fact::modality`).
-fn modality(kind: &str) -> u8 {
+fn modality(kind: ActivityKind) -> u8 {
     match kind {
-        "visit" => 0,
-        "tele_session" => 1,
-        "check_in" => 2,
-        "joint_session" => 3,
-        _ => 4,
+        ActivityKind::Visit => 0,
+        ActivityKind::TeleSession => 1,
+        ActivityKind::CheckIn => 2,
+        ActivityKind::JointSession => 3,
+        ActivityKind::TrainingSession => 4,
     }
 }
 
@@ -225,7 +226,7 @@ fn fact_of(
     let days = (activity.ends_on - activity.starts_on).num_days() + 1;
     let minutes = match activity.duration_minutes {
         Some(m) => m,
-        None if activity.kind == "visit" => days * VISIT_DAY_MINUTES,
+        None if activity.kind == ActivityKind::Visit => days * VISIT_DAY_MINUTES,
         None => 0,
     };
     Ok(Fact {
@@ -233,7 +234,7 @@ fn fact_of(
         period: Period::containing(PeriodType::Monthly, activity.starts_on)
             .map_err(engine_error)?,
         cadre: 0,
-        modality: modality(&activity.kind),
+        modality: modality(activity.kind),
         minutes: u16::try_from(minutes.clamp(0, i64::from(u16::MAX))).unwrap_or(u16::MAX),
         score,
     })

@@ -12,6 +12,7 @@
 use crate::Error;
 use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::matching::{ProposalReason, ProposalStatus};
 use matching::{FacilitySettings, FacilitySite, MissingReason, TeamMentor, UncoupledReason};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -304,7 +305,7 @@ pub async fn propose_coupling(
     db: &Db,
     actor: &Actor,
     program: ProgramId,
-    reason: &str,
+    reason: &ProposalReason,
 ) -> Result<StoredFacilityProposal, Error> {
     let kind = FacilityProposalKind::Coupling;
     let g = gather(db, program, kind).await?;
@@ -450,7 +451,7 @@ pub async fn propose_teams(
     db: &Db,
     actor: &Actor,
     program: ProgramId,
-    reason: &str,
+    reason: &ProposalReason,
 ) -> Result<StoredFacilityProposal, Error> {
     let kind = FacilityProposalKind::Teams;
     let g = gather(db, program, kind).await?;
@@ -622,7 +623,7 @@ pub async fn approve(
     proposal: i64,
 ) -> Result<store::facility_matching::ApprovalCounts, Error> {
     let stored = db.facility_proposal(proposal).await?;
-    if stored.status != "draft" {
+    if stored.status != ProposalStatus::Draft {
         return Err(FieldError::new(
             "proposal",
             format!(

@@ -142,7 +142,7 @@ pub async fn dose_rows(
     for row in db.contact_rows(program, from, to).await? {
         contacts.push(Contact {
             activity: row.activity,
-            kind: Modality::parse(&row.kind).ok_or_else(|| internal(&row.kind))?,
+            kind: Modality::parse(row.kind.as_str()).ok_or_else(|| internal(row.kind.as_str()))?,
             date: row.date,
             facility: row.facility.map(|f| f.0),
             person: row.person.0,

@@ -8,6 +8,7 @@
 use crate::Error;
 use chrono::{Offset, TimeZone as _, Utc};
 use domain::ids::{PersonId, ProgramId};
+use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use matching::criteria::{self, Inputs, Profile, Ranking};
 use matching::{CostComponent, Exclusion, PinProblem, Rules, UnassignedReason, WarmStart};
 use serde::{Deserialize, Serialize};
@@ -224,7 +225,7 @@ async fn prepare(db: &Db, program: ProgramId) -> Result<Prepared, Error> {
     // A pairing held back by the training gate is current too: approval keeps it.
     let current: Vec<(usize, usize)> = pairings
         .iter()
-        .filter(|p| p.status == "active" || p.status == "awaiting_training")
+        .filter(|p| p.status.is_current())
         .filter_map(|p| pair_index(p.mentee, p.mentor))
         .collect();
     let mut mentee_rankings = Vec::new();
@@ -350,7 +351,7 @@ pub async fn propose(
     db: &Db,
     actor: &Actor,
     program: ProgramId,
-    reason: &str,
+    reason: &ProposalReason,
 ) -> Result<StoredProposal, Error> {
     propose_with(db, actor, program, reason, Start::Warm).await
 }
@@ -360,7 +361,7 @@ pub async fn propose_with(
     db: &Db,
     actor: &Actor,
     program: ProgramId,
-    reason: &str,
+    reason: &ProposalReason,
     start: Start,
 ) -> Result<StoredProposal, Error> {
     let Prepared {
@@ -514,7 +515,7 @@ pub(crate) fn pair_rules(
     if settings.exclude_previous_pairings {
         let ended: BTreeSet<(PersonId, PersonId)> = pairings
             .iter()
-            .filter(|p| p.status == "ended")
+            .filter(|p| p.status == PairingStatus::Ended)
             .map(|p| (p.mentee, p.mentor))
             .collect();
         out.extend(ended.into_iter().map(|(mentee, mentor)| PairRule {
@@ -577,42 +578,20 @@ pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairin
         .collect();
     // Gathering today's inputs reads the whole program; a proposal already decided never
     // becomes a draft again, and the store refuses it before comparing them.
-    let now = match stored.status.as_str() {
-        "draft" => inputs_now(db, stored.program).await?,
-        _ => String::new(),
+    let now = match stored.status {
+        ProposalStatus::Draft => inputs_now(db, stored.program).await?,
+        ProposalStatus::Approved | ProposalStatus::Discarded => String::new(),
     };
     Ok(db.approve_proposal(actor, proposal, &pairs, &now).await?)
 }
 
-/// Why a proposal was run, as its `reason` column stores it: an English sentence, which the API
-/// and the command line show as it is. The pages say the reasons tandem writes again in the
-/// reader's language ([`reason_words`]).
-pub mod reasons {
-    /// Run by a manager from a page or the API.
-    pub const BY_MANAGER: &str = "requested by a manager";
-    /// Run from `tandem match program …`.
-    pub const FROM_COMMAND_LINE: &str = "requested from the command line";
-    /// Run by the demo loader.
-    pub const DEMO: &str = "demo";
-    pub(super) const LEFT: &str = " left the program";
-
-    /// Run because `name` left the program.
-    pub fn mentor_left(name: &str) -> String {
-        format!("{name}{LEFT}")
-    }
-}
-
-/// A stored reason in the reader's language: one of [`reasons`] from the catalogue, any other
-/// text as it was written.
-pub fn reason_words(t: &crate::i18n::Tr, stored: &str) -> String {
-    match stored {
-        reasons::BY_MANAGER => t.get("proposal-reason-manager"),
-        reasons::FROM_COMMAND_LINE => t.get("proposal-reason-command-line"),
-        reasons::DEMO => t.get("proposal-reason-demo"),
-        _ => match stored.strip_suffix(reasons::LEFT) {
-            Some(name) => t.with("proposal-reason-mentor-left", "name", name),
-            None => stored.to_owned(),
-        },
+/// Why a proposal was run, in the reader's language.
+pub fn reason_words(t: &crate::i18n::Tr, reason: &ProposalReason) -> String {
+    match reason {
+        ProposalReason::ByManager => t.get("proposal-reason-manager"),
+        ProposalReason::FromCommandLine => t.get("proposal-reason-command-line"),
+        ProposalReason::Demo => t.get("proposal-reason-demo"),
+        ProposalReason::MentorLeft(name) => t.with("proposal-reason-mentor-left", "name", name),
     }
 }
 
@@ -626,5 +605,5 @@ pub async fn mentor_leaves(
 ) -> Result<StoredProposal, Error> {
     db.mentor_leaves(actor, program, mentor).await?;
     let name = db.person(mentor).await?.profile.name.to_string();
-    propose(db, actor, program, &reasons::mentor_left(&name)).await
+    propose(db, actor, program, &ProposalReason::MentorLeft(name)).await
 }

@@ -15,6 +15,7 @@ use crate::engines::{Engines, Figure, quarter_activity, quarter_figures};
 use crate::i18n::Tr;
 use chrono::NaiveDate;
 use domain::ids::ProgramId;
+use domain::matching::PairingStatus;
 use domain::programs::Program;
 use indicators::periods::{Period, PeriodType};
 use reports::{Category, DoseLine, KpiLine, Labels, Report, Status};
@@ -202,12 +203,15 @@ pub async fn quarterly(
     dose.extend(per_facility.into_values());
 
     let pairings = db.pairings_of_program(program.id, None).await?;
-    let count = |status: &str| pairings.iter().filter(|p| p.status == status).count();
+    let count = |status: PairingStatus| pairings.iter().filter(|p| p.status == status).count();
     let mut participation = vec![
-        (t.get("report-active-pairings"), count("active").to_string()),
+        (
+            t.get("report-active-pairings"),
+            count(PairingStatus::Active).to_string(),
+        ),
         (
             t.get("report-awaiting-training"),
-            count("awaiting_training").to_string(),
+            count(PairingStatus::AwaitingTraining).to_string(),
         ),
         (t.get("report-activities"), activity.0.to_string()),
         (

@@ -7,6 +7,7 @@ use crate::Error;
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
+use domain::scheduling::AttendanceStatus;
 use domain::values::CountryCode;
 use research::brain_gain::{BrainGain, brain_gain};
 use research::outputs::{Affiliation, NewAuthor, NewPresentation, NewPublication, NewTraining};
@@ -197,10 +198,10 @@ pub async fn participation_report(
             expected: Vec::new(),
             attended: Vec::new(),
         });
-        if status != "excused" {
+        if *status != AttendanceStatus::Excused {
             entry.expected.push(member);
         }
-        if status == "attended" {
+        if *status == AttendanceStatus::Attended {
             entry.attended.push(member);
         }
     }

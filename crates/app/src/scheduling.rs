@@ -6,6 +6,7 @@ use crate::Error;
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
+use domain::scheduling::{AttendanceStatus, SessionStatus};
 use domain::values::{Email, TimeZone};
 use scheduling::ical::{self, Attendee, Event, PartStat, Person, Recurrence, Role};
 use scheduling::{Availability, Member, ScheduleError, SeriesQuery, Slot, SlotQuery};
@@ -264,10 +265,10 @@ pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, Err
             attendees.push(Attendee {
                 person,
                 role: Role::Required,
-                partstat: match a.status.as_str() {
-                    "attended" => PartStat::Accepted,
-                    "excused" => PartStat::Declined,
-                    _ => PartStat::NeedsAction,
+                partstat: match a.status {
+                    AttendanceStatus::Attended => PartStat::Accepted,
+                    AttendanceStatus::Excused => PartStat::Declined,
+                    AttendanceStatus::Invited | AttendanceStatus::Absent => PartStat::NeedsAction,
                 },
                 rsvp: true,
             });
@@ -285,7 +286,7 @@ pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, Err
         recurrence: Recurrence::Once,
         organizer,
         attendees,
-        cancelled: session.status == "cancelled",
+        cancelled: session.status == SessionStatus::Cancelled,
     })
 }
 

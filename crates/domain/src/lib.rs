@@ -6,12 +6,16 @@
 //! the edge never re-validates.
 
 pub mod access;
+pub mod codes;
 pub mod error;
+pub mod field;
 pub mod ids;
 pub mod indicators;
+pub mod matching;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod scheduling;
 pub mod values;
 
 pub use error::{FieldError, FieldErrors, Phrase};

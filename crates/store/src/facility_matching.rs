@@ -4,11 +4,13 @@
 //! are kept as history, never deleted.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::matching::{ProposalReason, ProposalStatus};
 use matching::FacilitySettings;
 use serde::Serialize;
 
@@ -67,10 +69,11 @@ pub struct StoredFacilityProposal {
     pub program: ProgramId,
     /// Coupling or teams.
     pub kind: FacilityProposalKind,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
-    /// Why it was run.
-    pub reason: String,
+    /// Where it stands.
+    pub status: ProposalStatus,
+    /// Why it was run; the API sends its English sentence.
+    #[schema(value_type = String)]
+    pub reason: ProposalReason,
     /// Fingerprint of the inputs it was computed from.
     pub inputs_sha256: String,
     /// The explained result, as the application wrote it.
@@ -88,6 +91,7 @@ type ProposalRow = (
     i64,
     i64,
     String,
+    Code<ProposalStatus>,
     String,
     String,
     String,
@@ -97,17 +101,29 @@ type ProposalRow = (
     Option<DateTime<Utc>>,
 );
 
-const PROPOSAL_SELECT: &str = "SELECT id, program_id, kind, status, reason, inputs_sha256, result_json, created_by, created_at, decided_at FROM facility_proposals";
+const PROPOSAL_SELECT: &str = "SELECT id, program_id, kind, status, reason, reason_detail, inputs_sha256, result_json, created_by, created_at, decided_at FROM facility_proposals";
 
 fn proposal_from_row(row: ProposalRow) -> Result<StoredFacilityProposal, DbError> {
-    let (id, program, kind, status, reason, inputs, result, created_by, created_at, decided_at) =
-        row;
+    let (
+        id,
+        program,
+        kind,
+        status,
+        reason,
+        reason_detail,
+        inputs,
+        result,
+        created_by,
+        created_at,
+        decided_at,
+    ) = row;
     Ok(StoredFacilityProposal {
         id,
         program: ProgramId(program),
         kind: FacilityProposalKind::parse(&kind)?,
-        status,
-        reason,
+        status: status.0,
+        reason: ProposalReason::from_stored(&reason, &reason_detail)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?,
         inputs_sha256: inputs,
         result: serde_json::from_str(&result).map_err(|e| DbError::Corrupt(e.to_string()))?,
         created_by,
@@ -342,7 +358,7 @@ impl Db {
         actor: &Actor,
         program: ProgramId,
         kind: FacilityProposalKind,
-        reason: &str,
+        reason: &ProposalReason,
         inputs_sha256: &str,
         result: &serde_json::Value,
     ) -> Result<StoredFacilityProposal, DbError> {
@@ -350,11 +366,11 @@ impl Db {
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
-                "INSERT INTO facility_proposals (program_id, kind, status, reason, inputs_sha256, result_json, created_by, created_at) \
-                 VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO facility_proposals (program_id, kind, status, reason, reason_detail, inputs_sha256, result_json, created_by, created_at) \
+                 VALUES ($1, $2, 'draft', $3, $8, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(program.0).bind(kind.as_str()).bind(reason).bind(inputs_sha256).bind(&json)
-            .bind(&actor.label).bind(crate::now())
+            .bind(program.0).bind(kind.as_str()).bind(reason.code()).bind(inputs_sha256).bind(&json)
+            .bind(&actor.label).bind(crate::now()).bind(reason.detail())
             .fetch_one(&mut *conn).await?
         });
         let record =
@@ -526,7 +542,7 @@ impl Db {
         if claimed != 1 {
             // Decided meanwhile (another approval won the race): say how it stands now, not
             // as it was read before the transaction.
-            let status: String = on_tx!(&mut tx, conn => {
+            let Code(status): Code<ProposalStatus> = on_tx!(&mut tx, conn => {
                 sqlx::query_scalar("SELECT status FROM facility_proposals WHERE id = $1")
                     .bind(id).fetch_one(&mut *conn).await?
             });

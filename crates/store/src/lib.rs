@@ -7,6 +7,7 @@
 //! Invariant: every method that changes data takes an [`Actor`] and writes its audit-log row in
 //! the same transaction as the change.
 
+mod codes;
 mod error;
 
 pub mod accounts;

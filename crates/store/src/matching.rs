@@ -2,11 +2,13 @@
 //! proposal is computed over, and proposals with their approval into pairings.
 
 use crate::audit::Action;
-use crate::memberships::Pairing;
+use crate::codes::Code;
+use crate::memberships::{Pairing, PairingRow};
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::ids::{PairingId, PersonId, ProgramId};
+use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use matching::criteria::Settings;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -110,10 +112,12 @@ pub struct StoredProposal {
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
-    /// Why it was run (`requested by a manager`, `mentor … left`).
-    pub reason: String,
+    /// Where it stands.
+    pub status: ProposalStatus,
+    /// Why it was run; the API sends its English sentence (`requested by a manager`,
+    /// `Abebe Near left the program`).
+    #[schema(value_type = String)]
+    pub reason: ProposalReason,
     /// Total cost.
     pub objective: i64,
     /// The explained result, as the application wrote it.
@@ -133,6 +137,7 @@ pub struct StoredProposal {
 type ProposalRow = (
     i64,
     i64,
+    Code<ProposalStatus>,
     String,
     String,
     i64,
@@ -149,6 +154,7 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
         program,
         status,
         reason,
+        reason_detail,
         objective,
         result,
         created_by,
@@ -159,8 +165,9 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
     Ok(StoredProposal {
         id,
         program: ProgramId(program),
-        status,
-        reason,
+        status: status.0,
+        reason: ProposalReason::from_stored(&reason, &reason_detail)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?,
         objective,
         result: serde_json::from_str(&result).map_err(|e| DbError::Corrupt(e.to_string()))?,
         created_by,
@@ -170,7 +177,7 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
     })
 }
 
-const PROPOSAL_SELECT: &str = "SELECT id, program_id, status, reason, objective, result_json, created_by, created_at, decided_at, inputs_sha256 FROM match_proposals";
+const PROPOSAL_SELECT: &str = "SELECT id, program_id, status, reason, reason_detail, objective, result_json, created_by, created_at, decided_at, inputs_sha256 FROM match_proposals";
 
 /// id, program, kind, mentee, mentee name, mentor, mentor name, reason.
 type RuleRow = (i64, i64, String, i64, String, i64, String, String);
@@ -578,7 +585,7 @@ impl Db {
     pub async fn pairings_of_program(
         &self,
         program: ProgramId,
-        status: Option<&str>,
+        status: Option<PairingStatus>,
     ) -> Result<Vec<Pairing>, DbError> {
         let mut tx = self.read().await?;
         let pairings = pairings_in(&mut tx, program, status).await?;
@@ -591,7 +598,7 @@ impl Db {
         &self,
         actor: &Actor,
         program: ProgramId,
-        reason: &str,
+        reason: &ProposalReason,
         objective: i64,
         result: &serde_json::Value,
         inputs_sha256: &str,
@@ -600,10 +607,10 @@ impl Db {
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
-                "INSERT INTO match_proposals (program_id, status, reason, objective, result_json, created_by, created_at, inputs_sha256) \
-                 VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO match_proposals (program_id, status, reason, reason_detail, objective, result_json, created_by, created_at, inputs_sha256) \
+                 VALUES ($1, 'draft', $2, $8, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(program.0).bind(reason).bind(objective).bind(&json).bind(&actor.label).bind(crate::now()).bind(inputs_sha256)
+            .bind(program.0).bind(reason.code()).bind(objective).bind(&json).bind(&actor.label).bind(crate::now()).bind(inputs_sha256).bind(reason.detail())
             .fetch_one(&mut *conn).await?
         });
         let record = serde_json::json!({"id": id, "program": program, "reason": reason, "objective": objective});
@@ -682,7 +689,7 @@ impl Db {
         let mut tx = self.begin().await?;
         lock_program_in(&mut tx, program).await?;
         let proposal = proposal_in(&mut tx, id).await?;
-        if proposal.status != "draft" {
+        if proposal.status != ProposalStatus::Draft {
             return Err(FieldError::new(
                 "proposal",
                 format!(
@@ -727,7 +734,7 @@ impl Db {
         let active: Vec<Pairing> = pairings_in(&mut tx, program, None)
             .await?
             .into_iter()
-            .filter(|p| p.status == "active" || p.status == "awaiting_training")
+            .filter(|p| p.status.is_current())
             .collect();
         let wanted: BTreeSet<(PersonId, PersonId)> = pairs.iter().copied().collect();
         let kept: BTreeSet<(PersonId, PersonId)> = active
@@ -750,15 +757,15 @@ impl Db {
                 .await?
                 .is_empty()
             {
-                "active"
+                PairingStatus::Active
             } else {
-                "awaiting_training"
+                PairingStatus::AwaitingTraining
             };
             let pairing_id: i64 = on_tx!(&mut tx, conn => {
                 sqlx::query_scalar(
                     "INSERT INTO pairings (program_id, mentor_id, mentee_id, status, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
-                .bind(program.0).bind(mentor.0).bind(mentee.0).bind(status).bind(now)
+                .bind(program.0).bind(mentor.0).bind(mentee.0).bind(status.as_str()).bind(now)
                 .fetch_one(&mut *conn).await?
             });
             let pairing = Pairing {
@@ -766,7 +773,7 @@ impl Db {
                 program,
                 mentor,
                 mentee,
-                status: status.into(),
+                status,
             };
             tx.audit::<(), _>(
                 actor,
@@ -819,7 +826,7 @@ impl Db {
         let active: Vec<Pairing> = pairings_in(&mut tx, program, None)
             .await?
             .into_iter()
-            .filter(|p| p.status == "active" || p.status == "awaiting_training")
+            .filter(|p| p.status.is_current())
             .collect();
         let pins: Vec<MatchRule> = rules_in(&mut tx, program)
             .await?
@@ -908,14 +915,14 @@ async fn rules_in(tx: &mut crate::Tx, program: ProgramId) -> Result<Vec<MatchRul
 async fn pairings_in(
     tx: &mut crate::Tx,
     program: ProgramId,
-    status: Option<&str>,
+    status: Option<PairingStatus>,
 ) -> Result<Vec<Pairing>, DbError> {
-    let rows: Vec<(i64, i64, i64, i64, String)> = on_tx!(&mut *tx, conn => {
+    let rows: Vec<PairingRow> = on_tx!(&mut *tx, conn => {
         sqlx::query_as(
             "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
              WHERE program_id = $1 AND ($2 = '' OR status = $2) ORDER BY id",
         )
-        .bind(program.0).bind(status.unwrap_or_default()).fetch_all(&mut *conn).await?
+        .bind(program.0).bind(status.map_or("", PairingStatus::as_str)).fetch_all(&mut *conn).await?
     });
     Ok(rows.into_iter().map(Pairing::from_row).collect())
 }

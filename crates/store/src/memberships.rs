@@ -1,10 +1,12 @@
 //! Memberships (a person's role in a program at an org unit) and pairings.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::error::stored;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use domain::access::{Grant, Role};
 use domain::ids::{MembershipId, OrgUnitId, PairingId, PersonId, ProgramId};
+use domain::matching::PairingStatus;
 use serde::Serialize;
 
 /// A membership with the names a page or API client needs.
@@ -68,9 +70,8 @@ pub struct Pairing {
     /// Mentee.
     #[schema(value_type = i64)]
     pub mentee: PersonId,
-    /// `proposed`, `awaiting_training` (C4: waiting for the mentee's required courses),
-    /// `active` or `ended`.
-    pub status: String,
+    /// Where it stands (C4: `awaiting_training` waits for the mentee's required courses).
+    pub status: PairingStatus,
 }
 
 impl Db {
@@ -187,7 +188,7 @@ impl Db {
         program: ProgramId,
         mentor: PersonId,
         mentee: PersonId,
-        status: &str,
+        status: PairingStatus,
     ) -> Result<Pairing, DbError> {
         let mut tx = self.begin().await?;
         let pairing = insert_pairing_in(&mut tx, actor, program, mentor, mentee, status).await?;
@@ -197,7 +198,7 @@ impl Db {
 
     /// Pairings a person is part of (as mentor or mentee), not ended.
     pub async fn pairings_of(&self, person: PersonId) -> Result<Vec<Pairing>, DbError> {
-        let rows: Vec<(i64, i64, i64, i64, String)> = on_pool!(self, pool => {
+        let rows: Vec<PairingRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
                  WHERE status <> 'ended' AND (mentor_id = $1 OR mentee_id = $1) ORDER BY id",
@@ -218,7 +219,7 @@ pub(crate) async fn insert_pairing_in(
     program: ProgramId,
     mentor: PersonId,
     mentee: PersonId,
-    status: &str,
+    status: PairingStatus,
 ) -> Result<Pairing, DbError> {
     let id: i64 = on_tx!(&mut *tx, conn => {
         sqlx::query_scalar(
@@ -227,7 +228,7 @@ pub(crate) async fn insert_pairing_in(
         .bind(program.0)
         .bind(mentor.0)
         .bind(mentee.0)
-        .bind(status)
+        .bind(status.as_str())
         .bind(crate::now())
         .fetch_one(&mut *conn)
         .await?
@@ -237,24 +238,25 @@ pub(crate) async fn insert_pairing_in(
         program,
         mentor,
         mentee,
-        status: status.to_owned(),
+        status,
     };
     tx.audit::<(), _>(actor, Action::Create, "pairing", id, None, Some(&pairing))
         .await?;
     Ok(pairing)
 }
 
+/// `(id, program_id, mentor_id, mentee_id, status)` as a query reads a pairing.
+pub(crate) type PairingRow = (i64, i64, i64, i64, Code<PairingStatus>);
+
 impl Pairing {
     /// From `(id, program_id, mentor_id, mentee_id, status)`.
-    pub(crate) fn from_row(
-        (id, program, mentor, mentee, status): (i64, i64, i64, i64, String),
-    ) -> Self {
+    pub(crate) fn from_row((id, program, mentor, mentee, status): PairingRow) -> Self {
         Pairing {
             id: PairingId(id),
             program: ProgramId(program),
             mentor: PersonId(mentor),
             mentee: PersonId(mentee),
-            status,
+            status: status.0,
         }
     }
 
@@ -264,7 +266,7 @@ impl Pairing {
             sqlx::query("UPDATE pairings SET status = 'ended' WHERE id = $1").bind(self.id.0).execute(&mut *conn).await?.rows_affected()
         });
         let after = Pairing {
-            status: "ended".into(),
+            status: PairingStatus::Ended,
             ..self.clone()
         };
         tx.audit(

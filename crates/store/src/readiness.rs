@@ -4,16 +4,15 @@
 //! assessed, so every active site has a baseline to measure change against.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::forms::scoring::{GroupScore, Scores};
 use chrono::NaiveDate;
 use domain::FieldError;
+use domain::field::SiteStatus;
 use domain::ids::{OrgUnitId, ProgramId};
 use serde::{Deserialize, Serialize};
-
-/// A site's states: being assessed, judged ready, mentoring under way, paused.
-pub const SITE_STATUSES: [&str; 4] = ["assessing", "ready", "active", "paused"];
 
 /// A facility's assessment as submitted; the scores are computed by the caller with the
 /// `forms` crate.
@@ -86,8 +85,8 @@ pub struct Site {
     pub facility_path: String,
     /// Wave (`pilot`, `scale_up`, `scale_up_2`, …).
     pub wave: String,
-    /// One of [`SITE_STATUSES`].
-    pub status: String,
+    /// Where it stands in its roll-out.
+    pub status: SiteStatus,
     /// When it became active.
     pub activated_on: Option<NaiveDate>,
 }
@@ -99,7 +98,7 @@ type SiteRow = (
     String,
     String,
     String,
-    String,
+    Code<SiteStatus>,
     Option<String>,
 );
 
@@ -115,7 +114,7 @@ fn site_from_row(row: SiteRow) -> Result<Site, DbError> {
         facility_name: name,
         facility_path: path,
         wave,
-        status,
+        status: status.0,
         activated_on: activated_on
             .as_deref()
             .map(|d| parse_date(d, "activated_on"))
@@ -367,7 +366,7 @@ impl Db {
         facility: OrgUnitId,
     ) -> Result<Site, DbError> {
         let before = self.site(program, facility).await?;
-        if before.status == "active" {
+        if before.status == SiteStatus::Active {
             return Ok(before);
         }
         let mut tx = self.begin().await?;
@@ -385,7 +384,7 @@ impl Db {
                 .bind(today.to_string()).bind(before.id).execute(&mut *conn).await?;
         });
         let after = Site {
-            status: "active".into(),
+            status: SiteStatus::Active,
             activated_on: Some(today),
             ..before.clone()
         };
@@ -411,22 +410,27 @@ impl Db {
         facility: OrgUnitId,
         status: &str,
     ) -> Result<Site, DbError> {
-        let status = status.trim();
-        if !SITE_STATUSES.contains(&status) || status == "active" {
-            return Err(FieldError::new(
+        let refused = || {
+            FieldError::new(
                 "status",
-                format!("must be assessing, ready or paused, not {status:?}"),
+                format!(
+                    "must be assessing, ready or paused, not {:?}",
+                    status.trim()
+                ),
             )
-            .into());
-        }
+        };
+        let status = match SiteStatus::parse(status, "status") {
+            Ok(SiteStatus::Active) | Err(_) => return Err(refused().into()),
+            Ok(status) => status,
+        };
         let before = self.site(program, facility).await?;
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE sites SET status = $1 WHERE id = $2")
-                .bind(status).bind(before.id).execute(&mut *conn).await?;
+                .bind(status.as_str()).bind(before.id).execute(&mut *conn).await?;
         });
         let after = Site {
-            status: status.to_owned(),
+            status,
             ..before.clone()
         };
         tx.audit(

@@ -2,10 +2,13 @@
 //! own zone, group sessions with attendance, private calendar feeds, and queued nudges.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::codes::Coded;
 use domain::ids::{PersonId, ProgramId};
+use domain::scheduling::{AttendanceStatus, SessionStatus};
 use serde::Serialize;
 
 /// How a person holds a window: gladly, or only if needed (out of their hours).
@@ -116,8 +119,8 @@ pub struct GroupSession {
     pub organiser: Option<PersonId>,
     /// Video link.
     pub video_url: String,
-    /// `scheduled` or `cancelled`.
-    pub status: String,
+    /// Whether it will take place.
+    pub status: SessionStatus,
     /// iCalendar SEQUENCE: bumped on every change so calendars replace the old copy.
     pub sequence: u32,
     /// Last change.
@@ -157,8 +160,8 @@ pub struct Attendance {
     pub person: PersonId,
     /// Their name.
     pub name: String,
-    /// `invited`, `attended`, `absent` or `excused`.
-    pub status: String,
+    /// Whether they came.
+    pub status: AttendanceStatus,
 }
 
 /// A nudge queued for a person.
@@ -179,8 +182,6 @@ pub struct Nudge {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-const ATTENDANCE_STATUSES: [&str; 4] = ["invited", "attended", "absent", "excused"];
-
 type SessionRow = (
     i64,
     i64,
@@ -192,7 +193,7 @@ type SessionRow = (
     String,
     Option<i64>,
     String,
-    String,
+    Code<SessionStatus>,
     i64,
     DateTime<Utc>,
 );
@@ -238,7 +239,7 @@ fn session_from_row(row: SessionRow) -> GroupSession {
         organiser_zone,
         organiser: organiser.map(PersonId),
         video_url,
-        status,
+        status: status.0,
         sequence: sequence.clamp(0, i64::from(u32::MAX)) as u32,
         updated_at,
     }
@@ -498,20 +499,20 @@ impl Db {
         starts_at: DateTime<Utc>,
     ) -> Result<GroupSession, DbError> {
         let before = self.group_session(id).await?;
-        if before.status == "cancelled" {
+        if before.status == SessionStatus::Cancelled {
             return Err(FieldError::new("starts_at", "the session is cancelled").into());
         }
-        self.change_session(actor, &before, "scheduled", starts_at)
+        self.change_session(actor, &before, SessionStatus::Scheduled, starts_at)
             .await
     }
 
     /// Cancels a session (kept, with SEQUENCE bumped, so a METHOD:CANCEL can be sent).
     pub async fn cancel_session(&self, actor: &Actor, id: i64) -> Result<GroupSession, DbError> {
         let before = self.group_session(id).await?;
-        if before.status == "cancelled" {
+        if before.status == SessionStatus::Cancelled {
             return Ok(before);
         }
-        self.change_session(actor, &before, "cancelled", before.starts_at)
+        self.change_session(actor, &before, SessionStatus::Cancelled, before.starts_at)
             .await
     }
 
@@ -519,7 +520,7 @@ impl Db {
         &self,
         actor: &Actor,
         before: &GroupSession,
-        status: &str,
+        status: SessionStatus,
         starts_at: DateTime<Utc>,
     ) -> Result<GroupSession, DbError> {
         let mut tx = self.begin().await?;
@@ -527,7 +528,7 @@ impl Db {
             sqlx::query(
                 "UPDATE group_sessions SET status = $1, starts_at = $2, sequence = sequence + 1, updated_at = $3 WHERE id = $4",
             )
-            .bind(status).bind(starts_at).bind(crate::now()).bind(before.id)
+            .bind(status.as_str()).bind(starts_at).bind(crate::now()).bind(before.id)
             .execute(&mut *conn).await?;
         });
         let after = serde_json::json!({"status": status, "starts_at": starts_at});
@@ -546,7 +547,7 @@ impl Db {
 
     /// Who was invited to a session and whether they came.
     pub async fn attendance(&self, session: i64) -> Result<Vec<Attendance>, DbError> {
-        let rows: Vec<(i64, i64, String, String)> = on_pool!(self, pool => {
+        let rows: Vec<(i64, i64, String, Code<AttendanceStatus>)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.session_id, a.person_id, p.name, a.status FROM session_attendance a \
                  JOIN people p ON p.id = a.person_id WHERE a.session_id = $1 ORDER BY p.name, p.id",
@@ -555,7 +556,7 @@ impl Db {
         });
         Ok(rows
             .into_iter()
-            .map(|(session, person, name, status)| Attendance {
+            .map(|(session, person, name, Code(status))| Attendance {
                 session,
                 person: PersonId(person),
                 name,
@@ -568,8 +569,8 @@ impl Db {
     pub async fn program_attendance(
         &self,
         program: ProgramId,
-    ) -> Result<Vec<(PersonId, i64, DateTime<Utc>, String)>, DbError> {
-        let rows: Vec<(i64, i64, DateTime<Utc>, String)> = on_pool!(self, pool => {
+    ) -> Result<Vec<(PersonId, i64, DateTime<Utc>, AttendanceStatus)>, DbError> {
+        let rows: Vec<(i64, i64, DateTime<Utc>, Code<AttendanceStatus>)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.person_id, s.id, s.starts_at, a.status FROM session_attendance a \
                  JOIN group_sessions s ON s.id = a.session_id \
@@ -579,7 +580,7 @@ impl Db {
         });
         Ok(rows
             .into_iter()
-            .map(|(person, session, at, status)| (PersonId(person), session, at, status))
+            .map(|(person, session, at, Code(status))| (PersonId(person), session, at, status))
             .collect())
     }
 
@@ -593,17 +594,19 @@ impl Db {
     ) -> Result<Vec<Attendance>, DbError> {
         let current = self.attendance(session).await?;
         let sessions = self.group_session(session).await?;
-        if sessions.status == "cancelled" {
+        if sessions.status == SessionStatus::Cancelled {
             return Err(FieldError::new("session", "the session was cancelled").into());
         }
+        let mut parsed = Vec::with_capacity(marks.len());
         for (index, (person, status)) in marks.iter().enumerate() {
-            if !ATTENDANCE_STATUSES.contains(&status.as_str()) {
+            let Some(status) = AttendanceStatus::from_code(status) else {
                 return Err(FieldError::new(
                     format!("attendance[{index}].status"),
                     format!("must be invited, attended, absent or excused, not {status:?}"),
                 )
                 .into());
-            }
+            };
+            parsed.push((*person, status));
             if !current.iter().any(|a| a.person == *person) {
                 return Err(FieldError::new(
                     format!("attendance[{index}].person"),
@@ -613,13 +616,13 @@ impl Db {
             }
         }
         let mut tx = self.begin().await?;
-        for (person, status) in marks {
+        for (person, status) in &parsed {
             on_tx!(&mut tx, conn => {
                 sqlx::query("UPDATE session_attendance SET status = $1 WHERE session_id = $2 AND person_id = $3")
-                    .bind(status).bind(session).bind(person.0).execute(&mut *conn).await?;
+                    .bind(status.as_str()).bind(session).bind(person.0).execute(&mut *conn).await?;
             });
         }
-        let after: Vec<(i64, &str)> = marks.iter().map(|(p, s)| (p.0, s.as_str())).collect();
+        let after: Vec<(i64, &str)> = parsed.iter().map(|(p, s)| (p.0, s.as_str())).collect();
         tx.audit(
             actor,
             Action::Update,

@@ -5,12 +5,13 @@
 //! kept and audited.
 
 use crate::audit::Action;
-use crate::memberships::{Pairing, insert_pairing_in};
+use crate::memberships::{Pairing, PairingRow, insert_pairing_in};
 use crate::research::parse_date;
 use crate::{Actor, Db, DbError, Tx, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::ids::{PairingId, PersonId, ProgramId};
+use domain::matching::PairingStatus;
 use serde::Serialize;
 
 /// The shortest reason accepted for overriding the training gate: long enough that "ok" or
@@ -87,15 +88,15 @@ async fn set_status_in(
     tx: &mut Tx,
     actor: &Actor,
     pairing: &Pairing,
-    status: &str,
+    status: PairingStatus,
     note: serde_json::Value,
 ) -> Result<Pairing, DbError> {
     on_tx!(&mut *tx, conn => {
         sqlx::query("UPDATE pairings SET status = $1 WHERE id = $2")
-            .bind(status).bind(pairing.id.0).execute(&mut *conn).await?;
+            .bind(status.as_str()).bind(pairing.id.0).execute(&mut *conn).await?;
     });
     let after = Pairing {
-        status: status.to_owned(),
+        status,
         ..pairing.clone()
     };
     let mut record = serde_json::to_value(&after).map_err(|e| DbError::Corrupt(e.to_string()))?;
@@ -305,7 +306,7 @@ impl Db {
             Some(&completion),
         )
         .await?;
-        let waiting: Vec<(i64, i64, i64, i64, String)> = on_tx!(&mut tx, conn => {
+        let waiting: Vec<PairingRow> = on_tx!(&mut tx, conn => {
             sqlx::query_as(
                 "SELECT id, program_id, mentor_id, mentee_id, status FROM pairings \
                  WHERE program_id = $1 AND mentee_id = $2 AND status = 'awaiting_training' ORDER BY id",
@@ -320,7 +321,7 @@ impl Db {
             for row in waiting {
                 let pairing = Pairing::from_row(row);
                 let note = serde_json::json!({"activated_by": "training_complete"});
-                set_status_in(&mut tx, actor, &pairing, "active", note).await?;
+                set_status_in(&mut tx, actor, &pairing, PairingStatus::Active, note).await?;
             }
         }
         tx.commit().await?;
@@ -383,9 +384,9 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         let status = if missing_in(&mut tx, program, mentee).await?.is_empty() {
-            "active"
+            PairingStatus::Active
         } else {
-            "awaiting_training"
+            PairingStatus::AwaitingTraining
         };
         let pairing = insert_pairing_in(&mut tx, actor, program, mentor, mentee, status).await?;
         tx.commit().await?;
@@ -394,7 +395,7 @@ impl Db {
 
     /// One pairing.
     pub async fn pairing(&self, id: PairingId) -> Result<Pairing, DbError> {
-        let row: Option<(i64, i64, i64, i64, String)> = on_pool!(self, pool => {
+        let row: Option<PairingRow> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, program_id, mentor_id, mentee_id, status FROM pairings WHERE id = $1")
                 .bind(id.0).fetch_optional(pool).await?
         });
@@ -413,10 +414,10 @@ impl Db {
         pairing: PairingId,
     ) -> Result<Pairing, DbError> {
         let before = self.pairing(pairing).await?;
-        match before.status.as_str() {
-            "active" => return Ok(before),
-            "ended" => return Err(FieldError::new("pairing", "has ended").into()),
-            _ => {}
+        match before.status {
+            PairingStatus::Active => return Ok(before),
+            PairingStatus::Ended => return Err(FieldError::new("pairing", "has ended").into()),
+            PairingStatus::Proposed | PairingStatus::AwaitingTraining => {}
         }
         let mut tx = self.begin().await?;
         let missing = missing_in(&mut tx, before.program, before.mentee).await?;
@@ -427,7 +428,7 @@ impl Db {
             &mut tx,
             actor,
             &before,
-            "active",
+            PairingStatus::Active,
             serde_json::json!({"activated_by": "manual"}),
         )
         .await?;
@@ -456,7 +457,7 @@ impl Db {
             return Err(FieldError::new("reason", "must be at most 2000 characters").into());
         }
         let before = self.pairing(pairing).await?;
-        if before.status != "awaiting_training" {
+        if before.status != PairingStatus::AwaitingTraining {
             return Err(FieldError::new(
                 "pairing",
                 format!("is {}, not awaiting training", before.status),
@@ -470,7 +471,7 @@ impl Db {
                 .execute(&mut *conn).await?;
         });
         let note = serde_json::json!({"activated_by": "override", "override_reason": reason});
-        let after = set_status_in(&mut tx, actor, &before, "active", note).await?;
+        let after = set_status_in(&mut tx, actor, &before, PairingStatus::Active, note).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -145,7 +145,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                proposals::reasons::FROM_COMMAND_LINE,
+                &domain::matching::ProposalReason::FromCommandLine,
                 start,
             )
             .await?;
@@ -189,7 +189,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                proposals::reasons::FROM_COMMAND_LINE,
+                &domain::matching::ProposalReason::FromCommandLine,
             )
             .await
             .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
@@ -201,7 +201,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
                 db,
                 &actor,
                 program,
-                proposals::reasons::FROM_COMMAND_LINE,
+                &domain::matching::ProposalReason::FromCommandLine,
             )
             .await
             .map_err(|e| anyhow::anyhow!("--program: {e}"))?;

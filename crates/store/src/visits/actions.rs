@@ -2,10 +2,12 @@
 //! follow-up that marks one done or dropped. Apart because they change long after their
 //! activity was recorded, through their own audited writes.
 
-use super::{ACTION_STATUSES, one_of, stored_date, text};
+use super::{stored_date, text};
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::NaiveDate;
+use domain::field::ActionStatus;
 use domain::ids::{PersonId, ProgramId};
 use serde::Serialize;
 
@@ -25,8 +27,8 @@ pub struct ActionItem {
     pub description: String,
     /// By when.
     pub due_on: NaiveDate,
-    /// `open`, `done` or `dropped`.
-    pub status: String,
+    /// Where it stands.
+    pub status: ActionStatus,
     /// When it was closed.
     pub closed_on: Option<NaiveDate>,
     /// What the follow-up found.
@@ -40,7 +42,7 @@ pub(super) type ActionRow = (
     String,
     String,
     String,
-    String,
+    Code<ActionStatus>,
     Option<String>,
     String,
 );
@@ -57,7 +59,7 @@ pub(super) fn action_from_row(row: ActionRow) -> Result<ActionItem, DbError> {
         owner_name,
         description,
         due_on: stored_date(&due_on)?,
-        status,
+        status: status.0,
         closed_on: closed_on.as_deref().map(stored_date).transpose()?,
         follow_up_note: note,
     })
@@ -111,11 +113,10 @@ impl Db {
         status: &str,
         note: &str,
     ) -> Result<ActionItem, DbError> {
-        let status = status.trim();
-        one_of(status, &ACTION_STATUSES, "status")?;
+        let status = ActionStatus::parse(status, "status")?;
         let note = text(note, "note", 2000, false)?;
         let before = self.action_item(id).await?;
-        let closed_on = (status != "open").then(|| {
+        let closed_on = (status != ActionStatus::Open).then(|| {
             before
                 .closed_on
                 .filter(|_| before.status == status)
@@ -129,11 +130,11 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE action_items SET status = $1, closed_on = $2, follow_up_note = $3 WHERE id = $4")
-                .bind(status).bind(closed_on.map(|d| d.to_string())).bind(&note).bind(id)
+                .bind(status.as_str()).bind(closed_on.map(|d| d.to_string())).bind(&note).bind(id)
                 .execute(&mut *conn).await?;
         });
         let after = ActionItem {
-            status: status.to_owned(),
+            status,
             closed_on,
             follow_up_note: note,
             ..before.clone()

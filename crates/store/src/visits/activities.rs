@@ -4,9 +4,11 @@
 
 use super::actions::{ACTION_SELECT, ActionItem, ActionRow, action_from_row};
 use super::{corrupt, stored_date};
+use crate::codes::Code;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::GroupScore;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::field::ActivityKind;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::Serialize;
 
@@ -18,8 +20,8 @@ pub struct Activity {
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
-    /// One of [`ACTIVITY_KINDS`].
-    pub kind: String,
+    /// What kind of contact it was.
+    pub kind: ActivityKind,
     /// Facility, if any.
     #[schema(value_type = Option<i64>)]
     pub facility: Option<OrgUnitId>,
@@ -142,7 +144,7 @@ pub struct ActivityFilter {
 type ActivityRow = (
     i64,
     i64,
-    String,
+    Code<ActivityKind>,
     Option<i64>,
     Option<String>,
     Option<String>,
@@ -182,7 +184,7 @@ fn activity_from_row(row: ActivityRow) -> Result<Activity, DbError> {
     Ok(Activity {
         id,
         program: ProgramId(program),
-        kind,
+        kind: kind.0,
         facility: facility.map(OrgUnitId),
         facility_name,
         facility_path,

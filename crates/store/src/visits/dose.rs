@@ -5,9 +5,11 @@
 
 use super::{VISIT_DAY_MINUTES, corrupt, stored_date};
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{Days, NaiveDate};
 use domain::FieldError;
+use domain::field::ActivityKind;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +20,7 @@ pub struct ContactRow {
     /// Activity.
     pub activity: i64,
     /// Its kind (the modality).
-    pub kind: String,
+    pub kind: ActivityKind,
     /// The day. A visit gives one row per visit day in the range.
     pub date: NaiveDate,
     /// Facility, if any.
@@ -76,7 +78,7 @@ impl DosePlan {
 /// activity, kind, facility, starts on, ends on, minutes, person, role.
 type ContactSourceRow = (
     i64,
-    String,
+    Code<ActivityKind>,
     Option<i64>,
     String,
     String,
@@ -172,26 +174,26 @@ impl Db {
             .fetch_all(pool).await?
         });
         let mut out = Vec::new();
-        for (activity, kind, facility, starts_on, ends_on, minutes, person, role) in rows {
+        for (activity, Code(kind), facility, starts_on, ends_on, minutes, person, role) in rows {
             let starts = stored_date(&starts_on)?;
             let ends = stored_date(&ends_on)?;
             let days = (ends - starts).num_days() + 1;
             let mut day = starts;
             let mut index = 0;
             while day <= ends {
-                let day_minutes = match (kind.as_str(), minutes) {
+                let day_minutes = match (kind, minutes) {
                     // A given visit duration is spread over its days, the remainder on the
                     // first, so the rows add up to exactly what was recorded.
-                    ("visit", Some(total)) => {
+                    (ActivityKind::Visit, Some(total)) => {
                         total / days + if index == 0 { total % days } else { 0 }
                     }
-                    ("visit", None) => VISIT_DAY_MINUTES,
+                    (ActivityKind::Visit, None) => VISIT_DAY_MINUTES,
                     (_, total) => total.unwrap_or(0),
                 };
                 if day >= from && day <= to {
                     out.push(ContactRow {
                         activity,
-                        kind: kind.clone(),
+                        kind,
                         date: day,
                         facility: facility.map(OrgUnitId),
                         person: PersonId(person),

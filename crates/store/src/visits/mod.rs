@@ -35,15 +35,6 @@ use crate::research::parse_date;
 use chrono::NaiveDate;
 use domain::FieldError;
 
-/// The kinds of activity.
-pub const ACTIVITY_KINDS: [&str; 5] = [
-    "visit",
-    "tele_session",
-    "check_in",
-    "joint_session",
-    "training_session",
-];
-
 /// How a check-in was made.
 pub const CHANNELS: [&str; 3] = ["whatsapp", "sms", "phone"];
 
@@ -53,9 +44,6 @@ pub const PARTICIPANT_ROLES: [&str; 4] = ["mentor", "mentee", "facilitator", "pa
 /// Who did a case: the mentee alone (supervised), mentor and mentee together, or the mentee
 /// observed the mentor.
 pub const PERFORMED_BY: [&str; 3] = ["mentee", "together", "observed"];
-
-/// An action item's states.
-pub const ACTION_STATUSES: [&str; 3] = ["open", "done", "dropped"];
 
 /// Contact minutes a visit day counts for when the visit gives no duration: a working day.
 pub const VISIT_DAY_MINUTES: i64 = 8 * 60;

@@ -4,12 +4,13 @@
 //! field is named. Apart from the write so that every refusal comes from this one file and
 //! the write takes only a checked activity.
 
-use super::{ACTIVITY_KINDS, CHANNELS, PARTICIPANT_ROLES, PERFORMED_BY, one_of, text};
+use super::{CHANNELS, PARTICIPANT_ROLES, PERFORMED_BY, one_of, text};
 use crate::research::parse_date;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::Scores;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
+use domain::field::ActivityKind;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,8 @@ pub struct NewDebrief {
 /// An activity as submitted; checked whole by [`Db::record_activity`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewActivity {
-    /// One of [`ACTIVITY_KINDS`].
+    /// An [`ActivityKind`] code (`visit`, `tele_session`, `check_in`, `joint_session`,
+    /// `training_session`).
     pub kind: String,
     /// The facility (a facility-level org unit): required for visits, optional otherwise.
     #[serde(default)]
@@ -127,7 +129,7 @@ pub struct NewActivity {
 /// An activity that passed every check, ready to write.
 #[derive(Debug, Serialize)]
 pub(super) struct Checked {
-    pub(super) kind: String,
+    pub(super) kind: ActivityKind,
     pub(super) facility: Option<i64>,
     pub(super) starts_on: NaiveDate,
     pub(super) ends_on: NaiveDate,
@@ -219,9 +221,8 @@ impl Db {
         new: &NewActivity,
     ) -> Result<Checked, DbError> {
         self.program(program).await?;
-        let kind = new.kind.trim();
-        one_of(kind, &ACTIVITY_KINDS, "kind")?;
-        let is_visit = kind == "visit";
+        let kind = ActivityKind::parse(&new.kind, "kind")?;
+        let is_visit = kind == ActivityKind::Visit;
         match new.facility {
             Some(id) => {
                 self.require_facility(id, "facility").await?;
@@ -276,7 +277,7 @@ impl Db {
                 .with_timezone(&Utc);
             // Microseconds, as crate::now(), so both backends hold the same value.
             let at = DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
-            if new.duration_minutes.is_none() && kind != "check_in" {
+            if new.duration_minutes.is_none() && kind != ActivityKind::CheckIn {
                 return Err(
                     FieldError::new("duration_minutes", "give the length in minutes").into(),
                 );
@@ -294,11 +295,11 @@ impl Db {
             }
         }
         let channel = match (kind, new.channel.as_deref().map(str::trim)) {
-            ("check_in", Some(channel)) => {
+            (ActivityKind::CheckIn, Some(channel)) => {
                 one_of(channel, &CHANNELS, "channel")?;
                 Some(channel.to_owned())
             }
-            ("check_in", None) => {
+            (ActivityKind::CheckIn, None) => {
                 return Err(FieldError::new("channel", "give whatsapp, sms or phone").into());
             }
             (_, Some(_)) => {
@@ -442,7 +443,7 @@ impl Db {
         };
 
         Ok(Checked {
-            kind: kind.to_owned(),
+            kind,
             facility: new.facility.map(|f| f.0),
             starts_on,
             ends_on,

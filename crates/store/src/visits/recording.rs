@@ -140,7 +140,7 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                  ON CONFLICT (program_id, submission_key) DO NOTHING RETURNING id",
             )
-            .bind(program.0).bind(&checked.kind).bind(checked.facility)
+            .bind(program.0).bind(checked.kind.as_str()).bind(checked.facility)
             .bind(checked.starts_on.to_string()).bind(checked.ends_on.to_string())
             .bind(checked.starts_at).bind(checked.duration_minutes).bind(&checked.channel)
             .bind(&checked.summary).bind(checked.patient_identifiers_removed)

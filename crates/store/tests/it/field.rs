@@ -251,16 +251,25 @@ async fn the_training_gate_holds_a_pairing_until_every_required_course_is_done()
 
     // Existing callers keep choosing the status themselves.
     let plain = db
-        .add_pairing(&actor(), f.program, f.mentor, f.mentee, "proposed")
+        .add_pairing(
+            &actor(),
+            f.program,
+            f.mentor,
+            f.mentee,
+            domain::matching::PairingStatus::Proposed,
+        )
         .await
         .unwrap();
-    assert_eq!(plain.status, "proposed");
+    assert_eq!(plain.status, domain::matching::PairingStatus::Proposed);
 
     let pairing = db
         .add_gated_pairing(&actor(), f.program, f.mentor, f.mentee)
         .await
         .unwrap();
-    assert_eq!(pairing.status, "awaiting_training");
+    assert_eq!(
+        pairing.status,
+        domain::matching::PairingStatus::AwaitingTraining
+    );
     let err = db.activate_pairing(&actor(), pairing.id).await.unwrap_err();
     assert_eq!(field_of(&err), "mentee");
     assert!(err.to_string().contains("anaesthesia"), "{err}");
@@ -271,7 +280,7 @@ async fn the_training_gate_holds_a_pairing_until_every_required_course_is_done()
         .unwrap();
     assert_eq!(
         db.pairing(pairing.id).await.unwrap().status,
-        "awaiting_training"
+        domain::matching::PairingStatus::AwaitingTraining
     );
     assert_eq!(
         db.missing_courses(f.program, f.mentee).await.unwrap(),
@@ -291,7 +300,10 @@ async fn the_training_gate_holds_a_pairing_until_every_required_course_is_done()
     db.record_completion(&actor(), f.mentee, anaesthesia.id, "2026-02-01", "")
         .await
         .unwrap();
-    assert_eq!(db.pairing(pairing.id).await.unwrap().status, "active");
+    assert_eq!(
+        db.pairing(pairing.id).await.unwrap().status,
+        domain::matching::PairingStatus::Active
+    );
     assert!(
         db.missing_courses(f.program, f.mentee)
             .await
@@ -313,7 +325,7 @@ async fn the_training_gate_holds_a_pairing_until_every_required_course_is_done()
         .add_gated_pairing(&actor(), f.program, f.mentor, f.mentee)
         .await
         .unwrap();
-    assert_eq!(again.status, "active");
+    assert_eq!(again.status, domain::matching::PairingStatus::Active);
 }
 
 #[tokio::test]
@@ -340,7 +352,7 @@ async fn overriding_the_gate_needs_a_reason_that_is_audited() {
     assert_eq!(db.audit_count(None).await.unwrap(), before);
     assert_eq!(
         db.pairing(pairing.id).await.unwrap().status,
-        "awaiting_training"
+        domain::matching::PairingStatus::AwaitingTraining
     );
 
     let reason = "Course postponed to June; mentee already trained abroad";
@@ -348,7 +360,7 @@ async fn overriding_the_gate_needs_a_reason_that_is_audited() {
         .override_training_gate(&actor(), pairing.id, reason)
         .await
         .unwrap();
-    assert_eq!(active.status, "active");
+    assert_eq!(active.status, domain::matching::PairingStatus::Active);
     let log = db
         .audit_entries(Some(("pairing", &pairing.id.to_string())), 10, 0)
         .await
@@ -514,8 +526,18 @@ async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
         .map(|r| r.minutes)
         .sum();
     assert_eq!(mentee_minutes, 2 * 480 + 60);
-    assert_eq!(rows.iter().filter(|r| r.kind == "visit").count(), 4);
-    assert_eq!(rows.iter().filter(|r| r.kind == "check_in").count(), 1);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.kind == domain::field::ActivityKind::Visit)
+            .count(),
+        4
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.kind == domain::field::ActivityKind::CheckIn)
+            .count(),
+        1
+    );
     let clipped = db
         .contact_rows(f.program, date("2026-03-03"), date("2026-03-03"))
         .await
@@ -542,7 +564,7 @@ async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
         .update_action(&actor(), mine[0].id, "done", "Counted at 12 closures")
         .await
         .unwrap();
-    assert_eq!(done.status, "done");
+    assert_eq!(done.status, domain::field::ActionStatus::Done);
     assert!(done.closed_on.is_some());
     assert_eq!(db.action_item(done.id).await.unwrap(), done);
     assert!(
@@ -735,7 +757,7 @@ async fn a_site_is_activated_only_after_an_assessment() {
     assert!(err.to_string().contains("has no assessment yet"), "{err}");
     assert_eq!(
         db.site(f.program, f.facility).await.unwrap().status,
-        "assessing"
+        domain::field::SiteStatus::Assessing
     );
     assert_eq!(db.audit_count(None).await.unwrap(), before);
 
@@ -790,14 +812,14 @@ async fn a_site_is_activated_only_after_an_assessment() {
         .activate_site(&actor(), f.program, f.facility)
         .await
         .unwrap();
-    assert_eq!(active.status, "active");
+    assert_eq!(active.status, domain::field::SiteStatus::Active);
     assert!(active.activated_on.is_some());
     assert_eq!(db.sites(f.program).await.unwrap(), [active]);
     let paused = db
         .set_site_status(&actor(), f.program, f.facility, "paused")
         .await
         .unwrap();
-    assert_eq!(paused.status, "paused");
+    assert_eq!(paused.status, domain::field::SiteStatus::Paused);
 }
 
 #[tokio::test]
@@ -852,7 +874,14 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
         .await
         .unwrap();
     let proposal = db
-        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
+        .insert_proposal(
+            &actor(),
+            f.program,
+            &domain::matching::ProposalReason::ByManager,
+            0,
+            &serde_json::json!({}),
+            "",
+        )
         .await
         .unwrap();
     let created = db
@@ -860,15 +889,28 @@ async fn an_approved_matching_proposal_respects_the_training_gate() {
         .await
         .unwrap();
     assert_eq!(created.len(), 1);
-    assert_eq!(created[0].status, "awaiting_training");
+    assert_eq!(
+        created[0].status,
+        domain::matching::PairingStatus::AwaitingTraining
+    );
     db.record_completion(&actor(), f.mentee, course.id, "2026-11-01", "certificate")
         .await
         .unwrap();
-    assert_eq!(db.pairing(created[0].id).await.unwrap().status, "active");
+    assert_eq!(
+        db.pairing(created[0].id).await.unwrap().status,
+        domain::matching::PairingStatus::Active
+    );
 
     // Approving the same pair again keeps the pairing rather than adding a second one.
     let again = db
-        .insert_proposal(&actor(), f.program, "again", 0, &serde_json::json!({}), "")
+        .insert_proposal(
+            &actor(),
+            f.program,
+            &domain::matching::ProposalReason::ByManager,
+            0,
+            &serde_json::json!({}),
+            "",
+        )
         .await
         .unwrap();
     let created = db
@@ -896,7 +938,14 @@ async fn approving_one_draft_twice_at_once_creates_its_pairings_once() {
     let f = field().await;
     let db = &f.db;
     let proposal = db
-        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
+        .insert_proposal(
+            &actor(),
+            f.program,
+            &domain::matching::ProposalReason::ByManager,
+            0,
+            &serde_json::json!({}),
+            "",
+        )
         .await
         .unwrap();
     let pairs = [(f.mentor, f.mentee)];
@@ -920,7 +969,14 @@ async fn a_departure_recorded_twice_at_once_is_recorded_once() {
     let f = field().await;
     let db = &f.db;
     let proposal = db
-        .insert_proposal(&actor(), f.program, "test", 0, &serde_json::json!({}), "")
+        .insert_proposal(
+            &actor(),
+            f.program,
+            &domain::matching::ProposalReason::ByManager,
+            0,
+            &serde_json::json!({}),
+            "",
+        )
         .await
         .unwrap();
     let created = db

@@ -279,9 +279,15 @@ async fn people_lists_filter_by_program_subtree_and_name() {
     let second_page = db.people(&all, 2, 2).await.unwrap();
     assert_eq!((second_page.people.len(), second_page.total), (1, 3));
 
-    db.add_pairing(&actor(), program.id, b.id, a.id, "active")
-        .await
-        .unwrap();
+    db.add_pairing(
+        &actor(),
+        program.id,
+        b.id,
+        a.id,
+        domain::matching::PairingStatus::Active,
+    )
+    .await
+    .unwrap();
     let scope = db.person_scope(a.id).await.unwrap();
     assert_eq!(scope.mentors, [(program.id, b.id)]);
     assert_eq!(

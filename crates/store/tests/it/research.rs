@@ -347,19 +347,22 @@ async fn sessions_bump_their_sequence_and_attendance_refuses_strangers() {
         matches!(err, DbError::Invalid(ref e) if e.field == "attendance[1].person"),
         "{err}"
     );
-    let statuses: Vec<String> =
+    let statuses: Vec<domain::scheduling::AttendanceStatus> =
         g.db.attendance(sessions[0].id)
             .await
             .unwrap()
             .into_iter()
             .map(|a| a.status)
             .collect();
-    assert_eq!(statuses, ["invited", "invited"]);
+    assert_eq!(statuses, [domain::scheduling::AttendanceStatus::Invited; 2]);
     let after =
         g.db.record_attendance(&actor(), sessions[0].id, &marks[..1])
             .await
             .unwrap();
-    assert_eq!(after[0].status, "attended");
+    assert_eq!(
+        after[0].status,
+        domain::scheduling::AttendanceStatus::Attended
+    );
 
     let err =
         g.db.create_series(

@@ -4,8 +4,8 @@
 //! through the `app` use cases rather than the store alone.
 
 use super::Loader;
-use app::proposals::reasons::DEMO;
 use domain::ids::{PersonId, ProgramId};
+use domain::matching::ProposalReason;
 use matching::criteria::Settings;
 use store::matching::RuleKind;
 
@@ -52,9 +52,10 @@ impl Loader<'_> {
                 .await
                 .map_err(|e| anyhow::anyhow!("preferences of person {person}: {e}"))?;
         }
-        let proposal = app::proposals::propose(self.db, &self.actor, program, DEMO)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let proposal =
+            app::proposals::propose(self.db, &self.actor, program, &ProposalReason::Demo)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         app::proposals::approve(self.db, &self.actor, proposal.id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -77,9 +78,9 @@ impl Loader<'_> {
             .await?;
         use app::facility_matching::{approve, propose_coupling, propose_teams};
         let (db, actor) = (self.db, &self.actor);
-        let coupling = propose_coupling(db, actor, program, DEMO).await;
+        let coupling = propose_coupling(db, actor, program, &ProposalReason::Demo).await;
         approve(db, actor, coupling?.id).await?;
-        let teams = propose_teams(db, actor, program, DEMO).await;
+        let teams = propose_teams(db, actor, program, &ProposalReason::Demo).await;
         approve(db, actor, teams?.id).await?;
         Ok(())
     }

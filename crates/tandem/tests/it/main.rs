@@ -635,11 +635,9 @@ fn the_research_demo_has_eighteen_months_of_history() {
         for session in &past {
             let marks = db.attendance(session.id).await.expect("attendance");
             assert_eq!(marks.len(), 16);
-            assert!(
-                marks
-                    .iter()
-                    .all(|a| a.status == "attended" || a.status == "absent")
-            );
+            assert!(marks.iter().all(|a| a.status
+                == domain::scheduling::AttendanceStatus::Attended
+                || a.status == domain::scheduling::AttendanceStatus::Absent));
         }
         assert_eq!(upcoming.len(), 4);
         // One in each of the next four weeks (Monday to Sunday, UTC).
@@ -656,7 +654,11 @@ fn the_research_demo_has_eighteen_months_of_history() {
         for session in &upcoming {
             let marks = db.attendance(session.id).await.expect("attendance");
             assert_eq!(marks.len(), 16);
-            assert!(marks.iter().all(|a| a.status == "invited"));
+            assert!(
+                marks
+                    .iter()
+                    .all(|a| a.status == domain::scheduling::AttendanceStatus::Invited)
+            );
         }
 
         // Participation as of today: uneven, and exactly the three fading members warned
@@ -710,7 +712,7 @@ fn the_field_demo_has_twelve_months_of_activity() {
         let status = |status: &str| {
             sites
                 .iter()
-                .filter(|s| s.status == status)
+                .filter(|s| s.status.as_str() == status)
                 .map(|s| s.facility_name.as_str())
                 .collect::<Vec<_>>()
         };
@@ -734,7 +736,12 @@ fn the_field_demo_has_twelve_months_of_activity() {
             .activities(program, &store::visits::ActivityFilter::default())
             .await
             .expect("activities");
-        let count = |kind: &str| activities.iter().filter(|a| a.kind == kind).count();
+        let count = |kind: &str| {
+            activities
+                .iter()
+                .filter(|a| a.kind.as_str() == kind)
+                .count()
+        };
         assert_eq!(
             (
                 count("visit"),
@@ -752,7 +759,7 @@ fn the_field_demo_has_twelve_months_of_activity() {
         assert!(
             activities
                 .iter()
-                .filter(|a| a.kind == "tele_session")
+                .filter(|a| a.kind == domain::field::ActivityKind::TeleSession)
                 .all(|a| a.patient_identifiers_removed)
         );
 
@@ -760,7 +767,10 @@ fn the_field_demo_has_twelve_months_of_activity() {
         // Debre Markos improves from six missed items at the first visit to none at the last.
         let mut actions = 0;
         let mut debre_markos = Vec::new();
-        for visit in activities.iter().filter(|a| a.kind == "visit") {
+        for visit in activities
+            .iter()
+            .filter(|a| a.kind == domain::field::ActivityKind::Visit)
+        {
             let detail = db.activity(visit.id).await.expect("visit");
             assert_eq!(detail.checklists.len(), 1);
             assert!(detail.debrief.is_some());
@@ -801,7 +811,9 @@ fn the_field_demo_has_twelve_months_of_activity() {
             .filter(|m| m.role == domain::access::Role::Mentee)
         {
             for pairing in db.pairings_of(m.person).await.expect("pairings") {
-                if pairing.mentee == m.person && pairing.status == "awaiting_training" {
+                if pairing.mentee == m.person
+                    && pairing.status == domain::matching::PairingStatus::AwaitingTraining
+                {
                     waiting.push(m.person_name.as_str());
                 }
             }
@@ -825,7 +837,7 @@ fn the_field_demo_has_twelve_months_of_activity() {
             .into_iter()
             .map(|r| dose::Contact {
                 activity: r.activity,
-                kind: dose::Modality::parse(&r.kind).expect("kind"),
+                kind: dose::Modality::parse(r.kind.as_str()).expect("kind"),
                 date: r.date,
                 facility: r.facility.map(|f| f.0),
                 person: r.person.0,

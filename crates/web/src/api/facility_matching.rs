@@ -55,8 +55,8 @@ pub struct FacilityProposalBody {
     pub program: i64,
     /// `coupling` or `teams`.
     pub kind: FacilityProposalKind,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
+    /// Where it stands.
+    pub status: domain::matching::ProposalStatus,
     /// Why it was run.
     pub reason: String,
     /// Who ran it.
@@ -73,8 +73,8 @@ pub(crate) fn body(stored: &StoredFacilityProposal) -> Result<FacilityProposalBo
         id: stored.id,
         program: stored.program.0,
         kind: stored.kind,
-        status: stored.status.clone(),
-        reason: stored.reason.clone(),
+        status: stored.status,
+        reason: stored.reason.to_string(),
         created_by: stored.created_by.clone(),
         created_at: stored.created_at,
         result: facility_matching::result_of(stored)?,
@@ -88,8 +88,8 @@ pub struct FacilityProposalSummary {
     pub id: i64,
     /// `coupling` or `teams`.
     pub kind: FacilityProposalKind,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
+    /// Where it stands.
+    pub status: domain::matching::ProposalStatus,
     /// Why it was run.
     pub reason: String,
     /// Who ran it.
@@ -118,7 +118,7 @@ pub async fn list_proposals(
                 id: p.id,
                 kind: p.kind,
                 status: p.status,
-                reason: p.reason,
+                reason: p.reason.to_string(),
                 created_by: p.created_by,
                 created_at: p.created_at,
                 decided_at: p.decided_at,
@@ -140,7 +140,7 @@ pub async fn propose_coupling(
         &state.app.db,
         &auth.actor(),
         program.id,
-        app::proposals::reasons::BY_MANAGER,
+        &domain::matching::ProposalReason::ByManager,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))
@@ -158,7 +158,7 @@ pub async fn propose_teams(
         &state.app.db,
         &auth.actor(),
         program.id,
-        app::proposals::reasons::BY_MANAGER,
+        &domain::matching::ProposalReason::ByManager,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))

@@ -201,8 +201,8 @@ pub async fn get_preferences(
 pub struct ProposalSummary {
     /// Id.
     pub id: i64,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
+    /// Where it stands.
+    pub status: domain::matching::ProposalStatus,
     /// Why it was run.
     pub reason: String,
     /// Total cost.
@@ -218,7 +218,7 @@ impl From<StoredProposal> for ProposalSummary {
         Self {
             id: p.id,
             status: p.status,
-            reason: p.reason,
+            reason: p.reason.to_string(),
             objective: p.objective,
             created_by: p.created_by,
             created_at: p.created_at,
@@ -233,8 +233,8 @@ pub struct ProposalBody {
     pub id: i64,
     /// Program.
     pub program: i64,
-    /// `draft`, `approved` or `discarded`.
-    pub status: String,
+    /// Where it stands.
+    pub status: domain::matching::ProposalStatus,
     /// Why it was run.
     pub reason: String,
     /// The explained pairs and unassigned mentees.
@@ -245,8 +245,8 @@ fn body(stored: &StoredProposal) -> Result<ProposalBody, AppError> {
     Ok(ProposalBody {
         id: stored.id,
         program: stored.program.0,
-        status: stored.status.clone(),
-        reason: stored.reason.clone(),
+        status: stored.status,
+        reason: stored.reason.to_string(),
         result: proposals::result_of(stored)?,
     })
 }
@@ -273,7 +273,7 @@ pub async fn create_proposal(
         &state.app.db,
         &auth.actor(),
         program.id,
-        proposals::reasons::BY_MANAGER,
+        &domain::matching::ProposalReason::ByManager,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(body(&stored)?)))

@@ -302,7 +302,7 @@ pub async fn invite(
 ) -> Result<Response, AppError> {
     let session = state.app.db.group_session(id).await?;
     app::scope::visible_program(&state.app.db, &auth.viewer, session.program).await?;
-    let method = if session.status == "cancelled" {
+    let method = if session.status == domain::scheduling::SessionStatus::Cancelled {
         "CANCEL"
     } else {
         "REQUEST"

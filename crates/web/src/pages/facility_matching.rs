@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::ProgramId;
+use domain::matching::{ProposalReason, ProposalStatus};
 use domain::programs::Program;
 use matching::{FacilitySettings, MissingReason};
 use serde::Deserialize;
@@ -231,7 +232,7 @@ async fn run(
 ) -> Result<Response, AppError> {
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let actor = auth.actor();
-    let reason = app::proposals::reasons::BY_MANAGER;
+    let reason = &domain::matching::ProposalReason::ByManager;
     let stored = match kind {
         FacilityProposalKind::Coupling => {
             facility_matching::propose_coupling(&state.app.db, &actor, program.id, reason).await
@@ -300,7 +301,7 @@ struct ProposalPage {
 
 impl ProposalPage {
     /// The proposal's reason in the reader's language.
-    fn reason(&self, stored: &str) -> String {
+    fn reason(&self, stored: &ProposalReason) -> String {
         app::proposals::reason_words(&self.layout.t, stored)
     }
 }
@@ -553,7 +554,7 @@ pub async fn approve(
             let stored = state.app.db.facility_proposal(id).await?;
             // Pressed twice (or approved by another manager meanwhile): what was asked is
             // done, so the second answer is the same confirmation, not a refusal.
-            if stored.status == "approved" {
+            if stored.status == ProposalStatus::Approved {
                 return Ok(approved);
             }
             let message = super::translator(&state, &headers).refusal(&e);

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{PersonId, ProgramId};
+use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use domain::programs::Program;
 use matching::UnassignedReason;
 use matching::criteria::{Settings, Weights};
@@ -47,7 +48,7 @@ struct ProgramPage {
 
 impl ProgramPage {
     /// A proposal's reason in the reader's language.
-    fn reason(&self, stored: &str) -> String {
+    fn reason(&self, stored: &ProposalReason) -> String {
         proposals::reason_words(&self.layout.t, stored)
     }
 }
@@ -127,7 +128,7 @@ async fn active_pairings(state: &AppState, program: ProgramId) -> Result<i64, Ap
     let active = state
         .app
         .db
-        .pairings_of_program(program, Some("active"))
+        .pairings_of_program(program, Some(PairingStatus::Active))
         .await?;
     Ok(active.len() as i64)
 }
@@ -373,7 +374,7 @@ pub async fn run(
         &state.app.db,
         &auth.actor(),
         program.id,
-        proposals::reasons::BY_MANAGER,
+        &domain::matching::ProposalReason::ByManager,
     )
     .await
     .map_err(AppError::from)
@@ -415,7 +416,7 @@ pub async fn mentor_left(
             .proposals_of_program(program.id, 1)
             .await?
             .into_iter()
-            .find(|p| p.status == "draft")
+            .find(|p| p.status == ProposalStatus::Draft)
     {
         let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
         return Ok(Redirect::to(&to).into_response());
@@ -482,7 +483,7 @@ struct ProposalPage {
 
 impl ProposalPage {
     /// A proposal's reason in the reader's language.
-    fn reason(&self, stored: &str) -> String {
+    fn reason(&self, stored: &ProposalReason) -> String {
         proposals::reason_words(&self.layout.t, stored)
     }
 }
@@ -688,7 +689,7 @@ async fn proposal_page(
         result.unassigned.len() as i64,
     );
     let notice = match done {
-        Some("approved") if stored.status == "approved" => Some(t.count(
+        Some("approved") if stored.status == ProposalStatus::Approved => Some(t.count(
             "matching-done-approved",
             "count",
             active_pairings(state, program.id).await?,
@@ -737,7 +738,9 @@ pub async fn approve(
         Ok(_) => Ok(approved.into_response()),
         // Pressed twice (or approved by another manager meanwhile): what was asked is done,
         // so the second answer is the same confirmation, not a refusal.
-        Err(AppError::Invalid(_)) if state.app.db.proposal(id).await?.status == "approved" => {
+        Err(AppError::Invalid(_))
+            if state.app.db.proposal(id).await?.status == ProposalStatus::Approved =>
+        {
             Ok(approved.into_response())
         }
         // Stale or discarded: said on the proposal itself, next to what it holds.

@@ -197,7 +197,10 @@ async fn the_training_gate_refuses_then_allows_and_an_override_is_audited() {
         .add_gated_pairing(&actor, f.program, mentor, f.person_f2)
         .await
         .unwrap();
-    assert_eq!(waiting.status, "awaiting_training");
+    assert_eq!(
+        waiting.status,
+        domain::matching::PairingStatus::AwaitingTraining
+    );
     let refused = app
         .json(
             Method::POST,
@@ -237,7 +240,10 @@ async fn the_training_gate_refuses_then_allows_and_an_override_is_audited() {
         "{}",
         completed.text()
     );
-    assert_eq!(app.db().pairing(waiting.id).await.unwrap().status, "active");
+    assert_eq!(
+        app.db().pairing(waiting.id).await.unwrap().status,
+        domain::matching::PairingStatus::Active
+    );
 
     let other = app
         .db()

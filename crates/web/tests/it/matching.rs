@@ -349,7 +349,10 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let active = app
         .db()
-        .pairings_of_program(app.fixture.program, Some("active"))
+        .pairings_of_program(
+            app.fixture.program,
+            Some(domain::matching::PairingStatus::Active),
+        )
         .await
         .expect("pairings");
     assert!(
@@ -376,7 +379,7 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
         .proposal(first["id"].as_i64().expect("id"))
         .await
         .expect("first");
-    assert_eq!(old.status, "discarded");
+    assert_eq!(old.status, domain::matching::ProposalStatus::Discarded);
     // Approving twice is refused and names the proposal.
     let again = app
         .json(Method::POST, &approve, Persona::Manager, &json!(null))
@@ -425,7 +428,10 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
     );
     assert!(
         !app.db()
-            .pairings_of_program(app.fixture.program, Some("active"))
+            .pairings_of_program(
+                app.fixture.program,
+                Some(domain::matching::PairingStatus::Active)
+            )
             .await
             .expect("pairings")
             .iter()
@@ -523,7 +529,7 @@ async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
     let newer_id = newer["id"].as_i64().expect("id");
     assert_eq!(
         app.db().proposal(newer_id).await.expect("newer").status,
-        "draft"
+        domain::matching::ProposalStatus::Draft
     );
     // The older draft's page points to the newer one instead of offering approval.
     let html = app
@@ -604,7 +610,10 @@ async fn a_mentor_given_no_places_who_still_has_mentees_can_leave() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert!(
         !app.db()
-            .pairings_of_program(app.fixture.program, Some("active"))
+            .pairings_of_program(
+                app.fixture.program,
+                Some(domain::matching::PairingStatus::Active)
+            )
             .await
             .expect("pairings")
             .iter()
@@ -639,7 +648,7 @@ async fn warm_and_cold_solves_agree() {
         db,
         &Actor::system("test"),
         app.fixture.program,
-        "cold",
+        &domain::matching::ProposalReason::ByManager,
         app::proposals::Start::Cold,
     )
     .await
@@ -958,7 +967,7 @@ async fn the_matching_pages_confirm_what_a_form_did() {
     }
     let active = app
         .db()
-        .pairings_of_program(program, Some("active"))
+        .pairings_of_program(program, Some(domain::matching::PairingStatus::Active))
         .await
         .expect("pairings");
     assert_eq!(

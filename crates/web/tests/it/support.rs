@@ -384,7 +384,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         program,
         person_of[&Persona::Mentor],
         person_of[&Persona::Mentee],
-        "active",
+        domain::matching::PairingStatus::Active,
     )
     .await
     .expect("pairing");
@@ -393,7 +393,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         program,
         person_of[&Persona::Mentor],
         peer_f1,
-        "active",
+        domain::matching::PairingStatus::Active,
     )
     .await
     .expect("pairing");
@@ -410,10 +410,15 @@ async fn build_fixture(db: &Db) -> Fixture {
         .await
         .expect("rule")
         .id;
-    let proposal = app::proposals::propose(db, &actor, program, "fixture")
-        .await
-        .expect("proposal")
-        .id;
+    let proposal = app::proposals::propose(
+        db,
+        &actor,
+        program,
+        &domain::matching::ProposalReason::ByManager,
+    )
+    .await
+    .expect("proposal")
+    .id;
 
     let project = db
         .create_project(&actor, program, "Fixture study", "", "idea")
@@ -502,7 +507,7 @@ async fn build_fixture(db: &Db) -> Fixture {
             // The manager as mentor: a pairing must not widen any other persona's view.
             person_of[&Persona::Manager],
             person_f3,
-            "awaiting_training",
+            domain::matching::PairingStatus::AwaitingTraining,
         )
         .await
         .expect("waiting pairing")
@@ -547,11 +552,15 @@ async fn build_fixture(db: &Db) -> Fixture {
         .expect("target")
         .id;
 
-    let facility_proposal =
-        app::facility_matching::propose_coupling(db, &actor, program, "fixture")
-            .await
-            .expect("facility proposal")
-            .id;
+    let facility_proposal = app::facility_matching::propose_coupling(
+        db,
+        &actor,
+        program,
+        &domain::matching::ProposalReason::ByManager,
+    )
+    .await
+    .expect("facility proposal")
+    .id;
 
     let mut tokens = HashMap::new();
     for persona in Persona::ALL {
