@@ -22,6 +22,11 @@ fn unique(prefix: &str) -> String {
 
 /// A migrated, empty database for one test.
 pub async fn fresh_db() -> Result<Db, DbError> {
+    fresh_db_through(i64::MAX).await
+}
+
+/// An empty database for one test, migrated up to migration `last` only.
+pub async fn fresh_db_through(last: i64) -> Result<Db, DbError> {
     let db = match std::env::var("TANDEM_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             let schema = unique("t");
@@ -44,6 +49,6 @@ pub async fn fresh_db() -> Result<Db, DbError> {
             .await?
         }
     };
-    db.migrate().await?;
+    db.migrate_through(last).await?;
     Ok(db)
 }

@@ -84,6 +84,77 @@ async fn migrating_twice_runs_nothing_the_second_time() {
 }
 
 #[tokio::test]
+async fn proposal_reasons_stored_as_sentences_become_codes() {
+    use domain::matching::ProposalReason;
+    // As the database stood before migration 0009: reasons were English sentences.
+    let db = store::testing::fresh_db_through(8).await.unwrap();
+    let program = db
+        .create_program(
+            &actor(),
+            &NewProgram {
+                code: Slug::parse("safe_surgery").unwrap(),
+                name: Name::parse("Safe Surgery").unwrap(),
+                kind: ProgramKind::ClinicalMentorship,
+                description: String::new(),
+                root_org_unit: None,
+            },
+        )
+        .await
+        .unwrap();
+    let sentences = [
+        "requested by a manager",
+        "requested from the command line",
+        "demo",
+        "Abebe Near left the program",
+        "something a script once wrote",
+    ];
+    for reason in sentences {
+        store::on_pool!(&db, pool => {
+            sqlx::query(
+                "INSERT INTO match_proposals (program_id, status, reason, objective, result_json, created_by, created_at) \
+                 VALUES ($1, 'draft', $2, 0, '{}', 'test', $3)",
+            )
+            .bind(program.id.0).bind(reason).bind(chrono::Utc::now())
+            .execute(pool).await.unwrap().rows_affected()
+        });
+    }
+    store::on_pool!(&db, pool => {
+        sqlx::query(
+            "INSERT INTO facility_proposals (program_id, kind, status, reason, inputs_sha256, result_json, created_by, created_at) \
+             VALUES ($1, 'coupling', 'draft', 'requested by a manager', '', '{}', 'test', $2)",
+        )
+        .bind(program.id.0).bind(chrono::Utc::now())
+        .execute(pool).await.unwrap().rows_affected()
+    });
+    db.migrate().await.unwrap();
+    let mut reasons: Vec<ProposalReason> = db
+        .proposals_of_program(program.id, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.reason)
+        .collect();
+    reasons.reverse();
+    assert_eq!(
+        reasons,
+        [
+            ProposalReason::ByManager,
+            ProposalReason::FromCommandLine,
+            ProposalReason::Demo,
+            ProposalReason::MentorLeft("Abebe Near".into()),
+            ProposalReason::ByManager,
+        ]
+    );
+    // The API still says them in English.
+    assert_eq!(reasons[3].to_string(), "Abebe Near left the program");
+    let facility = db
+        .facility_proposals_of_program(program.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(facility[0].reason, ProposalReason::ByManager);
+}
+
+#[tokio::test]
 async fn org_unit_tree_keeps_paths_levels_and_order() {
     let db = fresh_db().await.expect("db");
     tree(&db).await;
