@@ -10,7 +10,8 @@
 //!   pair and every unassigned mentee.
 //! - [`couple_facilities`] and [`form_teams`]: facility coupling and team formation built on the
 //!   same solver; [`haversine_km`] for great-circle distances.
-//! - [`instance`]: the only module that touches files (the benchmark formats).
+//! - `instance` (feature `bench`): the only module that touches files (the benchmark formats),
+//!   compiled only for the benchmark harness (`match-bench`, `tandem match solve`).
 //!
 //! The library does no other I/O.
 
@@ -19,6 +20,7 @@ mod dense;
 mod error;
 mod flow;
 mod geo;
+#[cfg(feature = "bench")]
 pub mod instance;
 mod network;
 mod problem;

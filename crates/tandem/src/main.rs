@@ -1,5 +1,6 @@
 //! `tandem`: the one binary. Serves the web application, runs migrations, loads the demo,
-//! imports files, manages accounts, and runs the solvers' bench commands.
+//! imports files, manages accounts, and, built with the `bench` feature, runs the solvers'
+//! bench commands (`match solve`, `bench indicators`).
 
 mod admin;
 mod demo;
@@ -9,7 +10,8 @@ mod proposals;
 mod serve;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+#[cfg(feature = "bench")]
 use std::path::PathBuf;
 
 /// Health-workforce mentorship programs: peer research collaboratives and clinical mentorship.
@@ -56,6 +58,7 @@ enum Command {
     #[command(subcommand)]
     Dhis2(Dhis2Command),
     /// Benchmarks that print a JSON report.
+    #[cfg(feature = "bench")]
     #[command(subcommand)]
     Bench(BenchCommand),
 }
@@ -69,12 +72,14 @@ enum Dhis2Command {
 #[derive(Debug, Subcommand)]
 enum MatchCommand {
     /// Solve an instance written by shared/bench/matching/gen.py; prints a JSON report.
+    #[cfg(feature = "bench")]
     Solve(SolveArgs),
     #[command(flatten)]
     Program(proposals::ProposalCommand),
 }
 
-#[derive(Debug, Args)]
+#[cfg(feature = "bench")]
+#[derive(Debug, clap::Args)]
 struct SolveArgs {
     /// `mentee,mentor,cost` rows.
     #[arg(long)]
@@ -100,6 +105,7 @@ struct SolveArgs {
     continuity: i64,
 }
 
+#[cfg(feature = "bench")]
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
     /// Indicator roll-ups over an events CSV (see docs/benchmarks.md); prints a JSON report.
@@ -130,6 +136,7 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        #[cfg(feature = "bench")]
         Command::Match(MatchCommand::Solve(args)) => {
             let report = matching::instance::solve_instance_files(
                 &args.edges,
@@ -141,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
+        #[cfg(feature = "bench")]
         Command::Bench(BenchCommand::Indicators { events }) => {
             let report = indicators::bench::run_bench(&events)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
@@ -233,6 +241,7 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
             proposals::run(&connect(url).await?, command).await
         }
         // `run` answers these before any database is opened.
+        #[cfg(feature = "bench")]
         Command::Match(MatchCommand::Solve(_)) | Command::Bench(_) => {
             unreachable!("handled without a database")
         }

@@ -3,6 +3,9 @@
 //! facility coupling and teams, and every bad-input case of the instance files.
 
 mod domain;
+// The benchmark harness and its file readers are compiled only with the `bench` feature
+// (`cargo test -p matching --features bench`; `cargo xtask ci` runs it).
+#[cfg(feature = "bench")]
 mod files;
 mod reference;
 

@@ -130,10 +130,18 @@ ET-AM-EG-DM,Debre Markos Hospital,facility,ET-AM-EG,10.33,37.73\n";
 fn help_explains_every_command() {
     let cli = Cli::new("help");
     let help = ok(&cli.run(&["--help"]));
-    for command in [
-        "serve", "migrate", "demo", "admin", "import", "match", "bench",
-    ] {
+    for command in ["serve", "migrate", "demo", "admin", "import", "match"] {
         assert!(help.contains(command), "{command} in {help}");
+    }
+    // The bench commands are built only with the `bench` feature, never into the shipped
+    // binary.
+    let match_help = ok(&cli.run(&["match", "--help"]));
+    if cfg!(feature = "bench") {
+        assert!(help.contains("bench"), "bench in {help}");
+        assert!(match_help.contains("solve"), "solve in {match_help}");
+    } else {
+        assert!(!help.contains("bench"), "no bench in {help}");
+        assert!(!match_help.contains("solve"), "no solve in {match_help}");
     }
     let import = ok(&cli.run(&["import", "org-units", "--help"]));
     assert!(import.contains("DHIS2"), "{import}");
@@ -331,6 +339,12 @@ fn bad_flags_and_urls_are_named() {
         err.contains("nobody:***@127.0.0.1:1") && !err.contains("secret"),
         "{err}"
     );
+}
+
+#[cfg(feature = "bench")]
+#[test]
+fn match_solve_names_a_missing_instance_file() {
+    let cli = Cli::new("solve_missing");
     let err = fails(&cli.run(&[
         "match",
         "solve",
@@ -345,6 +359,7 @@ fn bad_flags_and_urls_are_named() {
     );
 }
 
+#[cfg(feature = "bench")]
 #[test]
 fn match_solve_rematches_after_mentors_leave_and_names_a_bad_leave() {
     let cli = Cli::new("solve_leave");
