@@ -1,10 +1,12 @@
 //! tandem's project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! - `ci`: everything CI checks, in order: the README's test command on SQLite, the database
-//!   suites again on PostgreSQL, clippy, rustfmt, the calendar and citation files through
-//!   independent parsers (Python), and the browser tests in headless Chromium.
+//! - `ci`: everything CI checks, in order: the README's test command on SQLite, the benchmark
+//!   harnesses and the commands built on them (feature `bench`), the database suites again on
+//!   PostgreSQL, clippy, rustfmt, the calendar and citation files through independent parsers
+//!   (Python), and the browser tests in headless Chromium.
 //! - `openapi`: rewrite the committed OpenAPI snapshot (`docs/openapi.json`) from the router.
-//! - `tidy`: the fast repository checks (formatting, lints, snapshots, translation parity).
+//! - `tidy`: the fast repository checks (formatting, lints with and without the `bench`
+//!   feature, snapshots, translation parity).
 //!
 //! Written in Rust rather than shell so it runs the same wherever cargo does and fails loudly
 //! with the step that failed.
@@ -16,9 +18,10 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const USAGE: &str =
-    "usage: cargo xtask <ci | ci-postgres | ci-formats | ci-browser | openapi | tidy>
+    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | openapi | tidy>
 
   ci           the whole CI run (what .ci/run calls)
+  ci-bench     only the tests of the benchmark harnesses (feature `bench`)
   ci-postgres  only the database suites on PostgreSQL
   ci-formats   only the .ics, BibTeX and CSL-JSON checks with Python's own parsers
   ci-browser   only the browser tests (demo server + headless Chromium)
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let outcome = match task.as_str() {
         "ci" => ci(),
         "ci-postgres" => postgres_suites(),
+        "ci-bench" => bench_suites(),
         "ci-formats" => format_checks(),
         "ci-browser" => browser_tests(),
         "openapi" => openapi(),
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
 fn ci() -> Result {
     step("tests on SQLite (the README test command)");
     cargo(&["test", "--workspace"], &[])?;
+    bench_suites()?;
     postgres_suites()?;
     tidy()?;
     format_checks()?;
@@ -158,6 +163,28 @@ fn format_checks() -> Result {
     Ok(())
 }
 
+/// The suites of the crates with a `bench` feature, built with it: the harnesses, their file
+/// readers and `kpi-bench`/`match-bench` (indicators, matching), and `tandem match solve` and
+/// `tandem bench indicators` (the CLI). The README's test command builds none of them, as the
+/// shipped binary does not.
+fn bench_suites() -> Result {
+    step("the benchmark harnesses and the commands built on them (feature `bench`)");
+    cargo(
+        &[
+            "test",
+            "-p",
+            "indicators",
+            "-p",
+            "matching",
+            "-p",
+            "tandem",
+            "--features",
+            "bench",
+        ],
+        &[],
+    )
+}
+
 /// The store, web and CLI suites again, each test in its own PostgreSQL schema.
 fn postgres_suites() -> Result {
     step("the database suites on PostgreSQL");
@@ -235,6 +262,21 @@ fn tidy() -> Result {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    // Again with the benchmark harnesses, which the line above leaves out (`tandem/bench`
+    // turns on `indicators/bench` and `matching/bench`).
+    cargo(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "tandem/bench",
             "--",
             "-D",
             "warnings",
