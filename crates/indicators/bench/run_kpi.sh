@@ -17,7 +17,8 @@ mkdir -p "$DIR" && cd "$DIR"
 [ -f events.parquet ] || python3 "$KPI_DIR/gen_events.py" --rows 10000000 --seed 7
 [ -f events.csv ] || python3 "$HERE/to_csv.py" .
 if [ -z "${BIN:-}" ]; then
-  (cd "$REPO" && cargo build --profile bench -p indicators --bin kpi-bench)
+  # The harness and kpi-bench are built only with the crate's `bench` feature.
+  (cd "$REPO" && cargo build --profile bench -p indicators --features bench --bin kpi-bench)
   BIN=$CARGO_TARGET_DIR/release/kpi-bench   # the bench profile's output directory
 fi
 rm -f tandem.jsonl duckdb.jsonl sqlite.jsonl load.txt

@@ -5,7 +5,9 @@
 #
 # usage: side_by_side.sh WORKDIR [ROUNDS]
 #   WORKDIR holds inst/ (from gen.py) and lemon_bench (built from lemon_bench.cpp).
-#   MB = path of the match-bench binary (default: $CARGO_TARGET_DIR/release/match-bench).
+#   MB = path of the match-bench binary (default: $CARGO_TARGET_DIR/release/match-bench), built
+#     with `cargo build --release -p matching --features bench --bin match-bench` (the harness is
+#     behind the crate's `bench` feature).
 #   PEERS = folder with gen.py, bench_match.py (default: /work/shared/bench/matching).
 #   REMATCH_REPS = N > 0 adds, after the rounds, tandem-only runs of `match-bench --reps N` (three
 #     per instance, including sparse 50k seed 2 when inst/ holds it): the rounds time one full
@@ -25,6 +27,11 @@ esac
 B=${CONTINUITY:-333}
 W=$1; ROUNDS=${2:-3}
 MB=$(realpath -m "${MB:-${CARGO_TARGET_DIR:-target}/release/match-bench}")  # absolute: we cd below
+if [ ! -x "$MB" ]; then
+  echo "side_by_side.sh: no match-bench at $MB; build it with" >&2
+  echo "  cargo build --release -p matching --features bench --bin match-bench" >&2
+  exit 2
+fi
 PEERS=${PEERS:-/work/shared/bench/matching}
 P=${PYTHON:-python3}
 cd "$W" || exit 1
