@@ -8,23 +8,9 @@ use domain::FieldError;
 use domain::access::Viewer;
 use domain::ids::ProgramId;
 use forms::{Context, RawSubmission, Scores};
-use std::collections::BTreeMap;
 use store::Db;
 
-/// One answer as posted: a single value, or several for `select_multiple`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum AnswerInput {
-    /// Several values (`select_multiple`).
-    Many(Vec<String>),
-    /// One value, as text.
-    Text(String),
-    /// One number.
-    Number(f64),
-}
-
-/// Answers keyed by question name (repeats as `repeat[0].question`).
-pub type Answers = BTreeMap<String, AnswerInput>;
+pub use domain::field::{AnswerInput, Answers};
 
 /// Checks answers against a stored form of `purpose` the program may use and scores them.
 /// The first problem is returned naming `<prefix>.answers.<question>`; its message says how
@@ -266,7 +252,6 @@ pub struct ChecklistInput {
     #[serde(default)]
     pub mentee: Option<i64>,
     /// Answers by question name.
-    #[schema(value_type = Object)]
     pub answers: Answers,
 }
 
@@ -302,18 +287,15 @@ pub struct ActivityInput {
     #[serde(default)]
     pub patient_identifiers_removed: bool,
     /// Who took part.
-    #[schema(value_type = Vec<Object>)]
     pub participants: Vec<store::visits::NewParticipant>,
     /// Cases observed or performed together.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub cases: Vec<store::visits::NewCase>,
     /// A checklist filled during the visit.
     #[serde(default)]
     pub checklist: Option<ChecklistInput>,
     /// The end-of-visit debrief with action items.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     pub debrief: Option<store::visits::NewDebrief>,
 }
 

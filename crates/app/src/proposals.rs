@@ -38,7 +38,6 @@ pub struct ProposalResult {
     /// Mentor ids in solver order.
     pub mentor_ids: Vec<i64>,
     /// Solver state for the next warm start.
-    #[schema(value_type = Object)]
     pub warm_start: WarmStart,
 }
 
@@ -57,7 +56,6 @@ pub struct ProposedPair {
     pub cost: i64,
     /// Cost by criterion (language, working_hours, distance, experience, preference,
     /// continuity).
-    #[schema(value_type = Vec<Object>)]
     pub breakdown: Vec<CostComponent>,
     /// Forced by a manager's pin.
     pub pinned: bool,
@@ -118,7 +116,6 @@ pub struct UnassignedMentee {
     /// Name.
     pub mentee_name: String,
     /// Why.
-    #[schema(value_type = Object)]
     pub reason: UnassignedReason,
     /// The cheapest eligible mentor with any places (preferring one with room): when every
     /// eligible mentor is full, raising this one's capacity is the first thing to try. `null`

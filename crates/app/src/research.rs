@@ -158,7 +158,6 @@ pub struct ParticipationReport {
     /// Gini of each member's total activity over the whole period.
     pub gini_overall: f64,
     /// Brain-gain figures per year and in total.
-    #[schema(value_type = Object)]
     pub brain_gain: BrainGain,
     /// Nudges newly queued by this run.
     pub nudges_queued: usize,

@@ -206,7 +206,7 @@ pub struct IdSchemes {
 }
 
 /// One value as DHIS2 reads it: the JSON object inside `dataValues`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DataValue {
     /// Data element UID or code.
@@ -240,11 +240,13 @@ impl DataValue {
     }
 }
 
-/// The body of `POST /api/dataValueSets`, as serialized.
-#[derive(Serialize)]
+/// The body of `POST /api/dataValueSets`, as serialized (and the document the export
+/// downloads).
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body<'a> {
-    data_values: &'a [DataValue],
+pub struct Body<'a> {
+    /// The values.
+    pub data_values: &'a [DataValue],
 }
 
 /// A checked `dataValueSets` payload: every value valid, one id scheme per kind.

@@ -1,7 +1,8 @@
 //! Mentorship in the field (C3, C4, C6): the kinds of activity, the states of their action
-//! items, and the states of the sites a program works in.
+//! items, the states of the sites a program works in, and checklist answers as typed.
 
 use crate::coded_enum;
+use std::collections::BTreeMap;
 
 coded_enum! {
     /// What kind of contact an activity was.
@@ -44,3 +45,18 @@ coded_enum! {
         Paused = "paused",
     }
 }
+
+/// One answer as posted: a single value, or several for `select_multiple`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum AnswerInput {
+    /// Several values (`select_multiple`).
+    Many(Vec<String>),
+    /// One value, as text.
+    Text(String),
+    /// One number.
+    Number(f64),
+}
+
+/// Answers keyed by question name (repeats as `repeat[0].question`).
+pub type Answers = BTreeMap<String, AnswerInput>;

@@ -204,7 +204,7 @@ pub struct QuestionScoring {
 
 /// Text in several languages: the key is the language as written in the column header
 /// (`French (fr)`), or the empty string for an untranslated column (`label`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Translated(pub BTreeMap<String, String>);
 
 impl Translated {

@@ -28,7 +28,7 @@ use crate::model::{Form, GroupKind, Question, QuestionType, Translated};
 use crate::submission::{Answer, Answers};
 
 /// A filled checklist's scores.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scores {
     /// Points earned over the whole form.
     pub total: f64,
@@ -41,7 +41,7 @@ pub struct Scores {
 }
 
 /// One group's (domain's) sub-score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GroupScore {
     /// The group's name.
     pub name: String,

@@ -167,7 +167,7 @@ pub enum Category {
 }
 
 /// A validation rule checked on every computed indicator value.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum ValidationRule {
     /// The numerator must not exceed the denominator (a proportion).
     NumeratorLeDenominator,

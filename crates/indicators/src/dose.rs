@@ -83,7 +83,19 @@ pub enum DoseError {
 }
 
 /// The kind of activity a contact came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     /// Side-by-side coaching at the facility.
@@ -254,7 +266,7 @@ fn check_type(ptype: PeriodType) -> Result<(), DoseError> {
 }
 
 /// Whether the planned dose was delivered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// At least [`ON_TRACK_MIN_PERCENT`] of the plan.
@@ -288,7 +300,7 @@ impl Status {
 }
 
 /// Whom a row is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Subject {
     /// A mentee (person id).
@@ -314,11 +326,12 @@ pub struct DoseQuery {
 }
 
 /// One subject's dose in one period, for one modality or (`modality: None`) overall.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DoseRow {
     /// Mentee or facility.
     pub subject: Subject,
-    /// The period.
+    /// The period, as its DHIS2 id (`2026Q3`, `202609`).
+    #[schema(value_type = String)]
     pub period: Period,
     /// The modality, or `None` for the overall row.
     pub modality: Option<Modality>,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::periods::PeriodType;
+use crate::periods::period_type::PeriodType;
 
 /// Everything that can go wrong in this crate. Each variant names what was wrong and where
 /// (the offending id, the indicator, the file and line), so callers can show it as is.

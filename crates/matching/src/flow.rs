@@ -42,7 +42,7 @@ const ZERO_CAP_PRICE: i64 = 1 << 42;
 /// Indices refer to the *new* network's mentees and mentors (keep indices stable: a mentor who
 /// leaves can simply get capacity 0 or lose its arcs). Any content is accepted: entries that are
 /// no longer valid are repaired, and the result is always exactly optimal.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WarmStart {
     /// Previous mentor of each mentee (`None` = unassigned).
     pub mentor_of: Vec<Option<u32>>,

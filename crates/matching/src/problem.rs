@@ -85,7 +85,7 @@ pub struct Rules {
 }
 
 /// One criterion's share of a pair's cost.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CostComponent {
     /// Criterion name.
     pub criterion: String,
@@ -123,7 +123,7 @@ pub struct Backup {
 }
 
 /// Why a mentee has no mentor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UnassignedReason {
     /// No candidate mentor passes the cadre rule (or there are no candidates at all).

@@ -10,7 +10,7 @@ use crate::members::{Member, MemberId};
 use crate::outputs::Output;
 
 /// Brain-gain figures for one year (or, in [`BrainGain::total`], for all years).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BrainGainFigures {
     /// The year; `None` for the total.
     pub year: Option<i32>,
@@ -25,7 +25,7 @@ pub struct BrainGainFigures {
 }
 
 /// Figures per year, oldest first, and over all years (pairs counted once overall).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BrainGain {
     /// One row per year that has outputs.
     pub by_year: Vec<BrainGainFigures>,

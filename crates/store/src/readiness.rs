@@ -24,10 +24,9 @@ pub struct NewAssessment {
     /// A stored form of purpose `assessment`.
     pub form: i64,
     /// The answers as a JSON object.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
     /// Total and per-domain scores.
-    #[schema(value_type = Object)]
     pub scores: Scores,
     /// Priorities agreed from the analysis.
     #[serde(default)]
@@ -53,10 +52,9 @@ pub struct SiteAssessment {
     /// Form.
     pub form: i64,
     /// Answers.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
     /// Per-domain scores.
-    #[schema(value_type = Object)]
     pub domain_scores: Vec<GroupScore>,
     /// Total as a percentage, `None` when nothing was scorable.
     pub total_percent: Option<f64>,

@@ -28,7 +28,7 @@
 //! (`yyyyNov`, `yyyyNovSn`) are not supported yet.
 
 pub mod ethiopian;
-mod period_type;
+pub mod period_type;
 
 use std::fmt;
 use std::str::FromStr;

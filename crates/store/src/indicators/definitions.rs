@@ -57,7 +57,6 @@ pub struct IndicatorRecord {
     /// Factor (100 for a percentage).
     pub factor: f64,
     /// Validation rules.
-    #[schema(value_type = Vec<Object>)]
     pub rules: Vec<ValidationRule>,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -100,7 +99,6 @@ pub struct NewIndicator {
     pub factor: f64,
     /// Validation rules.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     pub rules: Vec<ValidationRule>,
 }
 

@@ -89,14 +89,13 @@ pub struct ChecklistSubmission {
     #[schema(value_type = Option<i64>)]
     pub mentee: Option<PersonId>,
     /// The answers.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
     /// Points earned.
     pub score_total: f64,
     /// Points possible.
     pub score_max: f64,
     /// Per-group (domain) scores.
-    #[schema(value_type = Object)]
     pub by_group: Vec<GroupScore>,
     /// When it was stored.
     pub submitted_at: DateTime<Utc>,

@@ -48,10 +48,9 @@ pub struct NewChecklist {
     #[schema(value_type = Option<i64>)]
     pub mentee: Option<PersonId>,
     /// The answers as a JSON object (question name → value).
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
     /// Total, maximum and per-group scores.
-    #[schema(value_type = Object)]
     pub scores: Scores,
 }
 

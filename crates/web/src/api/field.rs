@@ -24,7 +24,7 @@ use store::visits::{ActionItem, Activity, ActivityDetail};
 /// With an `Idempotency-Key` header (1 to 128 visible ASCII characters the client makes up
 /// once per activity), sending the same request again — a retry after a lost answer — records
 /// nothing more and answers 200 with the activity the first one recorded.
-#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "One key per activity: a repeat answers 200 with the first one's activity")), request_body = ActivityInput, responses((status = 201, body = Object), (status = 200, description = "A repeat of a recorded Idempotency-Key", body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "One key per activity: a repeat answers 200 with the first one's activity")), request_body = ActivityInput, responses((status = 201, body = ActivityDetail), (status = 200, description = "A repeat of a recorded Idempotency-Key", body = ActivityDetail), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn record_activity(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -61,7 +61,7 @@ pub async fn record_activity(
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// The activities the caller may see (their subtree, or those they took part in).
-#[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Activity>)))]
 pub async fn list_activities(
     State(state): State<AppState>,
     auth: Auth,
@@ -72,7 +72,7 @@ pub async fn list_activities(
 }
 
 /// One activity with participants, cases, checklists, debrief and action items.
-#[utoipa::path(get, path = "/api/v1/activities/{activity}", tag = "field", params(("activity" = i64, Path)), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/activities/{activity}", tag = "field", params(("activity" = i64, Path)), responses((status = 200, body = ActivityDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_activity(
     State(state): State<AppState>,
     auth: Auth,
@@ -97,7 +97,7 @@ pub struct ActionUpdate {
 }
 
 /// Updates an action item (its owner, or anyone who records activities in the program).
-#[utoipa::path(post, path = "/api/v1/actions/{action}", tag = "field", params(("action" = i64, Path)), request_body = ActionUpdate, responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/actions/{action}", tag = "field", params(("action" = i64, Path)), request_body = ActionUpdate, responses((status = 200, body = ActionItem), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update_action(
     State(state): State<AppState>,
     auth: Auth,
@@ -307,7 +307,6 @@ pub struct AssessmentInput {
     /// A stored form of purpose `assessment`.
     pub form: i64,
     /// Answers by question name.
-    #[schema(value_type = Object)]
     pub answers: Answers,
     /// Priorities agreed.
     #[serde(default)]
@@ -441,7 +440,7 @@ async fn dose_for(
 }
 
 /// Dose delivered against the program's plan per mentee and facility, period and modality.
-#[utoipa::path(get, path = "/api/v1/programs/{program}/dose", tag = "field", params(("program" = i64, Path), DoseParams), responses((status = 200, body = Vec<Object>), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/programs/{program}/dose", tag = "field", params(("program" = i64, Path), DoseParams), responses((status = 200, body = Vec<indicators::dose::DoseRow>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn dose(
     State(state): State<AppState>,
     auth: Auth,

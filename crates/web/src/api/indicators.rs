@@ -230,7 +230,7 @@ pub async fn sign_target(
 
 /// The values of a span as a DHIS2 `dataValueSets` JSON document (data elements and org
 /// units by code; values without a DHIS2 mapping are left out), ready to import in DHIS2.
-#[utoipa::path(get, path = "/api/v1/programs/{program}/dhis2/dataValueSets.json", tag = "indicators", params(("program" = i64, Path), Span), responses((status = 200, content_type = "application/json", body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/programs/{program}/dhis2/dataValueSets.json", tag = "indicators", params(("program" = i64, Path), Span), responses((status = 200, content_type = "application/json", body = dhis2::payload::Body), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn dhis2_export(
     State(state): State<AppState>,
     _auth: Auth,

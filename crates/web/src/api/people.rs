@@ -146,8 +146,43 @@ pub async fn get(
     Ok(Json(person.into()))
 }
 
+/// The body of a person's PATCH, for the API document: any of a person's fields (as in
+/// [`PersonInput`]), each replacing the stored value; a field left out stays. The handler reads
+/// the body as a JSON object and merges it, so a field given as `null` clears it.
+#[derive(Debug, utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the merge-patch body; the handler merges raw JSON"
+)]
+pub struct PersonPatch {
+    /// Full name.
+    name: Option<String>,
+    /// Cadre.
+    cadre: Option<String>,
+    /// Disciplines.
+    disciplines: Option<Vec<String>>,
+    /// Years of experience.
+    years_experience: Option<i64>,
+    /// Language tags.
+    languages: Option<Vec<String>>,
+    /// IANA time zone.
+    time_zone: Option<String>,
+    /// ISO country code of residence.
+    country_of_residence: Option<String>,
+    /// ISO country code of origin.
+    home_country: Option<String>,
+    /// ORCID iD.
+    orcid: Option<String>,
+    /// E.164 phone.
+    phone: Option<String>,
+    /// Email.
+    email: Option<String>,
+    /// Consented channels.
+    contact_consent: Option<Vec<String>>,
+}
+
 /// Changes some fields of a person (JSON merge: fields present replace, absent stay).
-#[utoipa::path(patch, path = "/api/v1/people/{person}", tag = "people", params(("person" = i64, Path)), request_body = Object, responses((status = 200, body = PersonBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/people/{person}", tag = "people", params(("person" = i64, Path)), request_body = PersonPatch, responses((status = 200, body = PersonBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
