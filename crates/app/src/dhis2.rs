@@ -31,7 +31,14 @@ pub async fn data_value_set(
                 Key::code(e.dhis2_code.as_deref().unwrap_or(&e.code))
             };
             let coc = e.category_option_combo.as_deref().map(Key::uid).transpose();
-            Ok::<_, domain::FieldError>((e.id, (key?, e.value_type == "integer", coc?)))
+            Ok::<_, domain::FieldError>((
+                e.id,
+                (
+                    key?,
+                    e.value_type == domain::indicators::ValueType::Integer,
+                    coc?,
+                ),
+            ))
         })
         .collect::<Result<_, _>>()?;
     let rows = db.values_of(program, None, Some((from, to))).await?;

@@ -6,6 +6,7 @@ use crate::Error;
 use crate::scope::member_scope;
 use domain::FieldError;
 use domain::access::Viewer;
+use domain::field::FormPurpose;
 use domain::ids::ProgramId;
 use forms::{Context, RawSubmission, Scores};
 use store::Db;
@@ -19,7 +20,7 @@ pub async fn checked_answers(
     db: &Db,
     program: ProgramId,
     form: i64,
-    purpose: &str,
+    purpose: FormPurpose,
     answers: &Answers,
     prefix: &str,
 ) -> Result<(serde_json::Value, Scores), Error> {
@@ -132,7 +133,7 @@ pub async fn dose_rows(
             date: row.date,
             facility: row.facility.map(|f| f.0),
             person: row.person.0,
-            role: DoseRole::parse(&row.role).ok_or_else(|| internal(&row.role))?,
+            role: DoseRole::parse(row.role.as_str()).ok_or_else(|| internal(row.role.as_str()))?,
             minutes: u32::try_from(row.minutes.max(0)).unwrap_or(u32::MAX),
         });
     }
@@ -308,8 +309,15 @@ pub async fn new_activity(
     let checklist = match input.checklist {
         None => None,
         Some(c) => {
-            let (answers, scores) =
-                checked_answers(db, program, c.form, "checklist", &c.answers, "checklist").await?;
+            let (answers, scores) = checked_answers(
+                db,
+                program,
+                c.form,
+                FormPurpose::Checklist,
+                &c.answers,
+                "checklist",
+            )
+            .await?;
             Some(store::visits::NewChecklist {
                 form: c.form,
                 mentee: c.mentee.map(domain::ids::PersonId),

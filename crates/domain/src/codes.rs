@@ -125,14 +125,19 @@ mod tests {
 
     #[test]
     fn every_coded_enum_serialises_as_its_code() {
-        use crate::{field, matching, scheduling};
+        use crate::{field, indicators, matching, scheduling};
         serde_says_the_codes(Light::ALL);
         serde_says_the_codes(matching::PairingStatus::ALL);
         serde_says_the_codes(matching::ProposalStatus::ALL);
         serde_says_the_codes(field::ActivityKind::ALL);
         serde_says_the_codes(field::ActionStatus::ALL);
+        serde_says_the_codes(field::FormPurpose::ALL);
+        serde_says_the_codes(field::ParticipantRole::ALL);
+        serde_says_the_codes(field::CheckInChannel::ALL);
+        serde_says_the_codes(field::PerformedBy::ALL);
         serde_says_the_codes(field::SiteStatus::ALL);
         serde_says_the_codes(scheduling::SessionStatus::ALL);
         serde_says_the_codes(scheduling::AttendanceStatus::ALL);
+        serde_says_the_codes(indicators::ValueType::ALL);
     }
 }

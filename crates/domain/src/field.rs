@@ -21,6 +21,55 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// What a stored XLSForm is for.
+    pub enum FormPurpose {
+        /// Filled during activities (C6).
+        Checklist = "checklist",
+        /// A facility's situation analysis (C3).
+        Assessment = "assessment",
+    }
+}
+
+coded_enum! {
+    /// A participant's part in an activity.
+    pub enum ParticipantRole {
+        /// A mentor.
+        Mentor = "mentor",
+        /// A mentee.
+        Mentee = "mentee",
+        /// Ran the session (joint and training sessions).
+        Facilitator = "facilitator",
+        /// Anyone else who took part.
+        Participant = "participant",
+    }
+}
+
+coded_enum! {
+    /// How a check-in was made.
+    pub enum CheckInChannel {
+        /// A WhatsApp message or call.
+        Whatsapp = "whatsapp",
+        /// A text message.
+        Sms = "sms",
+        /// A phone call.
+        Phone = "phone",
+    }
+}
+
+coded_enum! {
+    /// Who did a case: the mentee alone (supervised), mentor and mentee together, or the
+    /// mentee observed the mentor.
+    pub enum PerformedBy {
+        /// The mentee, supervised.
+        Mentee = "mentee",
+        /// Mentor and mentee together.
+        Together = "together",
+        /// The mentee watched the mentor.
+        Observed = "observed",
+    }
+}
+
+coded_enum! {
     /// Where an action item agreed at a debrief stands.
     pub enum ActionStatus {
         /// Still to do.

@@ -4,14 +4,14 @@
 //! from a changed one.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::codes::Coded;
+use domain::field::FormPurpose;
 use domain::ids::ProgramId;
 use serde::Serialize;
-
-/// What a form is used for.
-pub const FORM_PURPOSES: [&str; 2] = ["checklist", "assessment"];
 
 /// A form as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -27,8 +27,8 @@ pub struct StoredForm {
     pub version: String,
     /// Title.
     pub title: String,
-    /// `checklist` (filled during activities) or `assessment` (site readiness).
-    pub purpose: String,
+    /// Filled during activities, or a site's readiness assessment.
+    pub purpose: FormPurpose,
     /// The parsed form.
     #[schema(value_type = Object)]
     pub model: ::forms::Form,
@@ -44,7 +44,7 @@ type Row = (
     String,
     String,
     String,
-    String,
+    Code<FormPurpose>,
     String,
     String,
     DateTime<Utc>,
@@ -60,23 +60,21 @@ fn from_row(row: Row) -> Result<StoredForm, DbError> {
         form_key,
         version,
         title,
-        purpose,
+        purpose: purpose.0,
         model: serde_json::from_str(&model).map_err(|e| DbError::Corrupt(e.to_string()))?,
         source_sha256: sha,
         created_at,
     })
 }
 
-/// Checks a purpose; the error names `purpose`.
-pub(crate) fn check_purpose(purpose: &str) -> Result<(), FieldError> {
-    if FORM_PURPOSES.contains(&purpose) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
+/// Reads a purpose as given; the error names `purpose`.
+fn check_purpose(purpose: &str) -> Result<FormPurpose, FieldError> {
+    FormPurpose::from_code(purpose).ok_or_else(|| {
+        FieldError::new(
             "purpose",
             format!("must be checklist or assessment, not {purpose:?}"),
-        ))
-    }
+        )
+    })
 }
 
 impl Db {
@@ -91,7 +89,7 @@ impl Db {
         form: &::forms::Form,
         sha256: &str,
     ) -> Result<StoredForm, DbError> {
-        check_purpose(purpose)?;
+        let purpose = check_purpose(purpose)?;
         let sha = sha256.trim().to_ascii_lowercase();
         if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(FieldError::new("source_sha256", "must be 64 hexadecimal digits").into());
@@ -123,7 +121,7 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(program.map(|p| p.0)).bind(&form.id).bind(&version).bind(&form.title)
-            .bind(purpose).bind(&model).bind(&sha).bind(now)
+            .bind(purpose.as_str()).bind(&model).bind(&sha).bind(now)
             .fetch_one(&mut *conn).await?
         });
         // The model itself is large and kept in the row; the audit names what was stored.
@@ -165,7 +163,7 @@ impl Db {
         &self,
         program: ProgramId,
         form: i64,
-        purpose: &str,
+        purpose: FormPurpose,
         field: &str,
     ) -> Result<StoredForm, DbError> {
         let stored = self

@@ -217,8 +217,13 @@ impl Db {
     ) -> Result<SiteAssessment, DbError> {
         self.program(program).await?;
         self.require_facility(new.facility, "facility").await?;
-        self.usable_form(program, new.form, "assessment", "form")
-            .await?;
+        self.usable_form(
+            program,
+            new.form,
+            domain::field::FormPurpose::Assessment,
+            "form",
+        )
+        .await?;
         if !new.answers.is_object() {
             return Err(FieldError::new("answers", "must be a JSON object").into());
         }

@@ -4,15 +4,15 @@
 
 use super::{checked_code, checked_text, finite, optional};
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::codes::Coded;
 use domain::ids::ProgramId;
+use domain::indicators::ValueType;
 use domain::values::Dhis2Uid;
 use serde::Serialize;
-
-/// The value types a data element can have.
-pub const VALUE_TYPES: [&str; 3] = ["integer", "number", "percentage"];
 
 /// A data element of a program.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -26,8 +26,8 @@ pub struct DataElementRecord {
     pub code: String,
     /// Name.
     pub name: String,
-    /// `integer`, `number` or `percentage`.
-    pub value_type: String,
+    /// What kind of number it holds.
+    pub value_type: ValueType,
     /// Lowest acceptable value.
     pub min: Option<f64>,
     /// Highest acceptable value.
@@ -73,7 +73,7 @@ type ElementRow = (
     i64,
     String,
     String,
-    String,
+    Code<ValueType>,
     Option<f64>,
     Option<f64>,
     Option<String>,
@@ -92,7 +92,7 @@ fn element_from_row(row: ElementRow) -> DataElementRecord {
         program: ProgramId(program),
         code,
         name,
-        value_type,
+        value_type: value_type.0,
         min,
         max,
         dhis2_uid: uid,
@@ -112,14 +112,15 @@ impl Db {
     ) -> Result<DataElementRecord, DbError> {
         let code = checked_code(&new.code, "code")?;
         let name = checked_text(&new.name, "name", 230, true)?;
-        let value_type = new.value_type.trim();
-        if !VALUE_TYPES.contains(&value_type) {
-            return Err(FieldError::new(
+        let value_type = ValueType::from_code(new.value_type.trim()).ok_or_else(|| {
+            FieldError::new(
                 "value_type",
-                format!("must be integer, number or percentage, not {value_type:?}"),
+                format!(
+                    "must be integer, number or percentage, not {:?}",
+                    new.value_type.trim()
+                ),
             )
-            .into());
-        }
+        })?;
         let min = new.min.map(|v| finite(v, "min")).transpose()?;
         let max = new.max.map(|v| finite(v, "max")).transpose()?;
         if let (Some(min), Some(max)) = (min, max)
@@ -147,7 +148,7 @@ impl Db {
                 "INSERT INTO data_elements (program_id, code, name, value_type, min_value, max_value, dhis2_uid, dhis2_code, \
                  category_option_combo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
-            .bind(program.0).bind(&code).bind(&name).bind(value_type).bind(min).bind(max)
+            .bind(program.0).bind(&code).bind(&name).bind(value_type.as_str()).bind(min).bind(max)
             .bind(&dhis2_uid).bind(&dhis2_code).bind(&coc).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });

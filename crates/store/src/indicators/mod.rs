@@ -21,7 +21,7 @@ mod definitions;
 mod targets;
 mod values;
 
-pub use data_elements::{DataElementRecord, NewDataElement, VALUE_TYPES};
+pub use data_elements::{DataElementRecord, NewDataElement};
 pub use definitions::{IndicatorRecord, NewIndicator, category_id, parse_category};
 pub use targets::{CurrentTarget, STAKEHOLDER_GROUPS, Signoff, Target};
 pub use values::{CompletenessRow, DEFAULT_DEADLINE_DAYS, DataValueRow, SaveCounts};

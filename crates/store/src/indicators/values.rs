@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{OrgUnitId, ProgramId};
 use domain::indicators::NewValue;
+use domain::indicators::ValueType;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use domain::values::OrgUnitCode;
 use serde::Serialize;
@@ -87,14 +88,14 @@ pub struct CompletenessRow {
 fn check_value(element: &DataElementRecord, value: f64, field: &str) -> Result<(), FieldError> {
     finite(value, field)?;
     let code = &element.code;
-    match element.value_type.as_str() {
-        "integer" if value.fract() != 0.0 => {
+    match element.value_type {
+        ValueType::Integer if value.fract() != 0.0 => {
             return Err(FieldError::new(
                 field,
                 format!("{value} is not a whole number ({code} is an integer)"),
             ));
         }
-        "percentage" if !(0.0..=100.0).contains(&value) => {
+        ValueType::Percentage if !(0.0..=100.0).contains(&value) => {
             return Err(FieldError::new(
                 field,
                 format!("{value} is not a percentage 0 to 100 ({code})"),

@@ -8,7 +8,7 @@ use crate::codes::Code;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::GroupScore;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::field::ActivityKind;
+use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ pub struct Activity {
     /// Length in minutes, if given.
     pub duration_minutes: Option<i64>,
     /// Check-in channel.
-    pub channel: Option<String>,
+    pub channel: Option<CheckInChannel>,
     /// What happened.
     pub summary: String,
     /// Whether patient identifiers were removed from presented cases.
@@ -58,7 +58,7 @@ pub struct Participant {
     /// Their name.
     pub name: String,
     /// Their part.
-    pub role: String,
+    pub role: ParticipantRole,
     /// Whether they attended.
     pub attended: bool,
 }
@@ -71,7 +71,7 @@ pub struct Case {
     /// The procedure.
     pub procedure: String,
     /// `mentee`, `together` or `observed`.
-    pub performed_by: String,
+    pub performed_by: PerformedBy,
     /// How many.
     pub count: i64,
 }
@@ -151,7 +151,7 @@ type ActivityRow = (
     String,
     Option<DateTime<Utc>>,
     Option<i64>,
-    Option<String>,
+    Option<Code<CheckInChannel>>,
     String,
     bool,
     String,
@@ -191,7 +191,7 @@ fn activity_from_row(row: ActivityRow) -> Result<Activity, DbError> {
         ends_on: stored_date(&ends_on)?,
         starts_at,
         duration_minutes,
-        channel,
+        channel: channel.map(|c| c.0),
         summary,
         patient_identifiers_removed,
         created_by,
@@ -222,14 +222,14 @@ impl Db {
             entity: "activity",
             key: id.to_string(),
         })?)?;
-        let participants: Vec<(i64, String, String, bool)> = on_pool!(self, pool => {
+        let participants: Vec<(i64, String, Code<ParticipantRole>, bool)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.person_id, p.name, a.role, a.attended FROM activity_participants a \
                  JOIN people p ON p.id = a.person_id WHERE a.activity_id = $1 ORDER BY p.name, a.person_id",
             )
             .bind(id).fetch_all(pool).await?
         });
-        let cases: Vec<(i64, String, String, i64)> = on_pool!(self, pool => {
+        let cases: Vec<(i64, String, Code<PerformedBy>, i64)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, procedure, performed_by, count FROM activity_cases WHERE activity_id = $1 ORDER BY id")
                 .bind(id).fetch_all(pool).await?
         });
@@ -252,7 +252,7 @@ impl Db {
             activity,
             participants: participants
                 .into_iter()
-                .map(|(person, name, role, attended)| Participant {
+                .map(|(person, name, Code(role), attended)| Participant {
                     person: PersonId(person),
                     name,
                     role,
@@ -261,7 +261,7 @@ impl Db {
                 .collect(),
             cases: cases
                 .into_iter()
-                .map(|(id, procedure, performed_by, count)| Case {
+                .map(|(id, procedure, Code(performed_by), count)| Case {
                     id,
                     procedure,
                     performed_by,

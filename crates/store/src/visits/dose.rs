@@ -9,7 +9,7 @@ use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{Days, NaiveDate};
 use domain::FieldError;
-use domain::field::ActivityKind;
+use domain::field::{ActivityKind, ParticipantRole};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ pub struct ContactRow {
     #[schema(value_type = i64)]
     pub person: PersonId,
     /// Their part.
-    pub role: String,
+    pub role: ParticipantRole,
     /// Contact minutes that day: a visit's duration spread over its days, else
     /// [`VISIT_DAY_MINUTES`] a day; a session's duration; 0 for a check-in without one.
     pub minutes: i64,
@@ -84,7 +84,7 @@ type ContactSourceRow = (
     String,
     Option<i64>,
     i64,
-    String,
+    Code<ParticipantRole>,
 );
 
 impl Db {
@@ -174,7 +174,9 @@ impl Db {
             .fetch_all(pool).await?
         });
         let mut out = Vec::new();
-        for (activity, Code(kind), facility, starts_on, ends_on, minutes, person, role) in rows {
+        for (activity, Code(kind), facility, starts_on, ends_on, minutes, person, Code(role)) in
+            rows
+        {
             let starts = stored_date(&starts_on)?;
             let ends = stored_date(&ends_on)?;
             let days = (ends - starts).num_days() + 1;
@@ -197,7 +199,7 @@ impl Db {
                         date: day,
                         facility: facility.map(OrgUnitId),
                         person: PersonId(person),
-                        role: role.clone(),
+                        role,
                         minutes: day_minutes,
                     });
                 }

@@ -35,16 +35,6 @@ use crate::research::parse_date;
 use chrono::NaiveDate;
 use domain::FieldError;
 
-/// How a check-in was made.
-pub const CHANNELS: [&str; 3] = ["whatsapp", "sms", "phone"];
-
-/// A participant's part in an activity.
-pub const PARTICIPANT_ROLES: [&str; 4] = ["mentor", "mentee", "facilitator", "participant"];
-
-/// Who did a case: the mentee alone (supervised), mentor and mentee together, or the mentee
-/// observed the mentor.
-pub const PERFORMED_BY: [&str; 3] = ["mentee", "together", "observed"];
-
 /// Contact minutes a visit day counts for when the visit gives no duration: a working day.
 pub const VISIT_DAY_MINUTES: i64 = 8 * 60;
 
@@ -60,17 +50,6 @@ fn text(value: &str, field: &str, max: usize, required: bool) -> Result<String, 
         ));
     }
     Ok(value.to_owned())
-}
-
-fn one_of(value: &str, allowed: &[&str], field: &str) -> Result<(), FieldError> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            field,
-            format!("must be one of {}, not {value:?}", allowed.join(", ")),
-        ))
-    }
 }
 
 fn stored_date(raw: &str) -> Result<NaiveDate, DbError> {

@@ -4,13 +4,13 @@
 //! field is named. Apart from the write so that every refusal comes from this one file and
 //! the write takes only a checked activity.
 
-use super::{CHANNELS, PARTICIPANT_ROLES, PERFORMED_BY, one_of, text};
+use super::text;
 use crate::research::parse_date;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::Scores;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
-use domain::field::ActivityKind;
+use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use serde::{Deserialize, Serialize};
@@ -134,7 +134,7 @@ pub(super) struct Checked {
     pub(super) ends_on: NaiveDate,
     pub(super) starts_at: Option<DateTime<Utc>>,
     pub(super) duration_minutes: Option<i64>,
-    pub(super) channel: Option<String>,
+    pub(super) channel: Option<CheckInChannel>,
     pub(super) summary: String,
     pub(super) patient_identifiers_removed: bool,
     pub(super) participants: Vec<NewParticipant>,
@@ -295,8 +295,7 @@ impl Db {
         }
         let channel = match (kind, new.channel.as_deref().map(str::trim)) {
             (ActivityKind::CheckIn, Some(channel)) => {
-                one_of(channel, &CHANNELS, "channel")?;
-                Some(channel.to_owned())
+                Some(CheckInChannel::parse(channel, "channel")?)
             }
             (ActivityKind::CheckIn, None) => {
                 return Err(FieldError::new("channel", "give whatsapp, sms or phone").into());
@@ -317,7 +316,7 @@ impl Db {
         }
         for (index, p) in new.participants.iter().enumerate() {
             let field = format!("participants[{index}]");
-            one_of(p.role.trim(), &PARTICIPANT_ROLES, &format!("{field}.role"))?;
+            ParticipantRole::parse(&p.role, &format!("{field}.role"))?;
             if new.participants[..index]
                 .iter()
                 .any(|q| q.person == p.person)
@@ -349,18 +348,14 @@ impl Db {
         for (index, case) in new.cases.iter().enumerate() {
             let field = format!("cases[{index}]");
             let procedure = text(&case.procedure, &format!("{field}.procedure"), 200, true)?;
-            let performed_by = case.performed_by.trim();
-            one_of(
-                performed_by,
-                &PERFORMED_BY,
-                &format!("{field}.performed_by"),
-            )?;
+            let performed_by =
+                PerformedBy::parse(&case.performed_by, &format!("{field}.performed_by"))?;
             if !(1..=1000).contains(&case.count) {
                 return Err(FieldError::new(format!("{field}.count"), "must be 1 to 1000").into());
             }
             cases.push(NewCase {
                 procedure,
-                performed_by: performed_by.to_owned(),
+                performed_by: performed_by.as_str().to_owned(),
                 count: case.count,
             });
         }
@@ -375,8 +370,13 @@ impl Db {
         }
 
         if let Some(checklist) = &new.checklist {
-            self.usable_form(program, checklist.form, "checklist", "checklist.form")
-                .await?;
+            self.usable_form(
+                program,
+                checklist.form,
+                domain::field::FormPurpose::Checklist,
+                "checklist.form",
+            )
+            .await?;
             if let Some(mentee) = checklist.mentee
                 && !participants.iter().any(|p| p.person == mentee)
             {

@@ -9,6 +9,7 @@ use super::new_activity::{CheckedDebrief, NewActivity};
 use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use domain::FieldError;
+use domain::field::CheckInChannel;
 use domain::ids::ProgramId;
 
 /// Longest submission key [`Db::record_activity_once`] takes; a UUID, a ULID or the pages'
@@ -142,7 +143,7 @@ impl Db {
             )
             .bind(program.0).bind(checked.kind.as_str()).bind(checked.facility)
             .bind(checked.starts_on.to_string()).bind(checked.ends_on.to_string())
-            .bind(checked.starts_at).bind(checked.duration_minutes).bind(&checked.channel)
+            .bind(checked.starts_at).bind(checked.duration_minutes).bind(checked.channel.map(CheckInChannel::as_str))
             .bind(&checked.summary).bind(checked.patient_identifiers_removed)
             .bind(&actor.label).bind(now).bind(key)
             .fetch_optional(&mut *conn).await?

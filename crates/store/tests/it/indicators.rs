@@ -197,7 +197,7 @@ async fn data_elements_are_checked_and_listed() {
     let codes: Vec<&str> = listed.iter().map(|e| e.code.as_str()).collect();
     assert_eq!(codes, ["CHECKLIST_USE", "OPERATIONS", "SSI_CASES"]);
     assert_eq!(listed[1].max, Some(500.0));
-    assert_eq!(listed[1].value_type, "integer");
+    assert_eq!(listed[1].value_type, domain::indicators::ValueType::Integer);
 
     let before = written(&m).await;
     let mut with_dhis2 = element("SSI_F", "number", None, None);

@@ -856,7 +856,7 @@ fn the_field_demo_has_twelve_months_of_activity() {
                 date: r.date,
                 facility: r.facility.map(|f| f.0),
                 person: r.person.0,
-                role: dose::Role::parse(&r.role).expect("role"),
+                role: dose::Role::parse(r.role.as_str()).expect("role"),
                 minutes: u32::try_from(r.minutes).expect("minutes"),
             })
             .collect();
@@ -936,7 +936,11 @@ fn the_surgical_demo_has_indicators_values_and_signed_targets() {
                 ("SSI_CASES", Some("SS_SSI_CASES")),
             ]
         );
-        assert!(elements.iter().all(|e| e.value_type == "integer"));
+        assert!(
+            elements
+                .iter()
+                .all(|e| e.value_type == domain::indicators::ValueType::Integer)
+        );
 
         // Eight active hospitals (not Leku, still being assessed) × 12 months × 4 elements.
         let values = db.values_of(program, None, None).await.expect("values");

@@ -330,7 +330,7 @@ pub async fn record_assessment(
         &state.app.db,
         program.id,
         input.form,
-        "assessment",
+        domain::field::FormPurpose::Assessment,
         &input.answers,
         "assessment",
     )

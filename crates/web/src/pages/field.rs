@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Role;
+use domain::field::ParticipantRole;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::programs::Program;
 use forms::{Form, Item, QuestionType};
@@ -175,7 +176,7 @@ struct VisitForm {
     program: Program,
     error: Option<String>,
     facilities: Vec<(i64, String)>,
-    people: Vec<(i64, String, &'static str)>,
+    people: Vec<(i64, String, ParticipantRole)>,
     form_id: Option<i64>,
     form_title: String,
     fields: Vec<FieldView>,
@@ -233,23 +234,26 @@ async fn visit_form(
     }
     facilities.sort_by(|a, b| a.1.cmp(&b.1));
     facilities.dedup();
-    let mut people: Vec<(i64, String, &'static str)> = state
+    let mut people: Vec<(i64, String, ParticipantRole)> = state
         .app
         .db
         .memberships_of_program(program.id, "")
         .await?
         .into_iter()
         .filter_map(|m| match m.role {
-            Role::Mentor => Some((m.person.0, m.person_name, "mentor")),
-            Role::Mentee => Some((m.person.0, m.person_name, "mentee")),
+            Role::Mentor => Some((m.person.0, m.person_name, ParticipantRole::Mentor)),
+            Role::Mentee => Some((m.person.0, m.person_name, ParticipantRole::Mentee)),
             _ => None,
         })
         .collect();
-    people.sort_by(|a, b| a.2.cmp(b.2).then(a.1.cmp(&b.1)));
+    // Mentees first, then mentors, as their codes sort.
+    people.sort_by(|a, b| a.2.as_str().cmp(b.2.as_str()).then(a.1.cmp(&b.1)));
     people.dedup();
     people.truncate(300);
     let forms = state.app.db.forms_of_program(program.id).await?;
-    let chosen = forms.iter().find(|f| f.purpose == "checklist");
+    let chosen = forms
+        .iter()
+        .find(|f| f.purpose == domain::field::FormPurpose::Checklist);
     let fields = chosen.map_or_else(Vec::new, |f| {
         draw(&f.model, layout.t.lang(), &posted_answers(&posted))
     });
@@ -258,7 +262,7 @@ async fn visit_form(
         facilities,
         mentees: people
             .iter()
-            .filter(|p| p.2 == "mentee")
+            .filter(|p| p.2 == ParticipantRole::Mentee)
             .map(|p| (p.0, p.1.clone()))
             .collect(),
         people,
