@@ -34,6 +34,8 @@ use crate::DbError;
 use crate::research::parse_date;
 use chrono::NaiveDate;
 use domain::FieldError;
+// Under the name the activity modules check their free text with.
+use domain::values::free_text as text;
 
 /// How a check-in was made.
 pub const CHANNELS: [&str; 3] = ["whatsapp", "sms", "phone"];
@@ -47,20 +49,6 @@ pub const PERFORMED_BY: [&str; 3] = ["mentee", "together", "observed"];
 
 /// Contact minutes a visit day counts for when the visit gives no duration: a working day.
 pub const VISIT_DAY_MINUTES: i64 = 8 * 60;
-
-fn text(value: &str, field: &str, max: usize, required: bool) -> Result<String, FieldError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
-}
 
 fn one_of(value: &str, allowed: &[&str], field: &str) -> Result<(), FieldError> {
     if allowed.contains(&value) {
