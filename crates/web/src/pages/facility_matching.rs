@@ -233,14 +233,7 @@ async fn run(
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let actor = auth.actor();
     let reason = &domain::matching::ProposalReason::ByManager;
-    let stored = match kind {
-        FacilityProposalKind::Coupling => {
-            facility_matching::propose_coupling(&state.app.db, &actor, program.id, reason).await
-        }
-        FacilityProposalKind::Teams => {
-            facility_matching::propose_teams(&state.app.db, &actor, program.id, reason).await
-        }
-    };
+    let stored = facility_matching::propose(&state.app.db, &actor, program.id, kind, reason).await;
     match stored.map_err(AppError::from) {
         Ok(stored) => Ok(
             Redirect::to(&format!("/facility-matching/proposals/{}", stored.id)).into_response(),
