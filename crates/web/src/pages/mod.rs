@@ -14,6 +14,7 @@ pub mod programs;
 pub mod reports;
 pub mod research;
 pub mod session;
+mod settings_page;
 
 use crate::AppState;
 use crate::auth::{Auth, MaybeAuth};
