@@ -2,6 +2,7 @@
 //! its explanations and the Approve button, and the program's current couplings and teams.
 //! The work itself is in [`app::facility_matching`].
 
+use super::repeated_press;
 use super::settings_page::{self, SettingsPage};
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
@@ -529,23 +530,23 @@ pub async fn approve(
 ) -> Result<Response, AppError> {
     let stored = state.app.db.facility_proposal(id).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
-    let approved = settings_page::done::<ProgramPage>(program.id, stored.kind.as_str());
-    match facility_matching::approve(&state.app.db, &auth.actor(), id)
+    let approved = || settings_page::done::<ProgramPage>(program.id, stored.kind.as_str());
+    let outcome = facility_matching::approve(&state.app.db, &auth.actor(), id)
         .await
         .map_err(AppError::from)
-    {
-        Ok(_) => Ok(approved),
+        .map(|_| approved());
+    let outcome = repeated_press::as_first_press(outcome, async |_| {
+        let now = state.app.db.facility_proposal(id).await?;
+        Ok((now.status == ProposalStatus::Approved).then(approved))
+    })
+    .await;
+    match outcome {
         Err(AppError::Invalid(e)) => {
             let stored = state.app.db.facility_proposal(id).await?;
-            // Pressed twice (or approved by another manager meanwhile): what was asked is
-            // done, so the second answer is the same confirmation, not a refusal.
-            if stored.status == ProposalStatus::Approved {
-                return Ok(approved);
-            }
             let message = super::translator(&state, &headers).refusal(&e);
             proposal_page(&state, &headers, &auth, stored, Some(message)).await
         }
-        Err(other) => Err(other),
+        other => other,
     }
 }
 

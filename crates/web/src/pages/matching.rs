@@ -1,6 +1,7 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
 //! and the re-match when a mentor leaves. The work itself is in [`app::proposals`].
 
+use super::repeated_press;
 use super::settings_page::{self, SettingsPage};
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
@@ -401,25 +402,31 @@ pub async fn mentor_left(
         PersonId(form.mentor),
     )
     .await
-    .map_err(AppError::from);
-    // Pressed twice (or recorded by another manager meanwhile): the departure is in, and the
-    // newest draft was run with it, so that draft is the answer to this press too.
-    if let Err(AppError::Invalid(e)) = &outcome
-        && e.phrase
+    .map_err(AppError::from)
+    .map(|stored| proposal_done(&stored));
+    // The departure is in, and the newest draft was run with it, so that draft is the answer
+    // to a second press too.
+    let outcome = repeated_press::as_first_press(outcome, async |refusal| {
+        let left_already = refusal
+            .phrase
             .as_ref()
-            .is_some_and(|p| p.id == "matching-error-left-already")
-        && let Some(draft) = state
+            .is_some_and(|p| p.id == "matching-error-left-already");
+        if !left_already {
+            return Ok(None);
+        }
+        let draft = state
             .app
             .db
             .proposals_of_program(program.id, 1)
             .await?
             .into_iter()
-            .find(|p| p.status == ProposalStatus::Draft)
-    {
-        let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
-        return Ok(Redirect::to(&to).into_response());
-    }
-    let outcome = outcome.map(|stored| proposal_done(&stored));
+            .find(|p| p.status == ProposalStatus::Draft);
+        Ok(draft.map(|draft| {
+            let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
+            Redirect::to(&to).into_response()
+        }))
+    })
+    .await;
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
@@ -726,26 +733,24 @@ pub async fn approve(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
-    let approved = Redirect::to(&format!("/matching/proposals/{id}?done=approved"));
-    match proposals::approve(&state.app.db, &auth.actor(), id)
+    app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
+    let approved =
+        || Redirect::to(&format!("/matching/proposals/{id}?done=approved")).into_response();
+    let outcome = proposals::approve(&state.app.db, &auth.actor(), id)
         .await
         .map_err(AppError::from)
-    {
-        Ok(_) => Ok(approved.into_response()),
-        // Pressed twice (or approved by another manager meanwhile): what was asked is done,
-        // so the second answer is the same confirmation, not a refusal.
-        Err(AppError::Invalid(_))
-            if state.app.db.proposal(id).await?.status == ProposalStatus::Approved =>
-        {
-            Ok(approved.into_response())
-        }
+        .map(|_| approved());
+    let outcome = repeated_press::as_first_press(outcome, async |_| {
+        let now = state.app.db.proposal(id).await?;
+        Ok((now.status == ProposalStatus::Approved).then(approved))
+    })
+    .await;
+    match outcome {
         // Stale or discarded: said on the proposal itself, next to what it holds.
         Err(AppError::Invalid(e)) => {
             let message = super::translator(&state, &headers).refusal(&e);
             proposal_page(&state, &headers, &auth, id, Some(message), None).await
         }
-        Err(other) => Err(other),
+        other => other,
     }
 }

@@ -11,6 +11,7 @@ pub mod org_units;
 pub mod people;
 pub mod preferences;
 pub mod programs;
+mod repeated_press;
 pub mod reports;
 pub mod research;
 pub mod session;
