@@ -300,6 +300,21 @@ async fn solve_off_thread<T: Send + 'static>(
     solved.map_err(|e| Error::internal(format!("facility matching: {e}")))
 }
 
+/// Runs the proposal of `kind` ([`propose_coupling`] or [`propose_teams`]): for callers that
+/// let the manager choose which.
+pub async fn propose(
+    db: &Db,
+    actor: &Actor,
+    program: ProgramId,
+    kind: FacilityProposalKind,
+    reason: &ProposalReason,
+) -> Result<StoredFacilityProposal, Error> {
+    match kind {
+        FacilityProposalKind::Coupling => propose_coupling(db, actor, program, reason).await,
+        FacilityProposalKind::Teams => propose_teams(db, actor, program, reason).await,
+    }
+}
+
 /// Runs facility coupling for a program and stores the explained result as a draft.
 pub async fn propose_coupling(
     db: &Db,

@@ -7,6 +7,8 @@ use crate::Error;
 use domain::access::{Role, Viewer};
 use domain::ids::ProgramId;
 use domain::programs::Program;
+use store::facility_matching::StoredFacilityProposal;
+use store::matching::StoredProposal;
 use store::people::PeopleFilter;
 use store::research::ResearchProject;
 
@@ -91,6 +93,29 @@ pub async fn contributable_project(
     let project = db.project(id).await?;
     contributable_program(db, viewer, project.program).await?;
     Ok(project)
+}
+
+/// Loads a matching proposal of a program the viewer manages (a proposal shows every mentee's
+/// options, so only managers read or approve one).
+pub async fn managed_proposal(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<StoredProposal, Error> {
+    let proposal = db.proposal(id).await?;
+    managed_program(db, viewer, proposal.program).await?;
+    Ok(proposal)
+}
+
+/// Loads a facility coupling or team proposal of a program the viewer manages.
+pub async fn managed_facility_proposal(
+    db: &store::Db,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<StoredFacilityProposal, Error> {
+    let proposal = db.facility_proposal(id).await?;
+    managed_program(db, viewer, proposal.program).await?;
+    Ok(proposal)
 }
 
 /// The subtree (path prefix) a viewer reports for: everything for managers, the area of

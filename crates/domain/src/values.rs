@@ -19,23 +19,14 @@ impl Name {
 
     /// Parses a name.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(FieldError::new("name", "must not be empty"));
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new(
-                "name",
-                format!("must be at most {} characters", Self::MAX_CHARS),
-            ));
-        }
+        let trimmed = free_text(raw, "name", Self::MAX_CHARS, true)?;
         if trimmed.chars().any(char::is_control) {
             return Err(FieldError::new(
                 "name",
                 "must not contain control characters",
             ));
         }
-        Ok(Self(trimmed.to_owned()))
+        Ok(Self(trimmed))
     }
 
     /// The name as text.
@@ -511,6 +502,23 @@ text_value!(
     Dhis2Uid
 );
 
+/// Free text typed into `field` (a title, a summary, a note): trimmed, at most `max`
+/// characters, and not empty when `required`. The one check behind every such field, so each
+/// refuses with the same words.
+pub fn free_text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if required && text.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// Parses a list written as `a, b; c` (CSV cells and form fields) with `parse` for each item,
 /// dropping duplicates and keeping the first-seen order.
 pub fn parse_list<T: PartialEq>(
@@ -535,6 +543,16 @@ pub fn parse_list<T: PartialEq>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_is_trimmed_and_bounded() {
+        assert_eq!(free_text("  a note ", "note", 6, false).unwrap(), "a note");
+        assert_eq!(free_text(" ", "note", 6, false).unwrap(), "");
+        let empty = free_text(" ", "title", 6, true).unwrap_err();
+        assert_eq!(empty.to_string(), "title: must not be empty");
+        let long = free_text("ééééééé", "title", 6, true).unwrap_err();
+        assert_eq!(long.to_string(), "title: must be at most 6 characters");
+    }
 
     #[test]
     fn orcid_accepts_valid_ids_and_urls() {

@@ -5,6 +5,7 @@
 //! Today: org units from CSV and from DHIS2 `organisationUnits` JSON; people from CSV.
 //! FHIR, XLSForm and iCalendar join here as their issues land.
 
+mod csv_rows;
 pub mod dhis2;
 pub mod org_units_csv;
 pub mod people_csv;
@@ -111,40 +112,4 @@ impl Problems {
             })
         }
     }
-}
-
-/// Reads a CSV header and returns, for each wanted column, its index; unknown columns and
-/// missing required ones are errors.
-pub(crate) fn header_index(
-    file: &str,
-    headers: &csv::StringRecord,
-    required: &[&str],
-    optional: &[&str],
-) -> Result<std::collections::HashMap<String, usize>, ImportError> {
-    let mut problems = Problems::new(file);
-    let mut index = std::collections::HashMap::new();
-    for (i, name) in headers.iter().enumerate() {
-        let name = name
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
-        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
-            problems.push(
-                "row 1",
-                name.clone(),
-                format!(
-                    "unknown column; expected some of: {}",
-                    [required, optional].concat().join(", ")
-                ),
-            );
-        } else if index.insert(name.clone(), i).is_some() {
-            problems.push("row 1", name, "column appears twice");
-        }
-    }
-    for name in required {
-        if !index.contains_key(*name) {
-            problems.push("row 1", *name, "required column is missing");
-        }
-    }
-    problems.finish(index)
 }

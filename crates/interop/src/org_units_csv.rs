@@ -1,84 +1,49 @@
 //! Org units from CSV: `code,name,level,parent_code[,dhis2_uid,latitude,longitude]`, parents
 //! before children.
 
-use crate::{ImportError, Problems, header_index};
+use crate::ImportError;
+use crate::csv_rows::{Columns, read_rows};
 use domain::org_units::{NewOrgUnit, OrgUnitInput};
 use std::io::Read;
 
-const REQUIRED: &[&str] = &["code", "name", "level"];
-const OPTIONAL: &[&str] = &["parent_code", "dhis2_uid", "latitude", "longitude"];
+const COLUMNS: Columns = Columns {
+    required: &["code", "name", "level"],
+    optional: &["parent_code", "dhis2_uid", "latitude", "longitude"],
+};
 
 /// Parses the file; rows are numbered as a spreadsheet shows them (header = row 1).
 pub fn parse(file: &str, input: impl Read) -> Result<Vec<(usize, NewOrgUnit)>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::whole_file(file, format!("not readable as CSV: {e}")))?
-        .clone();
-    let index = header_index(file, &headers, REQUIRED, OPTIONAL)?;
-    let mut problems = Problems::new(file);
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(
-                    format!("row {row}"),
-                    "-",
-                    format!("not readable as CSV: {e}"),
-                );
-                continue;
-            }
-        };
-        let cell = |name: &str| {
-            index
-                .get(name)
-                .and_then(|i| record.get(*i))
-                .unwrap_or("")
-                .to_owned()
-        };
-        let number = |name: &str, problems: &mut Problems| -> Option<f64> {
-            let raw = cell(name);
+    read_rows(file, input, &COLUMNS, |row, problems| {
+        let mut number = |name: &str| -> Option<f64> {
+            let raw = row.cell(name);
             if raw.is_empty() {
                 return None;
             }
             raw.parse()
-                .map_err(|_| {
-                    problems.push(
-                        format!("row {row}"),
-                        name,
-                        format!("'{raw}' is not a number"),
-                    )
-                })
+                .map_err(|_| problems.push(row.at(), name, format!("'{raw}' is not a number")))
                 .ok()
         };
-        let latitude = number("latitude", &mut problems);
-        let longitude = number("longitude", &mut problems);
+        let latitude = number("latitude");
+        let longitude = number("longitude");
         let input = OrgUnitInput {
-            parent_code: Some(cell("parent_code")),
-            level: cell("level"),
-            code: cell("code"),
-            name: cell("name"),
-            dhis2_uid: Some(cell("dhis2_uid")),
+            parent_code: Some(row.cell("parent_code")),
+            level: row.cell("level"),
+            code: row.cell("code"),
+            name: row.cell("name"),
+            dhis2_uid: Some(row.cell("dhis2_uid")),
             latitude,
             longitude,
         };
         match input.validate() {
-            Ok(unit) => rows.push((row, unit)),
+            Ok(unit) => Some(unit),
             Err(errors) => {
                 for e in errors.0 {
-                    problems.push(format!("row {row}"), e.field, e.message);
+                    problems.push(row.at(), e.field, e.message);
                 }
+                None
             }
         }
-    }
-    if rows.is_empty() && problems.errors.is_empty() {
-        problems.push("file", "-", "has no data rows");
-    }
-    problems.finish(rows)
+    })
 }
 
 #[cfg(test)]

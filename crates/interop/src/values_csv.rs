@@ -2,79 +2,42 @@
 //! row, codes as tandem knows them, periods as DHIS2 ids (`202609`, `2026Q3`). This reads the
 //! file; the store checks codes, levels, periods and ranges and writes all rows or none.
 
-use crate::{ImportError, Problems, header_index};
+use crate::ImportError;
+use crate::csv_rows::{Columns, read_rows};
 use domain::indicators::NewValue;
 use std::io::Read;
 
-const REQUIRED: &[&str] = &["data_element", "org_unit", "period", "value"];
-const OPTIONAL: &[&str] = &["comment"];
+const COLUMNS: Columns = Columns {
+    required: &["data_element", "org_unit", "period", "value"],
+    optional: &["comment"],
+};
 
 /// Reads the values with their row numbers (the header is row 1).
 pub fn parse(file: &str, input: impl Read) -> Result<Vec<(usize, NewValue)>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::whole_file(file, format!("not readable as CSV: {e}")))?
-        .clone();
-    let index = header_index(file, &headers, REQUIRED, OPTIONAL)?;
-    let mut problems = Problems::new(file);
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(
-                    format!("row {row}"),
-                    "-",
-                    format!("not readable as CSV: {e}"),
-                );
-                continue;
-            }
-        };
-        let cell = |name: &str| {
-            index
-                .get(name)
-                .and_then(|i| record.get(*i))
-                .unwrap_or("")
-                .to_owned()
-        };
+    read_rows(file, input, &COLUMNS, |row, problems| {
         let mut missing = false;
-        for name in ["data_element", "org_unit", "period", "value"] {
-            if cell(name).is_empty() {
-                problems.push(format!("row {row}"), name, "is empty");
+        for name in COLUMNS.required {
+            if row.cell(name).is_empty() {
+                problems.push(row.at(), *name, "is empty");
                 missing = true;
             }
         }
         if missing {
-            continue;
+            return None;
         }
-        let raw = cell("value");
+        let raw = row.cell("value");
         let Ok(value) = raw.parse::<f64>() else {
-            problems.push(
-                format!("row {row}"),
-                "value",
-                format!("'{raw}' is not a number"),
-            );
-            continue;
+            problems.push(row.at(), "value", format!("'{raw}' is not a number"));
+            return None;
         };
-        rows.push((
-            row,
-            NewValue {
-                data_element_code: cell("data_element"),
-                org_unit_code: cell("org_unit"),
-                period: cell("period"),
-                value,
-                comment: cell("comment"),
-            },
-        ));
-    }
-    if rows.is_empty() && problems.errors_is_empty() {
-        problems.push("file", "-", "has no data rows");
-    }
-    problems.finish(rows)
+        Some(NewValue {
+            data_element_code: row.cell("data_element"),
+            org_unit_code: row.cell("org_unit"),
+            period: row.cell("period"),
+            value,
+            comment: row.cell("comment"),
+        })
+    })
 }
 
 #[cfg(test)]

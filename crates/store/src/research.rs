@@ -7,6 +7,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
+use domain::values::free_text;
 use research::credit::{CreditRole, Degree};
 use research::doi::Doi;
 use research::pipeline::Stage;
@@ -191,25 +192,6 @@ fn stored_date(text: &str) -> Result<NaiveDate, DbError> {
     parse_date(text, "date").map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
-fn checked_text(
-    value: &str,
-    field: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, FieldError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
 type ProjectRow = (
     i64,
     i64,
@@ -300,8 +282,8 @@ impl Db {
         summary: &str,
         stage: &str,
     ) -> Result<ResearchProject, DbError> {
-        let title = checked_text(title, "title", 300, true)?;
-        let summary = checked_text(summary, "summary", 4000, false)?;
+        let title = free_text(title, "title", 300, true)?;
+        let summary = free_text(summary, "summary", 4000, false)?;
         let stage = Stage::parse(stage)?;
         self.program(program).await?;
         let now = crate::now();
@@ -533,7 +515,7 @@ impl Db {
             )
             .into());
         }
-        let title = checked_text(title, "title", 300, true)?;
+        let title = free_text(title, "title", 300, true)?;
         let due_on = parse_date(due_on, "due_on")?;
         self.check_member(record.program, owner, "owner").await?;
         let mut tx = self.begin().await?;
@@ -655,9 +637,9 @@ impl Db {
             )
             .into());
         }
-        let title = checked_text(&new.title, "title", 500, true)?;
-        let venue = checked_text(&new.venue, "venue", 300, true)?;
-        let place = checked_text(&new.place, "place", 200, false)?;
+        let title = free_text(&new.title, "title", 500, true)?;
+        let venue = free_text(&new.venue, "venue", 300, true)?;
+        let place = free_text(&new.place, "place", 200, false)?;
         let happened_on = parse_date(&new.happened_on, "happened_on")?;
         let doi = match new.doi.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -681,8 +663,8 @@ impl Db {
         let mut authors = Vec::with_capacity(new.authors.len());
         for (index, author) in new.authors.iter().enumerate() {
             let field = |name: &str| format!("authors[{index}].{name}");
-            let family = checked_text(&author.family, &field("family"), 200, true)?;
-            let given = checked_text(&author.given, &field("given"), 200, false)?;
+            let family = free_text(&author.family, &field("family"), 200, true)?;
+            let given = free_text(&author.given, &field("given"), 200, false)?;
             let orcid = match author.orcid.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(raw) => Some(

@@ -9,6 +9,7 @@ use clap::Subcommand;
 use domain::ids::{PersonId, ProgramId};
 use domain::values::Email;
 use serde_json::json;
+use store::facility_matching::FacilityProposalKind;
 use store::{Actor, Db};
 
 /// Matching commands that work on a program in the database.
@@ -104,14 +105,25 @@ fn summary(stored: &store::matching::StoredProposal) -> anyhow::Result<serde_jso
     }))
 }
 
-/// Prints a facility proposal (approving it first when asked) as JSON.
-async fn print_facility(
+/// Runs a facility proposal of `kind` for the program (code) and prints it (approving it first
+/// when asked) as JSON.
+async fn propose_facility(
     db: &Db,
     actor: &Actor,
-    stored: store::facility_matching::StoredFacilityProposal,
+    program: &str,
+    kind: FacilityProposalKind,
     approve: bool,
 ) -> anyhow::Result<()> {
-    let mut stored = stored;
+    let program = program_id(db, program).await?;
+    let mut stored = facility_matching::propose(
+        db,
+        actor,
+        program,
+        kind,
+        &domain::matching::ProposalReason::FromCommandLine,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
     if approve {
         facility_matching::approve(db, actor, stored.id)
             .await
@@ -184,28 +196,17 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
             );
         }
         ProposalCommand::Couple { program, approve } => {
-            let program = program_id(db, &program).await?;
-            let stored = facility_matching::propose_coupling(
+            propose_facility(
                 db,
                 &actor,
-                program,
-                &domain::matching::ProposalReason::FromCommandLine,
+                &program,
+                FacilityProposalKind::Coupling,
+                approve,
             )
-            .await
-            .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
-            print_facility(db, &actor, stored, approve).await?;
+            .await?;
         }
         ProposalCommand::Teams { program, approve } => {
-            let program = program_id(db, &program).await?;
-            let stored = facility_matching::propose_teams(
-                db,
-                &actor,
-                program,
-                &domain::matching::ProposalReason::FromCommandLine,
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("--program: {e}"))?;
-            print_facility(db, &actor, stored, approve).await?;
+            propose_facility(db, &actor, &program, FacilityProposalKind::Teams, approve).await?;
         }
         ProposalCommand::MentorLeft { program, mentor } => {
             let program = program_id(db, &program).await?;

@@ -2,7 +2,7 @@
 //! range and DHIS2 identifiers. Apart from the values because values, definitions and the
 //! DHIS2 exchange all look elements up, while only this file writes them.
 
-use super::{checked_code, checked_text, finite, optional};
+use super::{checked_code, finite, optional};
 use crate::audit::Action;
 use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
@@ -12,6 +12,7 @@ use domain::codes::Coded;
 use domain::ids::ProgramId;
 use domain::indicators::ValueType;
 use domain::values::Dhis2Uid;
+use domain::values::free_text;
 use serde::Serialize;
 
 /// A data element of a program.
@@ -111,7 +112,7 @@ impl Db {
         new: &NewDataElement,
     ) -> Result<DataElementRecord, DbError> {
         let code = checked_code(&new.code, "code")?;
-        let name = checked_text(&new.name, "name", 230, true)?;
+        let name = free_text(&new.name, "name", 230, true)?;
         let value_type = ValueType::from_code(new.value_type.trim()).ok_or_else(|| {
             FieldError::new(
                 "value_type",
@@ -133,7 +134,7 @@ impl Db {
             .transpose()
             .map_err(|e| FieldError::new("dhis2_uid", e.message))?;
         let dhis2_code = optional(new.dhis2_code.as_deref())
-            .map(|raw| checked_text(raw, "dhis2_code", 50, true))
+            .map(|raw| free_text(raw, "dhis2_code", 50, true))
             .transpose()?;
         let coc = optional(new.category_option_combo.as_deref())
             .map(|raw| checked_code(raw, "category_option_combo"))

@@ -3,14 +3,15 @@
 //! they are checked against the `indicators` crate's expression syntax and the program's
 //! elements, never against stored values.
 
+use super::checked_code;
 use super::data_elements::DataElementRecord;
-use super::{checked_code, checked_text};
 use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::indicators::definitions::{Category, Expression, Indicator, Term, ValidationRule};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::ids::ProgramId;
+use domain::values::free_text;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -146,7 +147,7 @@ impl Db {
         new: &NewIndicator,
     ) -> Result<IndicatorRecord, DbError> {
         let code = checked_code(&new.code, "code")?;
-        let name = checked_text(&new.name, "name", 230, true)?;
+        let name = free_text(&new.name, "name", 230, true)?;
         let category = parse_category(&new.category)?;
         let mut expressions = Vec::with_capacity(2);
         for (field, text) in [

@@ -53,20 +53,6 @@ fn checked_code(raw: &str, field: &str) -> Result<String, FieldError> {
     Ok(code.to_owned())
 }
 
-fn checked_text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, FieldError> {
-    let text = raw.trim();
-    if required && text.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
-    }
-    if text.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(text.to_owned())
-}
-
 fn optional(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }

@@ -3,13 +3,14 @@
 //! the target's org unit) and whether all have. Apart because sign-offs follow memberships,
 //! which no other part of the area reads.
 
-use super::{checked_text, finite, parse_period};
+use super::{finite, parse_period};
 use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::values::OrgUnitCode;
+use domain::values::free_text;
 use serde::Serialize;
 
 /// The stakeholder groups that sign targets off, in display order.
@@ -170,7 +171,7 @@ impl Db {
         }
         let period = parse_period(period, "period")?.to_string();
         finite(value, "value")?;
-        let note = checked_text(note, "note", 2000, false)?;
+        let note = free_text(note, "note", 2000, false)?;
         let mut tx = self.begin().await?;
         let latest: Option<i64> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
@@ -376,7 +377,7 @@ impl Db {
             )
             .into());
         }
-        let comment = checked_text(comment, "comment", 2000, false)?;
+        let comment = free_text(comment, "comment", 2000, false)?;
         let program = self.indicator(record.indicator).await?.program;
         let path = self.org_unit(record.org_unit).await?.path;
         let held: Vec<String> = on_pool!(self, pool => {

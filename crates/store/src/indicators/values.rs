@@ -4,7 +4,7 @@
 //! Apart because it is the one part of the area that writes in bulk and reads by period.
 
 use super::data_elements::DataElementRecord;
-use super::{checked_text, finite, parse_period};
+use super::{finite, parse_period};
 use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::indicators::{Period, PeriodType};
@@ -15,6 +15,7 @@ use domain::indicators::NewValue;
 use domain::indicators::ValueType;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use domain::values::OrgUnitCode;
+use domain::values::free_text;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -273,7 +274,7 @@ impl Db {
             }
             let period = parse_period(&new.period, "period").map_err(wrap)?;
             check_value(element, new.value, "value").map_err(wrap)?;
-            let comment = checked_text(&new.comment, "comment", 2000, false).map_err(wrap)?;
+            let comment = free_text(&new.comment, "comment", 2000, false).map_err(wrap)?;
             let key = (element.id, unit.id.0, period.to_string());
             if let Some(first) = seen.get(&key) {
                 let earlier = match values.get(*first) {

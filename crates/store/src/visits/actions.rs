@@ -2,13 +2,14 @@
 //! follow-up that marks one done or dropped. Apart because they change long after their
 //! activity was recorded, through their own audited writes.
 
-use super::{stored_date, text};
+use super::stored_date;
 use crate::audit::Action;
 use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::field::ActionStatus;
 use domain::ids::{PersonId, ProgramId};
+use domain::values::free_text;
 use serde::Serialize;
 
 /// An action item.
@@ -114,7 +115,7 @@ impl Db {
         note: &str,
     ) -> Result<ActionItem, DbError> {
         let status = ActionStatus::parse(status, "status")?;
-        let note = text(note, "note", 2000, false)?;
+        let note = free_text(note, "note", 2000, false)?;
         let before = self.action_item(id).await?;
         let closed_on = (status != ActionStatus::Open).then(|| {
             before

@@ -33,24 +33,9 @@ pub use recording::{Recorded, SUBMISSION_KEY_MAX, check_submission_key};
 use crate::DbError;
 use crate::research::parse_date;
 use chrono::NaiveDate;
-use domain::FieldError;
 
 /// Contact minutes a visit day counts for when the visit gives no duration: a working day.
 pub const VISIT_DAY_MINUTES: i64 = 8 * 60;
-
-fn text(value: &str, field: &str, max: usize, required: bool) -> Result<String, FieldError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
-}
 
 fn stored_date(raw: &str) -> Result<NaiveDate, DbError> {
     parse_date(raw, "date").map_err(|e| DbError::Corrupt(e.to_string()))

@@ -4,7 +4,6 @@
 //! field is named. Apart from the write so that every refusal comes from this one file and
 //! the write takes only a checked activity.
 
-use super::text;
 use crate::research::parse_date;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::Scores;
@@ -13,6 +12,7 @@ use domain::FieldError;
 use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
+use domain::values::free_text;
 use serde::{Deserialize, Serialize};
 
 /// A person taking part, as submitted.
@@ -305,7 +305,7 @@ impl Db {
             }
             (_, None) => None,
         };
-        let summary = text(&new.summary, "summary", 4000, false)?;
+        let summary = free_text(&new.summary, "summary", 4000, false)?;
 
         if new.participants.is_empty() {
             return Err(
@@ -347,7 +347,7 @@ impl Db {
         let mut cases = Vec::with_capacity(new.cases.len());
         for (index, case) in new.cases.iter().enumerate() {
             let field = format!("cases[{index}]");
-            let procedure = text(&case.procedure, &format!("{field}.procedure"), 200, true)?;
+            let procedure = free_text(&case.procedure, &format!("{field}.procedure"), 200, true)?;
             let performed_by =
                 PerformedBy::parse(&case.performed_by, &format!("{field}.performed_by"))?;
             if !(1..=1000).contains(&case.count) {
@@ -396,8 +396,8 @@ impl Db {
         let debrief = match &new.debrief {
             None => None,
             Some(debrief) => {
-                let went_well = text(&debrief.went_well, "debrief.went_well", 4000, false)?;
-                let to_improve = text(&debrief.to_improve, "debrief.to_improve", 4000, false)?;
+                let went_well = free_text(&debrief.went_well, "debrief.went_well", 4000, false)?;
+                let to_improve = free_text(&debrief.to_improve, "debrief.to_improve", 4000, false)?;
                 if went_well.is_empty() && to_improve.is_empty() && debrief.actions.is_empty() {
                     return Err(FieldError::new(
                         "debrief.went_well",
@@ -409,7 +409,7 @@ impl Db {
                 let mut actions = Vec::with_capacity(debrief.actions.len());
                 for (index, action) in debrief.actions.iter().enumerate() {
                     let field = format!("debrief.actions[{index}]");
-                    let description = text(
+                    let description = free_text(
                         &action.description,
                         &format!("{field}.description"),
                         1000,

@@ -11,6 +11,7 @@ use app::facility_matching::{self, FacilityResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::ids::ProgramId;
 use matching::FacilitySettings;
 use serde::Serialize;
 use store::facility_matching::{
@@ -136,14 +137,7 @@ pub async fn propose_coupling(
     auth: Auth,
     ManagedProgram(program): ManagedProgram,
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
-    let stored = facility_matching::propose_coupling(
-        &state.app.db,
-        &auth.actor(),
-        program.id,
-        &domain::matching::ProposalReason::ByManager,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(body(&stored)?)))
+    propose(&state, &auth, program.id, FacilityProposalKind::Coupling).await
 }
 
 /// Forms a mentor team per site covering the required cadres and stores a draft proposal:
@@ -154,10 +148,21 @@ pub async fn propose_teams(
     auth: Auth,
     ManagedProgram(program): ManagedProgram,
 ) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
-    let stored = facility_matching::propose_teams(
+    propose(&state, &auth, program.id, FacilityProposalKind::Teams).await
+}
+
+/// A proposal of `kind` run by the manager, answered with its explained body (201).
+async fn propose(
+    state: &AppState,
+    auth: &Auth,
+    program: ProgramId,
+    kind: FacilityProposalKind,
+) -> Result<(StatusCode, Json<FacilityProposalBody>), AppError> {
+    let stored = facility_matching::propose(
         &state.app.db,
         &auth.actor(),
-        program.id,
+        program,
+        kind,
         &domain::matching::ProposalReason::ByManager,
     )
     .await?;
@@ -171,8 +176,7 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<FacilityProposalBody>, AppError> {
-    let stored = state.app.db.facility_proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
+    let stored = app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, id).await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -184,8 +188,7 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ApprovalCounts>, AppError> {
-    let stored = state.app.db.facility_proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
+    app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, id).await?;
     Ok(Json(
         facility_matching::approve(&state.app.db, &auth.actor(), id).await?,
     ))

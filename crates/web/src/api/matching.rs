@@ -286,8 +286,7 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ProposalBody>, AppError> {
-    let stored = state.app.db.proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
+    let stored = app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -298,8 +297,7 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Vec<Pairing>>, AppError> {
-    let stored = state.app.db.proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
+    app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
     Ok(Json(
         proposals::approve(&state.app.db, &auth.actor(), id).await?,
     ))

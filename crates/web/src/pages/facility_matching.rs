@@ -2,6 +2,8 @@
 //! its explanations and the Approve button, and the program's current couplings and teams.
 //! The work itself is in [`app::facility_matching`].
 
+use super::repeated_press;
+use super::settings_page::{self, SettingsPage};
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
 use crate::auth::Auth;
@@ -100,67 +102,96 @@ struct ProgramPage {
     vacated: Vec<ActiveTeamMember>,
 }
 
-async fn program_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    auth: &Auth,
-    program: Program,
-    error: Option<String>,
-    form: Option<SettingsForm>,
-    notice: Option<String>,
-) -> Result<Response, AppError> {
-    let mut layout = Layout::new(state, headers, Some(auth), "");
-    layout.title = layout.t.with("facilities-title", "program", &program.name);
-    let t = layout.t.clone();
-    let form = match form {
-        Some(f) => f,
-        None => SettingsForm::of(
-            &state.app.db.facility_matching_settings(program.id).await?,
-            &t,
-        ),
-    };
-    let proposals = state
-        .app
-        .db
-        .facility_proposals_of_program(program.id, 10)
-        .await?
-        .into_iter()
-        .map(|p| {
-            (
-                p.id,
-                t.get(&format!("facilities-kind-{}", p.kind.as_str())),
-                t.get(&format!("matching-status-{}", p.status)),
-                app::proposals::reason_words(&t, &p.reason),
-                p.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            )
-        })
-        .collect();
-    let mut teams: Vec<(i64, String, Vec<ActiveTeamMember>)> = Vec::new();
-    for member in state.app.db.active_team_members(program.id).await? {
-        match teams.last_mut() {
-            Some((id, _, members)) if *id == member.facility.0 => members.push(member),
-            _ => teams.push((
-                member.facility.0,
-                member.facility_name.clone(),
-                vec![member],
-            )),
-        }
+impl SettingsPage for ProgramPage {
+    type Form = SettingsForm;
+    type Settings = FacilitySettings;
+    const PATH: &'static str = "facility-matching";
+    const DONE: &'static [(&'static str, &'static str)] = &[
+        ("settings", "matching-done-settings"),
+        ("coupling", "facilities-done-coupling"),
+        ("teams", "facilities-done-teams"),
+    ];
+
+    fn parse(form: &SettingsForm, t: &Tr) -> Result<FacilitySettings, String> {
+        form.parse(t)
     }
-    let refused = error.is_some();
-    render_form(
-        &ProgramPage {
-            couplings: state.app.db.active_couplings(program.id).await?,
-            teams,
-            vacated: state.app.db.vacated_team_places(program.id).await?,
-            proposals,
-            layout,
-            program,
-            error,
-            notice,
-            form,
-        },
-        refused,
-    )
+
+    async fn save(
+        state: &AppState,
+        auth: &Auth,
+        program: ProgramId,
+        settings: &FacilitySettings,
+    ) -> Result<(), AppError> {
+        state
+            .app
+            .db
+            .set_facility_matching_settings(&auth.actor(), program, settings)
+            .await?;
+        Ok(())
+    }
+
+    async fn show(
+        state: &AppState,
+        headers: &HeaderMap,
+        auth: &Auth,
+        program: Program,
+        error: Option<String>,
+        form: Option<SettingsForm>,
+        notice: Option<String>,
+    ) -> Result<Response, AppError> {
+        let mut layout = Layout::new(state, headers, Some(auth), "");
+        layout.title = layout.t.with("facilities-title", "program", &program.name);
+        let t = layout.t.clone();
+        let form = match form {
+            Some(f) => f,
+            None => SettingsForm::of(
+                &state.app.db.facility_matching_settings(program.id).await?,
+                &t,
+            ),
+        };
+        let proposals = state
+            .app
+            .db
+            .facility_proposals_of_program(program.id, 10)
+            .await?
+            .into_iter()
+            .map(|p| {
+                (
+                    p.id,
+                    t.get(&format!("facilities-kind-{}", p.kind.as_str())),
+                    t.get(&format!("matching-status-{}", p.status)),
+                    app::proposals::reason_words(&t, &p.reason),
+                    p.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                )
+            })
+            .collect();
+        let mut teams: Vec<(i64, String, Vec<ActiveTeamMember>)> = Vec::new();
+        for member in state.app.db.active_team_members(program.id).await? {
+            match teams.last_mut() {
+                Some((id, _, members)) if *id == member.facility.0 => members.push(member),
+                _ => teams.push((
+                    member.facility.0,
+                    member.facility_name.clone(),
+                    vec![member],
+                )),
+            }
+        }
+        let refused = error.is_some();
+        render_form(
+            &ProgramPage {
+                couplings: state.app.db.active_couplings(program.id).await?,
+                teams,
+                vacated: state.app.db.vacated_team_places(program.id).await?,
+                proposals,
+                layout,
+                program,
+                error,
+                notice,
+                form,
+            },
+            refused,
+        )
+    }
 }
 
 /// `GET /programs/{program}/facility-matching`.
@@ -171,23 +202,7 @@ pub async fn program(
     ManagedProgram(program): ManagedProgram,
     Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
-    program_page(&state, &headers, &auth, program, None, None, notice).await
-}
-
-/// What the program page confirms after a successful form.
-const PROGRAM_DONE: [(&str, &str); 3] = [
-    ("settings", "matching-done-settings"),
-    ("coupling", "facilities-done-coupling"),
-    ("teams", "facilities-done-teams"),
-];
-
-/// Where a successful form sends the manager: the program's page, saying what was done.
-fn program_done(program: ProgramId, done: &str) -> Response {
-    Redirect::to(&format!(
-        "/programs/{program}/facility-matching?done={done}"
-    ))
-    .into_response()
+    settings_page::program::<ProgramPage>(&state, &headers, &auth, program, &query).await
 }
 
 /// `POST /programs/{program}/facility-matching/settings`.
@@ -198,29 +213,7 @@ pub async fn save_settings(
     ManagedProgram(program): ManagedProgram,
     CheckedForm(form): CheckedForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let t = super::translator(&state, &headers);
-    match form.parse(&t) {
-        Ok(settings) => {
-            state
-                .app
-                .db
-                .set_facility_matching_settings(&auth.actor(), program.id, &settings)
-                .await?;
-            Ok(program_done(program.id, "settings"))
-        }
-        Err(message) => {
-            program_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                Some(message),
-                Some(form),
-                None,
-            )
-            .await
-        }
-    }
+    settings_page::save_settings::<ProgramPage>(&state, &headers, &auth, program, form).await
 }
 
 async fn run(
@@ -233,14 +226,7 @@ async fn run(
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
     let actor = auth.actor();
     let reason = &domain::matching::ProposalReason::ByManager;
-    let stored = match kind {
-        FacilityProposalKind::Coupling => {
-            facility_matching::propose_coupling(&state.app.db, &actor, program.id, reason).await
-        }
-        FacilityProposalKind::Teams => {
-            facility_matching::propose_teams(&state.app.db, &actor, program.id, reason).await
-        }
-    };
+    let stored = facility_matching::propose(&state.app.db, &actor, program.id, kind, reason).await;
     match stored.map_err(AppError::from) {
         Ok(stored) => Ok(
             Redirect::to(&format!("/facility-matching/proposals/{}", stored.id)).into_response(),
@@ -252,7 +238,7 @@ async fn run(
             } else {
                 e.to_string()
             };
-            program_page(&state, &headers, &auth, program, Some(message), None, None).await
+            ProgramPage::show(&state, &headers, &auth, program, Some(message), None, None).await
         }
         Err(other) => Err(other),
     }
@@ -544,23 +530,23 @@ pub async fn approve(
 ) -> Result<Response, AppError> {
     let stored = state.app.db.facility_proposal(id).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
-    let approved = program_done(program.id, stored.kind.as_str());
-    match facility_matching::approve(&state.app.db, &auth.actor(), id)
+    let approved = || settings_page::done::<ProgramPage>(program.id, stored.kind.as_str());
+    let outcome = facility_matching::approve(&state.app.db, &auth.actor(), id)
         .await
         .map_err(AppError::from)
-    {
-        Ok(_) => Ok(approved),
+        .map(|_| approved());
+    let outcome = repeated_press::as_first_press(outcome, async |_| {
+        let now = state.app.db.facility_proposal(id).await?;
+        Ok((now.status == ProposalStatus::Approved).then(approved))
+    })
+    .await;
+    match outcome {
         Err(AppError::Invalid(e)) => {
             let stored = state.app.db.facility_proposal(id).await?;
-            // Pressed twice (or approved by another manager meanwhile): what was asked is
-            // done, so the second answer is the same confirmation, not a refusal.
-            if stored.status == ProposalStatus::Approved {
-                return Ok(approved);
-            }
             let message = super::translator(&state, &headers).refusal(&e);
             proposal_page(&state, &headers, &auth, stored, Some(message)).await
         }
-        Err(other) => Err(other),
+        other => other,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Matching pages (managers): settings, rules, proposals with their explanations, approval,
 //! and the re-match when a mentor leaves. The work itself is in [`app::proposals`].
 
+use super::repeated_press;
+use super::settings_page::{self, SettingsPage};
 use super::{DoneQuery, Layout, render_form};
 use crate::AppState;
 use crate::auth::Auth;
@@ -53,75 +55,97 @@ impl ProgramPage {
     }
 }
 
-async fn program_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    auth: &Auth,
-    program: Program,
-    error: Option<String>,
-    typed: Option<SettingsForm>,
-    notice: Option<String>,
-) -> Result<Response, AppError> {
-    let mut layout = Layout::new(state, headers, Some(auth), "");
-    layout.title = layout.t.with("matching-title", "program", &program.name);
-    let settings = match typed {
-        Some(form) => form,
-        None => SettingsForm::of(&state.app.db.matching_settings(program.id).await?),
-    };
-    let people = |role: &'static str| async move {
-        Ok::<_, AppError>(
-            state
-                .app
-                .db
-                .matching_people(program.id, role)
-                .await?
-                .into_iter()
-                .map(|p| (p.id.0, p.name))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let mentees = people("mentee").await?;
-    let mentors = people("mentor").await?;
-    let capacities = state.app.db.mentor_capacities(program.id).await?;
-    let staying_mentors = mentors
-        .iter()
-        .filter(|(id, _)| capacities.get(&PersonId(*id)) != Some(&0))
-        .cloned()
-        .collect();
-    let vacated = state.app.db.vacated_team_places(program.id).await?.len();
-    let vacated_team_places = (vacated > 0).then(|| {
-        layout
-            .t
-            .count("matching-vacated-team-places", "count", vacated as i64)
-    });
-    let refused = error.is_some();
-    let page = ProgramPage {
-        vacated_team_places,
-        settings,
-        rules: state.app.db.match_rules(program.id).await?,
-        proposals: state.app.db.proposals_of_program(program.id, 10).await?,
-        active_pairings: layout.t.count(
-            "matching-active-pairings",
-            "count",
-            active_pairings(state, program.id).await?,
-        ),
-        mentees,
-        mentors,
-        staying_mentors,
-        layout,
-        program,
-        error,
-        notice,
-    };
-    render_form(&page, refused)
-}
+impl SettingsPage for ProgramPage {
+    type Form = SettingsForm;
+    type Settings = Settings;
+    const PATH: &'static str = "matching";
+    const DONE: &'static [(&'static str, &'static str)] = &[
+        ("settings", "matching-done-settings"),
+        ("rule", "matching-done-rule"),
+        ("rule-removed", "matching-done-rule-removed"),
+    ];
 
-/// What the program page confirms after a successful form.
-const PROGRAM_DONE: [(&str, &str); 3] = [
-    ("settings", "matching-done-settings"),
-    ("rule", "matching-done-rule"),
-    ("rule-removed", "matching-done-rule-removed"),
-];
+    fn parse(form: &SettingsForm, t: &Tr) -> Result<Settings, String> {
+        form.parse(t)
+    }
+
+    async fn save(
+        state: &AppState,
+        auth: &Auth,
+        program: ProgramId,
+        settings: &Settings,
+    ) -> Result<(), AppError> {
+        state
+            .app
+            .db
+            .set_matching_settings(&auth.actor(), program, settings)
+            .await?;
+        Ok(())
+    }
+
+    async fn show(
+        state: &AppState,
+        headers: &HeaderMap,
+        auth: &Auth,
+        program: Program,
+        error: Option<String>,
+        typed: Option<SettingsForm>,
+        notice: Option<String>,
+    ) -> Result<Response, AppError> {
+        let mut layout = Layout::new(state, headers, Some(auth), "");
+        layout.title = layout.t.with("matching-title", "program", &program.name);
+        let settings = match typed {
+            Some(form) => form,
+            None => SettingsForm::of(&state.app.db.matching_settings(program.id).await?),
+        };
+        let people = |role: &'static str| async move {
+            Ok::<_, AppError>(
+                state
+                    .app
+                    .db
+                    .matching_people(program.id, role)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id.0, p.name))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mentees = people("mentee").await?;
+        let mentors = people("mentor").await?;
+        let capacities = state.app.db.mentor_capacities(program.id).await?;
+        let staying_mentors = mentors
+            .iter()
+            .filter(|(id, _)| capacities.get(&PersonId(*id)) != Some(&0))
+            .cloned()
+            .collect();
+        let vacated = state.app.db.vacated_team_places(program.id).await?.len();
+        let vacated_team_places = (vacated > 0).then(|| {
+            layout
+                .t
+                .count("matching-vacated-team-places", "count", vacated as i64)
+        });
+        let refused = error.is_some();
+        let page = ProgramPage {
+            vacated_team_places,
+            settings,
+            rules: state.app.db.match_rules(program.id).await?,
+            proposals: state.app.db.proposals_of_program(program.id, 10).await?,
+            active_pairings: layout.t.count(
+                "matching-active-pairings",
+                "count",
+                active_pairings(state, program.id).await?,
+            ),
+            mentees,
+            mentors,
+            staying_mentors,
+            layout,
+            program,
+            error,
+            notice,
+        };
+        render_form(&page, refused)
+    }
+}
 
 /// How many active pairings the program has.
 async fn active_pairings(state: &AppState, program: ProgramId) -> Result<i64, AppError> {
@@ -145,7 +169,7 @@ async fn on_program_page(
     match outcome {
         Err(AppError::Invalid(e)) => {
             let message = super::translator(state, headers).refusal(&e);
-            program_page(state, headers, auth, program, Some(message), None, None).await
+            ProgramPage::show(state, headers, auth, program, Some(message), None, None).await
         }
         other => other,
     }
@@ -156,11 +180,6 @@ fn proposal_done(stored: &StoredProposal) -> Response {
     Redirect::to(&format!("/matching/proposals/{}", stored.id)).into_response()
 }
 
-/// Where a successful form on the program page sends the manager.
-fn program_done(program: ProgramId, done: &str) -> Response {
-    Redirect::to(&format!("/programs/{program}/matching?done={done}")).into_response()
-}
-
 /// `GET /programs/{program}/matching`.
 pub async fn program(
     State(state): State<AppState>,
@@ -169,8 +188,7 @@ pub async fn program(
     ManagedProgram(program): ManagedProgram,
     Params(query): Params<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let notice = query.notice(&super::translator(&state, &headers), &PROGRAM_DONE);
-    program_page(&state, &headers, &auth, program, None, None, notice).await
+    settings_page::program::<ProgramPage>(&state, &headers, &auth, program, &query).await
 }
 
 /// The settings form; numbers arrive as text so a bad one is named, not a generic 400.
@@ -286,29 +304,7 @@ pub async fn save_settings(
     ManagedProgram(program): ManagedProgram,
     CheckedForm(form): CheckedForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let t = super::translator(&state, &headers);
-    match form.parse(&t) {
-        Ok(settings) => {
-            state
-                .app
-                .db
-                .set_matching_settings(&auth.actor(), program.id, &settings)
-                .await?;
-            Ok(program_done(program.id, "settings"))
-        }
-        Err(message) => {
-            program_page(
-                &state,
-                &headers,
-                &auth,
-                program,
-                Some(message),
-                Some(form),
-                None,
-            )
-            .await
-        }
-    }
+    settings_page::save_settings::<ProgramPage>(&state, &headers, &auth, program, form).await
 }
 
 /// The add-rule form (also posted by the pin and forbid buttons of a proposal).
@@ -345,7 +341,7 @@ pub async fn add_rule(
             .map_err(AppError::from),
         Err(e) => Err(e.into()),
     };
-    let outcome = added.map(|_| program_done(program.id, "rule"));
+    let outcome = added.map(|_| settings_page::done::<ProgramPage>(program.id, "rule"));
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
@@ -359,7 +355,10 @@ pub async fn delete_rule(
     let rule = state.app.db.match_rule(id).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, rule.program).await?;
     state.app.db.remove_match_rule(&auth.actor(), id).await?;
-    Ok(program_done(program.id, "rule-removed"))
+    Ok(settings_page::done::<ProgramPage>(
+        program.id,
+        "rule-removed",
+    ))
 }
 
 /// `POST /programs/{program}/matching/proposals`: runs the solver, shows the draft.
@@ -403,25 +402,31 @@ pub async fn mentor_left(
         PersonId(form.mentor),
     )
     .await
-    .map_err(AppError::from);
-    // Pressed twice (or recorded by another manager meanwhile): the departure is in, and the
-    // newest draft was run with it, so that draft is the answer to this press too.
-    if let Err(AppError::Invalid(e)) = &outcome
-        && e.phrase
+    .map_err(AppError::from)
+    .map(|stored| proposal_done(&stored));
+    // The departure is in, and the newest draft was run with it, so that draft is the answer
+    // to a second press too.
+    let outcome = repeated_press::as_first_press(outcome, async |refusal| {
+        let left_already = refusal
+            .phrase
             .as_ref()
-            .is_some_and(|p| p.id == "matching-error-left-already")
-        && let Some(draft) = state
+            .is_some_and(|p| p.id == "matching-error-left-already");
+        if !left_already {
+            return Ok(None);
+        }
+        let draft = state
             .app
             .db
             .proposals_of_program(program.id, 1)
             .await?
             .into_iter()
-            .find(|p| p.status == ProposalStatus::Draft)
-    {
-        let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
-        return Ok(Redirect::to(&to).into_response());
-    }
-    let outcome = outcome.map(|stored| proposal_done(&stored));
+            .find(|p| p.status == ProposalStatus::Draft);
+        Ok(draft.map(|draft| {
+            let to = format!("/matching/proposals/{}?done=departure-recorded", draft.id);
+            Redirect::to(&to).into_response()
+        }))
+    })
+    .await;
     on_program_page(&state, &headers, &auth, program, outcome).await
 }
 
@@ -728,26 +733,24 @@ pub async fn approve(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.proposal(id).await?;
-    app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
-    let approved = Redirect::to(&format!("/matching/proposals/{id}?done=approved"));
-    match proposals::approve(&state.app.db, &auth.actor(), id)
+    app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
+    let approved =
+        || Redirect::to(&format!("/matching/proposals/{id}?done=approved")).into_response();
+    let outcome = proposals::approve(&state.app.db, &auth.actor(), id)
         .await
         .map_err(AppError::from)
-    {
-        Ok(_) => Ok(approved.into_response()),
-        // Pressed twice (or approved by another manager meanwhile): what was asked is done,
-        // so the second answer is the same confirmation, not a refusal.
-        Err(AppError::Invalid(_))
-            if state.app.db.proposal(id).await?.status == ProposalStatus::Approved =>
-        {
-            Ok(approved.into_response())
-        }
+        .map(|_| approved());
+    let outcome = repeated_press::as_first_press(outcome, async |_| {
+        let now = state.app.db.proposal(id).await?;
+        Ok((now.status == ProposalStatus::Approved).then(approved))
+    })
+    .await;
+    match outcome {
         // Stale or discarded: said on the proposal itself, next to what it holds.
         Err(AppError::Invalid(e)) => {
             let message = super::translator(&state, &headers).refusal(&e);
             proposal_page(&state, &headers, &auth, id, Some(message), None).await
         }
-        Err(other) => Err(other),
+        other => other,
     }
 }

@@ -11,9 +11,11 @@ pub mod org_units;
 pub mod people;
 pub mod preferences;
 pub mod programs;
+mod repeated_press;
 pub mod reports;
 pub mod research;
 pub mod session;
+mod settings_page;
 
 use crate::AppState;
 use crate::auth::{Auth, MaybeAuth};

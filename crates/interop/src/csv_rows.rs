@@ -1,0 +1,166 @@
+//! What every CSV import does around its own columns: read the header against the columns it
+//! knows, number the rows as a spreadsheet shows them (header = row 1), report an unreadable
+//! row and go on, and refuse a file with no data rows. Each format only turns one row into its
+//! value.
+
+use crate::{ImportError, Problems};
+use std::collections::HashMap;
+use std::io::Read;
+
+/// The columns a format knows: a file without a required one, or with any other, is refused
+/// before its rows are read.
+pub(crate) struct Columns {
+    /// Columns every file must have.
+    pub required: &'static [&'static str],
+    /// Columns a file may have.
+    pub optional: &'static [&'static str],
+}
+
+/// One data row of the file, its cells looked up by column name.
+pub(crate) struct Row<'a> {
+    at: String,
+    record: &'a csv::StringRecord,
+    index: &'a HashMap<String, usize>,
+}
+
+impl Row<'_> {
+    /// Where the row is, as its problems name it: `row 7`.
+    pub(crate) fn at(&self) -> &str {
+        &self.at
+    }
+
+    /// The trimmed cell of `column`; empty when the file has no such column.
+    pub(crate) fn cell(&self, column: &str) -> String {
+        self.index
+            .get(column)
+            .and_then(|i| self.record.get(*i))
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// The cell of `column`, or `None` when it is empty or absent.
+    pub(crate) fn optional(&self, column: &str) -> Option<String> {
+        Some(self.cell(column)).filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads `input` (named `file` in errors) with `columns`, handing each readable row to `read`,
+/// which reports what is wrong with it to the problems and returns its value, or `None` to
+/// leave the row out. Returns the values with their row numbers, or every problem found (up to
+/// [`crate::MAX_REPORTED`]).
+pub(crate) fn read_rows<T>(
+    file: &str,
+    input: impl Read,
+    columns: &Columns,
+    mut read: impl FnMut(&Row<'_>, &mut Problems) -> Option<T>,
+) -> Result<Vec<(usize, T)>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::whole_file(file, format!("not readable as CSV: {e}")))?
+        .clone();
+    let index = header_index(file, &headers, columns)?;
+    let mut problems = Problems::new(file);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let number = i + 2;
+        let at = format!("row {number}");
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                problems.push(&at, "-", format!("not readable as CSV: {e}"));
+                continue;
+            }
+        };
+        let row = Row {
+            at,
+            record: &record,
+            index: &index,
+        };
+        if let Some(value) = read(&row, &mut problems) {
+            rows.push((number, value));
+        }
+    }
+    if rows.is_empty() && problems.errors_is_empty() {
+        problems.push("file", "-", "has no data rows");
+    }
+    problems.finish(rows)
+}
+
+/// Reads a CSV header and returns, for each known column, its index; unknown columns and
+/// missing required ones are errors.
+fn header_index(
+    file: &str,
+    headers: &csv::StringRecord,
+    columns: &Columns,
+) -> Result<HashMap<String, usize>, ImportError> {
+    let Columns { required, optional } = columns;
+    let mut problems = Problems::new(file);
+    let mut index = HashMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        let name = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase();
+        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+            problems.push(
+                "row 1",
+                name.clone(),
+                format!(
+                    "unknown column; expected some of: {}",
+                    [*required, *optional].concat().join(", ")
+                ),
+            );
+        } else if index.insert(name.clone(), i).is_some() {
+            problems.push("row 1", name, "column appears twice");
+        }
+    }
+    for name in *required {
+        if !index.contains_key(*name) {
+            problems.push("row 1", *name, "required column is missing");
+        }
+    }
+    problems.finish(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: Columns = Columns {
+        required: &["code"],
+        optional: &["name"],
+    };
+
+    fn codes(csv: &str) -> Result<Vec<(usize, String)>, ImportError> {
+        read_rows("f.csv", csv.as_bytes(), &COLUMNS, |row, _| {
+            Some(row.cell("code") + &row.cell("name"))
+        })
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let rows = codes("\u{feff}CODE\nA\nB\n").unwrap();
+        assert_eq!(rows, [(2, "A".to_owned()), (3, "B".to_owned())]);
+    }
+
+    #[test]
+    fn an_unreadable_row_is_named_and_the_rest_are_read() {
+        let text = codes("code,name\nA,x\nB,y,z\nC,w\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with("f.csv: row 3, -: not readable as CSV"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused() {
+        let text = codes("code,code\nA,B\n").unwrap_err().to_string();
+        assert_eq!(text, "f.csv: row 1, code: column appears twice");
+    }
+}
