@@ -164,14 +164,14 @@ impl Db {
 
     /// The account with this id.
     pub async fn account(&self, id: AccountId) -> Result<Account, DbError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
-        let row: Option<AccountRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
-        });
-        row.map(account_from).ok_or_else(|| DbError::NotFound {
-            entity: "account",
-            key: id.to_string(),
-        })
+        let row: AccountRow = self
+            .one_by_id(
+                format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+                id.0,
+                "account",
+            )
+            .await?;
+        Ok(account_from(row))
     }
 
     /// The account with this username, if any.

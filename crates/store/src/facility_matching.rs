@@ -5,6 +5,7 @@
 
 use crate::audit::Action;
 use crate::codes::Code;
+use crate::program_settings::SettingsKind;
 use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -265,14 +266,8 @@ impl Db {
         &self,
         program: ProgramId,
     ) -> Result<FacilitySettings, DbError> {
-        let json: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT settings_json FROM facility_matching_settings WHERE program_id = $1")
-                .bind(program.0).fetch_optional(pool).await?
-        });
-        match json {
-            None => Ok(FacilitySettings::default()),
-            Some(text) => serde_json::from_str(&text).map_err(|e| DbError::Corrupt(e.to_string())),
-        }
+        self.program_settings(SettingsKind::FacilityMatching, program)
+            .await
     }
 
     /// Saves the program's facility settings after checking them (the error names the field).
@@ -282,31 +277,14 @@ impl Db {
         program: ProgramId,
         settings: &FacilitySettings,
     ) -> Result<(), DbError> {
-        settings
-            .validate()
-            .map_err(|(field, message)| FieldError::new(field, message))?;
-        self.program(program).await?;
-        let before = self.facility_matching_settings(program).await?;
-        let json = serde_json::to_string(settings).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "INSERT INTO facility_matching_settings (program_id, settings_json, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (program_id) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at",
-            )
-            .bind(program.0).bind(&json).bind(crate::now())
-            .execute(&mut *conn).await?.rows_affected()
-        });
-        tx.audit(
+        self.set_program_settings(
             actor,
-            Action::Update,
-            "facility_matching_settings",
+            SettingsKind::FacilityMatching,
             program,
-            Some(&before),
-            Some(settings),
+            settings,
+            settings.validate(),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// The program's sites with their coordinates and latest scored readiness, by facility id
@@ -390,14 +368,14 @@ impl Db {
 
     /// One facility proposal.
     pub async fn facility_proposal(&self, id: i64) -> Result<StoredFacilityProposal, DbError> {
-        let sql = format!("{PROPOSAL_SELECT} WHERE id = $1");
-        let row: Option<ProposalRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        proposal_from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "facility proposal",
-            key: id.to_string(),
-        })?)
+        let row: ProposalRow = self
+            .one_by_id(
+                format!("{PROPOSAL_SELECT} WHERE id = $1"),
+                id,
+                "facility proposal",
+            )
+            .await?;
+        proposal_from_row(row)
     }
 
     /// The program's facility proposals, newest first.

@@ -137,14 +137,10 @@ impl Db {
 
     /// One stored form.
     pub async fn form(&self, id: i64) -> Result<StoredForm, DbError> {
-        let sql = format!("{SELECT} WHERE id = $1");
-        let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "form",
-            key: id.to_string(),
-        })?)
+        let row: Row = self
+            .one_by_id(format!("{SELECT} WHERE id = $1"), id, "form")
+            .await?;
+        from_row(row)
     }
 
     /// The forms a program may use (its own and the shared ones), by key and version.

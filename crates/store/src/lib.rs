@@ -19,6 +19,7 @@ pub mod matching;
 pub mod memberships;
 pub mod org_units;
 pub mod people;
+mod program_settings;
 pub mod programs;
 pub mod readiness;
 pub mod research;
@@ -222,6 +223,29 @@ impl Db {
     pub fn migration_names() -> (Vec<&'static str>, Vec<&'static str>) {
         let names = |list: &'static [(i64, &str, &str)]| list.iter().map(|m| m.1).collect();
         (names(migrations::SQLITE), names(migrations::POSTGRES))
+    }
+
+    /// The one row `sql` selects for `id` (bound as `$1`), or `NotFound` naming `entity`:
+    /// every fetch of a stored thing by its id.
+    pub(crate) async fn one_by_id<R>(
+        &self,
+        sql: String,
+        id: i64,
+        entity: &'static str,
+    ) -> Result<R, DbError>
+    where
+        R: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        let row: Option<R> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        });
+        row.ok_or_else(|| DbError::NotFound {
+            entity,
+            key: id.to_string(),
+        })
     }
 
     /// Whether the database answers (for `/healthz`).

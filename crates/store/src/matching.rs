@@ -4,6 +4,7 @@
 use crate::audit::Action;
 use crate::codes::Code;
 use crate::memberships::{Pairing, PairingRow};
+use crate::program_settings::SettingsKind;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
@@ -197,14 +198,7 @@ type PersonRow = (
 impl Db {
     /// The program's matching settings (the defaults until a manager saves some).
     pub async fn matching_settings(&self, program: ProgramId) -> Result<Settings, DbError> {
-        let json: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT settings_json FROM matching_settings WHERE program_id = $1")
-                .bind(program.0).fetch_optional(pool).await?
-        });
-        match json {
-            None => Ok(Settings::default()),
-            Some(text) => serde_json::from_str(&text).map_err(|e| DbError::Corrupt(e.to_string())),
-        }
+        self.program_settings(SettingsKind::Matching, program).await
     }
 
     /// Saves the program's matching settings after checking them.
@@ -214,31 +208,14 @@ impl Db {
         program: ProgramId,
         settings: &Settings,
     ) -> Result<(), DbError> {
-        settings
-            .validate()
-            .map_err(|(field, message)| FieldError::new(field, message))?;
-        self.program(program).await?;
-        let before = self.matching_settings(program).await?;
-        let json = serde_json::to_string(settings).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let mut tx = self.begin().await?;
-        on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "INSERT INTO matching_settings (program_id, settings_json, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (program_id) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at",
-            )
-            .bind(program.0).bind(&json).bind(crate::now())
-            .execute(&mut *conn).await?.rows_affected()
-        });
-        tx.audit(
+        self.set_program_settings(
             actor,
-            Action::Update,
-            "matching_settings",
+            SettingsKind::Matching,
             program,
-            Some(&before),
-            Some(settings),
+            settings,
+            settings.validate(),
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Capacities set for mentors of the program (others take the program default).

@@ -103,14 +103,10 @@ impl Db {
 
     /// One membership.
     pub async fn membership(&self, id: MembershipId) -> Result<Membership, DbError> {
-        let sql = format!("{SELECT} WHERE m.id = $1");
-        let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
-        });
-        from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "membership",
-            key: id.to_string(),
-        })?)
+        let row: Row = self
+            .one_by_id(format!("{SELECT} WHERE m.id = $1"), id.0, "membership")
+            .await?;
+        from_row(row)
     }
 
     /// The roles a person holds, for access decisions.

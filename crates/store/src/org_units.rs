@@ -57,14 +57,14 @@ pub struct ImportCounts {
 impl Db {
     /// The unit with this id.
     pub async fn org_unit(&self, id: OrgUnitId) -> Result<OrgUnit, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM org_units WHERE id = $1");
-        let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
-        });
-        from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "org unit",
-            key: id.to_string(),
-        })?)
+        let row: Row = self
+            .one_by_id(
+                format!("SELECT {COLUMNS} FROM org_units WHERE id = $1"),
+                id.0,
+                "org unit",
+            )
+            .await?;
+        from_row(row)
     }
 
     /// The unit with this code.

@@ -134,14 +134,14 @@ pub struct PeopleFilter {
 impl Db {
     /// The person with this id.
     pub async fn person(&self, id: PersonId) -> Result<Person, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM people p WHERE p.id = $1");
-        let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
-        });
-        from_row(row.ok_or_else(|| DbError::NotFound {
-            entity: "person",
-            key: id.to_string(),
-        })?)
+        let row: Row = self
+            .one_by_id(
+                format!("SELECT {COLUMNS} FROM people p WHERE p.id = $1"),
+                id.0,
+                "person",
+            )
+            .await?;
+        from_row(row)
     }
 
     /// The person with this email address, if any.

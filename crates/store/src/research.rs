@@ -312,14 +312,10 @@ impl Db {
 
     /// One project.
     pub async fn project(&self, id: i64) -> Result<ResearchProject, DbError> {
-        let sql = format!("{PROJECT_SELECT} WHERE id = $1");
-        let row: Option<ProjectRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        row.map(project_from_row).ok_or(DbError::NotFound {
-            entity: "project",
-            key: id.to_string(),
-        })
+        let row: ProjectRow = self
+            .one_by_id(format!("{PROJECT_SELECT} WHERE id = $1"), id, "project")
+            .await?;
+        Ok(project_from_row(row))
     }
 
     /// A program's projects, oldest first.

@@ -460,14 +460,10 @@ impl Db {
 
     /// One session.
     pub async fn group_session(&self, id: i64) -> Result<GroupSession, DbError> {
-        let sql = format!("{SESSION_SELECT} WHERE s.id = $1");
-        let row: Option<SessionRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        row.map(session_from_row).ok_or(DbError::NotFound {
-            entity: "session",
-            key: id.to_string(),
-        })
+        let row: SessionRow = self
+            .one_by_id(format!("{SESSION_SELECT} WHERE s.id = $1"), id, "session")
+            .await?;
+        Ok(session_from_row(row))
     }
 
     /// A program's sessions, by start.

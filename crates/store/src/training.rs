@@ -178,14 +178,10 @@ impl Db {
 
     /// One course.
     pub async fn course(&self, id: i64) -> Result<Course, DbError> {
-        let sql = format!("{COURSE_SELECT} WHERE id = $1");
-        let row: Option<CourseRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        row.map(course_from_row).ok_or(DbError::NotFound {
-            entity: "course",
-            key: id.to_string(),
-        })
+        let row: CourseRow = self
+            .one_by_id(format!("{COURSE_SELECT} WHERE id = $1"), id, "course")
+            .await?;
+        Ok(course_from_row(row))
     }
 
     /// A program's courses, by code.

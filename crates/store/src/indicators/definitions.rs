@@ -230,14 +230,10 @@ impl Db {
 
     /// One indicator.
     pub async fn indicator(&self, id: i64) -> Result<IndicatorRecord, DbError> {
-        let sql = format!("{INDICATOR_SELECT} WHERE id = $1");
-        let row: Option<IndicatorRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        indicator_from_row(row.ok_or(DbError::NotFound {
-            entity: "indicator",
-            key: id.to_string(),
-        })?)
+        let row: IndicatorRow = self
+            .one_by_id(format!("{INDICATOR_SELECT} WHERE id = $1"), id, "indicator")
+            .await?;
+        indicator_from_row(row)
     }
 
     /// The program's indicator with this code, if any.

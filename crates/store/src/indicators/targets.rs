@@ -202,14 +202,9 @@ impl Db {
 
     /// One target version with its sign-offs.
     pub async fn target(&self, id: i64) -> Result<Target, DbError> {
-        let sql = format!("{TARGET_SELECT} WHERE t.id = $1");
-        let row: Option<TargetRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        let row = row.ok_or(DbError::NotFound {
-            entity: "target",
-            key: id.to_string(),
-        })?;
+        let row: TargetRow = self
+            .one_by_id(format!("{TARGET_SELECT} WHERE t.id = $1"), id, "target")
+            .await?;
         self.with_signoffs(row).await
     }
 

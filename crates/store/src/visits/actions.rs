@@ -95,14 +95,14 @@ impl Db {
 
     /// One action item.
     pub async fn action_item(&self, id: i64) -> Result<ActionItem, DbError> {
-        let sql = format!("{ACTION_SELECT} WHERE x.id = $1");
-        let row: Option<ActionRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        action_from_row(row.ok_or(DbError::NotFound {
-            entity: "action item",
-            key: id.to_string(),
-        })?)
+        let row: ActionRow = self
+            .one_by_id(
+                format!("{ACTION_SELECT} WHERE x.id = $1"),
+                id,
+                "action item",
+            )
+            .await?;
+        action_from_row(row)
     }
 
     /// Follows up an action item: `done` or `dropped` closes it today (UTC), `open` reopens

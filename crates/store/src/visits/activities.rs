@@ -214,14 +214,10 @@ type ChecklistRow = (
 impl Db {
     /// One activity with everything recorded about it.
     pub async fn activity(&self, id: i64) -> Result<ActivityDetail, DbError> {
-        let sql = format!("{ACTIVITY_SELECT} WHERE a.id = $1");
-        let row: Option<ActivityRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
-        });
-        let activity = activity_from_row(row.ok_or(DbError::NotFound {
-            entity: "activity",
-            key: id.to_string(),
-        })?)?;
+        let row: ActivityRow = self
+            .one_by_id(format!("{ACTIVITY_SELECT} WHERE a.id = $1"), id, "activity")
+            .await?;
+        let activity = activity_from_row(row)?;
         let participants: Vec<(i64, String, Code<ParticipantRole>, bool)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.person_id, p.name, a.role, a.attended FROM activity_participants a \
