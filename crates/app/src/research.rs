@@ -7,6 +7,7 @@ use crate::Error;
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::ids::{PersonId, ProgramId};
+use domain::research::OutputKind;
 use domain::scheduling::AttendanceStatus;
 use domain::values::CountryCode;
 use research::brain_gain::{BrainGain, brain_gain};
@@ -55,8 +56,8 @@ fn citable_outputs_with(
             })
             .collect();
         let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        let parsed = match output.kind.as_str() {
-            "publication" => Output::Publication(
+        let parsed = match output.kind {
+            OutputKind::Publication => Output::Publication(
                 NewPublication {
                     doi: output.doi.clone(),
                     title: output.title.clone(),
@@ -70,7 +71,7 @@ fn citable_outputs_with(
                 .validate()
                 .map_err(internal)?,
             ),
-            "presentation" => Output::Presentation(
+            OutputKind::Presentation => Output::Presentation(
                 NewPresentation {
                     title: output.title.clone(),
                     event: output.venue.clone(),
@@ -81,7 +82,7 @@ fn citable_outputs_with(
                 .validate()
                 .map_err(internal)?,
             ),
-            _ => Output::Training(
+            OutputKind::Training => Output::Training(
                 NewTraining {
                     title: output.title.clone(),
                     audience: output.venue.clone(),

@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn every_coded_enum_serialises_as_its_code() {
-        use crate::{field, indicators, matching, scheduling};
+        use crate::{field, indicators, matching, research, scheduling};
         serde_says_the_codes(Light::ALL);
         serde_says_the_codes(matching::PairingStatus::ALL);
         serde_says_the_codes(matching::ProposalStatus::ALL);
@@ -139,5 +139,7 @@ mod tests {
         serde_says_the_codes(scheduling::SessionStatus::ALL);
         serde_says_the_codes(scheduling::AttendanceStatus::ALL);
         serde_says_the_codes(indicators::ValueType::ALL);
+        serde_says_the_codes(research::TaskKind::ALL);
+        serde_says_the_codes(research::OutputKind::ALL);
     }
 }

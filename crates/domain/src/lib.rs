@@ -15,6 +15,7 @@ pub mod matching;
 pub mod org_units;
 pub mod people;
 pub mod programs;
+pub mod research;
 pub mod scheduling;
 pub mod values;
 

@@ -3,10 +3,13 @@
 //! role. Values are checked with the `research` crate's types before anything is written.
 
 use crate::audit::Action;
+use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
+use domain::codes::Coded;
 use domain::ids::{PersonId, ProgramId};
+use domain::research::{OutputKind, TaskKind};
 use domain::values::free_text;
 use research::credit::{CreditRole, Degree};
 use research::doi::Doi;
@@ -58,8 +61,8 @@ pub struct ProjectTask {
     pub id: i64,
     /// Project.
     pub project: i64,
-    /// `task` or `milestone`.
-    pub kind: String,
+    /// Task or milestone.
+    pub kind: TaskKind,
     /// What.
     pub title: String,
     /// Owner.
@@ -102,8 +105,8 @@ pub struct ResearchOutput {
     pub program: ProgramId,
     /// Project, if it came from one.
     pub project: Option<i64>,
-    /// `publication`, `presentation` or `training`.
-    pub kind: String,
+    /// Publication, presentation or training.
+    pub kind: OutputKind,
     /// Title.
     pub title: String,
     /// Journal, conference or audience.
@@ -180,8 +183,6 @@ pub struct StretchFirst {
     pub held_on: NaiveDate,
 }
 
-const OUTPUT_KINDS: [&str; 3] = ["publication", "presentation", "training"];
-
 /// Parses a calendar date; the error names `field`.
 pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate, FieldError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -221,7 +222,7 @@ type OutputRow = (
     i64,
     i64,
     Option<i64>,
-    String,
+    Code<OutputKind>,
     String,
     String,
     String,
@@ -238,7 +239,7 @@ const OUTPUT_SELECT: &str = "SELECT id, program_id, project_id, kind, title, ven
 type TaskRow = (
     i64,
     i64,
-    String,
+    Code<TaskKind>,
     String,
     i64,
     String,
@@ -504,13 +505,9 @@ impl Db {
         due_on: &str,
     ) -> Result<ProjectTask, DbError> {
         let record = self.project(project).await?;
-        if kind != "task" && kind != "milestone" {
-            return Err(FieldError::new(
-                "kind",
-                format!("must be task or milestone, not {kind:?}"),
-            )
-            .into());
-        }
+        let kind = TaskKind::from_code(kind).ok_or_else(|| {
+            FieldError::new("kind", format!("must be task or milestone, not {kind:?}"))
+        })?;
         let title = free_text(title, "title", 300, true)?;
         let due_on = parse_date(due_on, "due_on")?;
         self.check_member(record.program, owner, "owner").await?;
@@ -520,7 +517,7 @@ impl Db {
                 "INSERT INTO project_tasks (project_id, kind, title, owner_id, due_on, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(project).bind(kind).bind(&title).bind(owner.0).bind(due_on.to_string()).bind(crate::now())
+            .bind(project).bind(kind.as_str()).bind(&title).bind(owner.0).bind(due_on.to_string()).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });
         let after = serde_json::json!({"project": project, "kind": kind, "title": title, "owner": owner.0, "due_on": due_on});
@@ -601,7 +598,7 @@ impl Db {
                     Ok(ProjectTask {
                         id,
                         project,
-                        kind,
+                        kind: kind.0,
                         title,
                         owner: PersonId(owner),
                         owner_name,
@@ -623,16 +620,15 @@ impl Db {
         program: ProgramId,
         new: &NewOutput,
     ) -> Result<ResearchOutput, DbError> {
-        if !OUTPUT_KINDS.contains(&new.kind.as_str()) {
-            return Err(FieldError::new(
+        let kind = OutputKind::from_code(&new.kind).ok_or_else(|| {
+            FieldError::new(
                 "kind",
                 format!(
                     "must be publication, presentation or training, not {:?}",
                     new.kind
                 ),
             )
-            .into());
-        }
+        })?;
         let title = free_text(&new.title, "title", 500, true)?;
         let venue = free_text(&new.venue, "venue", 300, true)?;
         let place = free_text(&new.place, "place", 200, false)?;
@@ -705,7 +701,7 @@ impl Db {
                 "INSERT INTO research_outputs (program_id, project_id, kind, title, venue, place, happened_on, doi, volume, issue, pages, participants, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
-            .bind(program.0).bind(new.project).bind(&new.kind).bind(&title).bind(&venue).bind(&place)
+            .bind(program.0).bind(new.project).bind(kind.as_str()).bind(&title).bind(&venue).bind(&place)
             .bind(happened_on.to_string()).bind(&doi).bind(new.volume.trim()).bind(new.issue.trim())
             .bind(new.pages.trim()).bind(new.participants).bind(crate::now())
             .fetch_one(&mut *conn).await?
@@ -722,10 +718,10 @@ impl Db {
                 .execute(&mut *conn).await?;
             });
         }
-        let stretch = match new.kind.as_str() {
-            "publication" => Some("first_author"),
-            "presentation" => Some("lead_presenter"),
-            _ => None,
+        let stretch = match kind {
+            OutputKind::Publication => Some("first_author"),
+            OutputKind::Presentation => Some("lead_presenter"),
+            OutputKind::Training => None,
         };
         if let (Some(role), Some(person)) = (stretch, authors.first().and_then(|a| a.person)) {
             record_first(&mut tx, person, role, new.project, Some(id), happened_on).await?;
@@ -791,7 +787,7 @@ impl Db {
                 id,
                 program: ProgramId(program),
                 project,
-                kind,
+                kind: kind.0,
                 title,
                 venue,
                 place,

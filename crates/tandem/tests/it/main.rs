@@ -560,8 +560,9 @@ fn the_research_demo_has_eighteen_months_of_history() {
         // milestone per stage reached plus the next (7 + 7 + 5 + 6 + 3, of which
         // 7 + 7 + 4 + 5 + 2 are reached).
         let tasks = db.program_tasks(program).await.expect("tasks");
-        let (milestones, work): (Vec<_>, Vec<_>) =
-            tasks.iter().partition(|t| t.kind == "milestone");
+        let (milestones, work): (Vec<_>, Vec<_>) = tasks
+            .iter()
+            .partition(|t| t.kind == domain::research::TaskKind::Milestone);
         assert_eq!(work.len(), 359);
         assert_eq!(milestones.len(), 28);
         assert_eq!(
@@ -588,7 +589,7 @@ fn the_research_demo_has_eighteen_months_of_history() {
             )
             .expect("write csl");
         }
-        let count = |kind: &str| outputs.iter().filter(|o| o.kind == kind).count();
+        let count = |kind: &str| outputs.iter().filter(|o| o.kind.as_str() == kind).count();
         assert_eq!(
             (
                 count("publication"),
