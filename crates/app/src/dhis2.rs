@@ -22,7 +22,7 @@ pub async fn data_value_set(
         .filter(|e| e.dhis2_uid.is_some() || e.dhis2_code.is_some())
         .collect();
     let by_uid = mapped.iter().all(|e| e.dhis2_uid.is_some());
-    let element_key: BTreeMap<i64, (Key, bool, Option<Key>)> = mapped
+    let element_key: BTreeMap<domain::ids::DataElementId, (Key, bool, Option<Key>)> = mapped
         .iter()
         .map(|e| {
             let key = if by_uid {
@@ -58,7 +58,9 @@ pub async fn data_value_set(
         .all(|r| units.get(&r.org_unit_code).is_some_and(Option::is_some));
     let mut inputs = Vec::new();
     for row in rows {
-        let Some((element, integer, coc)) = element_key.get(&row.data_element) else {
+        let Some((element, integer, coc)) =
+            element_key.get(&domain::ids::DataElementId(row.data_element))
+        else {
             continue;
         };
         let org_unit = match (units_by_uid, units.get(&row.org_unit_code)) {

@@ -250,7 +250,7 @@ async fn activity_facts(
         .activities(program, &store::visits::ActivityFilter::default())
         .await?;
     // The first checklist of an activity scores it (a visit usually fills one).
-    let mut scores: HashMap<i64, f64> = HashMap::new();
+    let mut scores: HashMap<domain::ids::ActivityId, f64> = HashMap::new();
     for (activity, percent) in db.checklist_percents(program).await? {
         scores.entry(activity).or_insert(percent);
     }

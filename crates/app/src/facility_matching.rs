@@ -11,7 +11,7 @@
 
 use crate::Error;
 use domain::FieldError;
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{FacilityProposalId, OrgUnitId, PersonId, ProgramId};
 use domain::matching::{ProposalReason, ProposalStatus};
 use matching::{FacilitySettings, FacilitySite, MissingReason, TeamMentor, UncoupledReason};
 use serde::{Deserialize, Serialize};
@@ -635,7 +635,7 @@ pub fn result_of(proposal: &StoredFacilityProposal) -> Result<FacilityResult, Er
 pub async fn approve(
     db: &Db,
     actor: &Actor,
-    proposal: i64,
+    proposal: FacilityProposalId,
 ) -> Result<store::facility_matching::ApprovalCounts, Error> {
     let stored = db.facility_proposal(proposal).await?;
     if stored.status != ProposalStatus::Draft {

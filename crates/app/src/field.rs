@@ -7,7 +7,7 @@ use crate::scope::member_scope;
 use domain::FieldError;
 use domain::access::Viewer;
 use domain::field::FormPurpose;
-use domain::ids::ProgramId;
+use domain::ids::{FormId, ProgramId};
 use forms::{Context, RawSubmission, Scores};
 use store::Db;
 
@@ -19,7 +19,7 @@ pub use domain::field::{AnswerInput, Answers};
 pub async fn checked_answers(
     db: &Db,
     program: ProgramId,
-    form: i64,
+    form: FormId,
     purpose: FormPurpose,
     answers: &Answers,
     prefix: &str,
@@ -312,7 +312,7 @@ pub async fn new_activity(
             let (answers, scores) = checked_answers(
                 db,
                 program,
-                c.form,
+                FormId(c.form),
                 FormPurpose::Checklist,
                 &c.answers,
                 "checklist",

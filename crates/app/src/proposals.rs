@@ -7,7 +7,7 @@
 
 use crate::Error;
 use chrono::{Offset, TimeZone as _, Utc};
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::{PersonId, ProgramId, ProposalId};
 use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use matching::criteria::{self, Inputs, Profile, Ranking};
 use matching::{CostComponent, Exclusion, PinProblem, Rules, UnassignedReason, WarmStart};
@@ -565,7 +565,7 @@ pub fn result_of(proposal: &StoredProposal) -> Result<ProposalResult, Error> {
 }
 
 /// Approves a draft proposal into active pairings (see [`Db::approve_proposal`]).
-pub async fn approve(db: &Db, actor: &Actor, proposal: i64) -> Result<Vec<Pairing>, Error> {
+pub async fn approve(db: &Db, actor: &Actor, proposal: ProposalId) -> Result<Vec<Pairing>, Error> {
     let stored = db.proposal(proposal).await?;
     let result = result_of(&stored)?;
     let pairs: Vec<(PersonId, PersonId)> = result

@@ -275,7 +275,7 @@ pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, Err
         }
     }
     Ok(Event {
-        session_id: u64::try_from(session.id).unwrap_or_default(),
+        session_id: u64::try_from(session.id.0).unwrap_or_default(),
         sequence: session.sequence,
         summary: session.title.clone(),
         description: None,

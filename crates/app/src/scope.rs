@@ -5,7 +5,7 @@
 
 use crate::Error;
 use domain::access::{Role, Viewer};
-use domain::ids::ProgramId;
+use domain::ids::{FacilityProposalId, ProgramId, ProjectId, ProposalId};
 use domain::programs::Program;
 use store::facility_matching::StoredFacilityProposal;
 use store::matching::StoredProposal;
@@ -77,7 +77,7 @@ pub async fn reporting_program(
 pub async fn visible_project(
     db: &store::Db,
     viewer: &Viewer,
-    id: i64,
+    id: ProjectId,
 ) -> Result<ResearchProject, Error> {
     let project = db.project(id).await?;
     visible_program(db, viewer, project.program).await?;
@@ -88,7 +88,7 @@ pub async fn visible_project(
 pub async fn contributable_project(
     db: &store::Db,
     viewer: &Viewer,
-    id: i64,
+    id: ProjectId,
 ) -> Result<ResearchProject, Error> {
     let project = db.project(id).await?;
     contributable_program(db, viewer, project.program).await?;
@@ -100,7 +100,7 @@ pub async fn contributable_project(
 pub async fn managed_proposal(
     db: &store::Db,
     viewer: &Viewer,
-    id: i64,
+    id: ProposalId,
 ) -> Result<StoredProposal, Error> {
     let proposal = db.proposal(id).await?;
     managed_program(db, viewer, proposal.program).await?;
@@ -111,7 +111,7 @@ pub async fn managed_proposal(
 pub async fn managed_facility_proposal(
     db: &store::Db,
     viewer: &Viewer,
-    id: i64,
+    id: FacilityProposalId,
 ) -> Result<StoredFacilityProposal, Error> {
     let proposal = db.facility_proposal(id).await?;
     managed_program(db, viewer, proposal.program).await?;

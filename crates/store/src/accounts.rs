@@ -4,6 +4,7 @@
 use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
+use domain::ids::SessionId;
 use domain::ids::{AccountId, PersonId};
 use serde::Serialize;
 
@@ -37,7 +38,7 @@ struct AccountRecord<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Row id.
-    pub id: i64,
+    pub id: SessionId,
     /// Owner.
     pub account: AccountId,
     /// Token forms must echo.
@@ -214,7 +215,7 @@ impl Db {
         });
         Ok(row.map(
             |(id, account, csrf_token, created_at, last_seen_at, expires_at)| Session {
-                id,
+                id: SessionId(id),
                 account: AccountId(account),
                 csrf_token,
                 created_at,
@@ -225,17 +226,17 @@ impl Db {
     }
 
     /// Records activity on a session (the idle time-out restarts).
-    pub async fn touch_session(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    pub async fn touch_session(&self, id: SessionId, now: DateTime<Utc>) -> Result<(), DbError> {
         on_pool!(self, pool => {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id).execute(pool).await?.rows_affected()
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id.0).execute(pool).await?.rows_affected()
         });
         Ok(())
     }
 
     /// Ends a session.
-    pub async fn delete_session(&self, id: i64) -> Result<(), DbError> {
+    pub async fn delete_session(&self, id: SessionId) -> Result<(), DbError> {
         on_pool!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await?.rows_affected()
+            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
         });
         Ok(())
     }

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Db, DbError, Tx, on_pool, on_tx};
 use chrono::{DateTime, Utc};
+use domain::ids::AuditEntryId;
 use serde::Serialize;
 
 /// What happened to the entity.
@@ -30,7 +31,8 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Row id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AuditEntryId,
     /// When, UTC.
     pub at: DateTime<Utc>,
     /// Account that acted, if any.
@@ -147,7 +149,7 @@ impl Db {
                                 .transpose()
                         };
                     Ok(AuditEntry {
-                        id,
+                        id: AuditEntryId(id),
                         at,
                         account_id,
                         actor,

@@ -10,6 +10,7 @@ use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
+use domain::ids::{CouplingId, FacilityProposalId, TeamMemberId};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::matching::{ProposalReason, ProposalStatus};
 use matching::FacilitySettings;
@@ -64,7 +65,8 @@ pub struct FacilityCandidate {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredFacilityProposal {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: FacilityProposalId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -119,7 +121,7 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredFacilityProposal, DbError
         decided_at,
     ) = row;
     Ok(StoredFacilityProposal {
-        id,
+        id: FacilityProposalId(id),
         program: ProgramId(program),
         kind: FacilityProposalKind::parse(&kind)?,
         status: status.0,
@@ -179,7 +181,8 @@ impl FacilityApproval {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ActiveCoupling {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CouplingId,
     /// Weak facility.
     #[schema(value_type = i64)]
     pub weak: OrgUnitId,
@@ -204,7 +207,8 @@ pub struct ActiveCoupling {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ActiveTeamMember {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TeamMemberId,
     /// Facility.
     #[schema(value_type = i64)]
     pub facility: OrgUnitId,
@@ -363,15 +367,18 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.facility_proposal(id).await
+        self.facility_proposal(FacilityProposalId(id)).await
     }
 
     /// One facility proposal.
-    pub async fn facility_proposal(&self, id: i64) -> Result<StoredFacilityProposal, DbError> {
+    pub async fn facility_proposal(
+        &self,
+        id: FacilityProposalId,
+    ) -> Result<StoredFacilityProposal, DbError> {
         let row: ProposalRow = self
             .one_by_id(
                 format!("{PROPOSAL_SELECT} WHERE id = $1"),
-                id,
+                id.0,
                 "facility proposal",
             )
             .await?;
@@ -408,7 +415,7 @@ impl Db {
             .into_iter()
             .map(
                 |(id, weak, weak_name, strong, strong_name, km, proposal, by, at)| ActiveCoupling {
-                    id,
+                    id: CouplingId(id),
                     weak: OrgUnitId(weak),
                     weak_name,
                     strong: OrgUnitId(strong),
@@ -475,7 +482,7 @@ impl Db {
                     at,
                 )| {
                     ActiveTeamMember {
-                        id,
+                        id: TeamMemberId(id),
                         facility: OrgUnitId(facility),
                         facility_name,
                         cadre,
@@ -498,7 +505,7 @@ impl Db {
     pub async fn approve_facility_proposal(
         &self,
         actor: &Actor,
-        id: i64,
+        id: FacilityProposalId,
         approval: &FacilityApproval,
     ) -> Result<ApprovalCounts, DbError> {
         let proposal = self.facility_proposal(id).await?;
@@ -515,14 +522,14 @@ impl Db {
         // The status test in the UPDATE itself: two approvals racing cannot both pass.
         let claimed = on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE facility_proposals SET status = 'approved', decided_at = $2 WHERE id = $1 AND status = 'draft'")
-                .bind(id).bind(now).execute(&mut *conn).await?.rows_affected()
+                .bind(id.0).bind(now).execute(&mut *conn).await?.rows_affected()
         });
         if claimed != 1 {
             // Decided meanwhile (another approval won the race): say how it stands now, not
             // as it was read before the transaction.
             let Code(status): Code<ProposalStatus> = on_tx!(&mut tx, conn => {
                 sqlx::query_scalar("SELECT status FROM facility_proposals WHERE id = $1")
-                    .bind(id).fetch_one(&mut *conn).await?
+                    .bind(id.0).fetch_one(&mut *conn).await?
             });
             return Err(FieldError::new(
                 "proposal",
@@ -562,7 +569,7 @@ impl Db {
                             "INSERT INTO facility_couplings (program_id, weak_facility_id, strong_facility_id, km, proposal_id, status, approved_by, approved_at) \
                              VALUES ($1, $2, $3, $4, $5, 'active', $6, $7) RETURNING id",
                         )
-                        .bind(program.0).bind(pair.weak.0).bind(pair.strong.0).bind(pair.km).bind(id)
+                        .bind(program.0).bind(pair.weak.0).bind(pair.strong.0).bind(pair.km).bind(id.0)
                         .bind(&actor.label).bind(now)
                         .fetch_one(&mut *conn).await?
                     });
@@ -579,7 +586,7 @@ impl Db {
                              VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8) RETURNING id",
                         )
                         .bind(program.0).bind(member.facility.0).bind(&member.cadre).bind(member.mentor.0)
-                        .bind(member.km).bind(id).bind(&actor.label).bind(now)
+                        .bind(member.km).bind(id.0).bind(&actor.label).bind(now)
                         .fetch_one(&mut *conn).await?
                     });
                     tx.audit::<(), _>(actor, Action::Create, entity, row, None, Some(member))
@@ -593,7 +600,7 @@ impl Db {
                 "UPDATE facility_proposals SET status = 'discarded', decided_at = $4 \
                  WHERE program_id = $1 AND kind = $2 AND status = 'draft' AND id <> $3",
             )
-            .bind(program.0).bind(proposal.kind.as_str()).bind(id).bind(now)
+            .bind(program.0).bind(proposal.kind.as_str()).bind(id.0).bind(now)
             .execute(&mut *conn).await?.rows_affected()
         });
         let counts = ApprovalCounts {

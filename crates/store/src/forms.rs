@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::codes::Coded;
 use domain::field::FormPurpose;
+use domain::ids::FormId;
 use domain::ids::ProgramId;
 use serde::Serialize;
 
@@ -17,7 +18,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredForm {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: FormId,
     /// The program it belongs to; `None` for a form every program may use.
     #[schema(value_type = Option<i64>)]
     pub program: Option<ProgramId>,
@@ -55,7 +57,7 @@ const SELECT: &str = "SELECT id, program_id, form_key, version, title, purpose, 
 fn from_row(row: Row) -> Result<StoredForm, DbError> {
     let (id, program, form_key, version, title, purpose, model, sha, created_at) = row;
     Ok(StoredForm {
-        id,
+        id: FormId(id),
         program: program.map(ProgramId),
         form_key,
         version,
@@ -132,13 +134,13 @@ impl Db {
         tx.audit::<(), _>(actor, Action::Create, "form", id, None, Some(&record))
             .await?;
         tx.commit().await?;
-        self.form(id).await
+        self.form(FormId(id)).await
     }
 
     /// One stored form.
-    pub async fn form(&self, id: i64) -> Result<StoredForm, DbError> {
+    pub async fn form(&self, id: FormId) -> Result<StoredForm, DbError> {
         let row: Row = self
-            .one_by_id(format!("{SELECT} WHERE id = $1"), id, "form")
+            .one_by_id(format!("{SELECT} WHERE id = $1"), id.0, "form")
             .await?;
         from_row(row)
     }
@@ -158,7 +160,7 @@ impl Db {
     pub(crate) async fn usable_form(
         &self,
         program: ProgramId,
-        form: i64,
+        form: FormId,
         purpose: FormPurpose,
         field: &str,
     ) -> Result<StoredForm, DbError> {

@@ -8,6 +8,7 @@ use crate::program_settings::SettingsKind;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::ids::{MatchRuleId, ProposalId};
 use domain::ids::{PairingId, PersonId, ProgramId};
 use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use matching::criteria::Settings;
@@ -57,7 +58,8 @@ impl RuleKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MatchRule {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: MatchRuleId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -109,7 +111,8 @@ pub struct MatchPerson {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredProposal {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ProposalId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -164,7 +167,7 @@ fn proposal_from_row(row: ProposalRow) -> Result<StoredProposal, DbError> {
         inputs,
     ) = row;
     Ok(StoredProposal {
-        id,
+        id: ProposalId(id),
         program: ProgramId(program),
         status: status.0,
         reason: ProposalReason::from_stored(&reason, &reason_detail)
@@ -416,7 +419,7 @@ impl Db {
         self.match_rules(program)
             .await?
             .into_iter()
-            .find(|r| r.id == id)
+            .find(|r| r.id == MatchRuleId(id))
             .ok_or_else(|| DbError::NotFound {
                 entity: "match rule",
                 key: id.to_string(),
@@ -424,9 +427,9 @@ impl Db {
     }
 
     /// One rule.
-    pub async fn match_rule(&self, id: i64) -> Result<MatchRule, DbError> {
+    pub async fn match_rule(&self, id: MatchRuleId) -> Result<MatchRule, DbError> {
         let program: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT program_id FROM match_rules WHERE id = $1").bind(id).fetch_optional(pool).await?
+            sqlx::query_scalar("SELECT program_id FROM match_rules WHERE id = $1").bind(id.0).fetch_optional(pool).await?
         });
         let not_found = || DbError::NotFound {
             entity: "match rule",
@@ -441,11 +444,11 @@ impl Db {
     }
 
     /// Removes a rule.
-    pub async fn remove_match_rule(&self, actor: &Actor, id: i64) -> Result<(), DbError> {
+    pub async fn remove_match_rule(&self, actor: &Actor, id: MatchRuleId) -> Result<(), DbError> {
         let before = self.match_rule(id).await?;
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
-            sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(id).execute(&mut *conn).await?.rows_affected()
+            sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(id.0).execute(&mut *conn).await?.rows_affected()
         });
         tx.audit::<_, ()>(actor, Action::Delete, "match_rule", id, Some(&before), None)
             .await?;
@@ -601,13 +604,13 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.proposal(id).await
+        self.proposal(ProposalId(id)).await
     }
 
     /// One proposal.
-    pub async fn proposal(&self, id: i64) -> Result<StoredProposal, DbError> {
+    pub async fn proposal(&self, id: ProposalId) -> Result<StoredProposal, DbError> {
         let mut tx = self.read().await?;
-        let proposal = proposal_in(&mut tx, id).await?;
+        let proposal = proposal_in(&mut tx, id.0).await?;
         tx.commit().await?;
         Ok(proposal)
     }
@@ -657,7 +660,7 @@ impl Db {
     pub async fn approve_proposal(
         &self,
         actor: &Actor,
-        id: i64,
+        id: ProposalId,
         pairs: &[(PersonId, PersonId)],
         inputs_now: &str,
     ) -> Result<Vec<Pairing>, DbError> {
@@ -665,7 +668,7 @@ impl Db {
         let program = self.proposal(id).await?.program;
         let mut tx = self.begin().await?;
         lock_program_in(&mut tx, program).await?;
-        let proposal = proposal_in(&mut tx, id).await?;
+        let proposal = proposal_in(&mut tx, id.0).await?;
         if proposal.status != ProposalStatus::Draft {
             return Err(FieldError::new(
                 "proposal",
@@ -681,7 +684,7 @@ impl Db {
             .into());
         }
         if let Some(newest) = newest_proposal_id_in(&mut tx, program).await?
-            && newest > id
+            && newest > id.0
         {
             return Err(FieldError::new(
                 "proposal",
@@ -765,9 +768,9 @@ impl Db {
         }
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE match_proposals SET status = 'approved', decided_at = $2 WHERE id = $1")
-                .bind(id).bind(now).execute(&mut *conn).await?;
+                .bind(id.0).bind(now).execute(&mut *conn).await?;
             sqlx::query("UPDATE match_proposals SET status = 'discarded', decided_at = $3 WHERE program_id = $1 AND status = 'draft' AND id <> $2")
-                .bind(program.0).bind(id).bind(now).execute(&mut *conn).await?;
+                .bind(program.0).bind(id.0).bind(now).execute(&mut *conn).await?;
         });
         tx.audit(
             actor,
@@ -845,7 +848,7 @@ impl Db {
         .await?;
         for pin in &pins {
             on_tx!(&mut tx, conn => {
-                sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(pin.id).execute(&mut *conn).await?.rows_affected()
+                sqlx::query("DELETE FROM match_rules WHERE id = $1").bind(pin.id.0).execute(&mut *conn).await?.rows_affected()
             });
             tx.audit::<_, ()>(actor, Action::Delete, "match_rule", pin.id, Some(pin), None)
                 .await?;
@@ -874,7 +877,7 @@ async fn rules_in(tx: &mut crate::Tx, program: ProgramId) -> Result<Vec<MatchRul
         .map(
             |(id, program, kind, mentee, mentee_name, mentor, mentor_name, reason)| {
                 Ok(MatchRule {
-                    id,
+                    id: MatchRuleId(id),
                     program: ProgramId(program),
                     kind: RuleKind::parse(&kind).map_err(|e| DbError::Corrupt(e.to_string()))?,
                     mentee: PersonId(mentee),

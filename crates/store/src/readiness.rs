@@ -11,6 +11,7 @@ use ::forms::scoring::{GroupScore, Scores};
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::field::SiteStatus;
+use domain::ids::{AssessmentId, FormId, SiteId};
 use domain::ids::{OrgUnitId, ProgramId};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,8 @@ pub struct NewAssessment {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SiteAssessment {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: AssessmentId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -70,7 +72,8 @@ pub struct SiteAssessment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Site {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SiteId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -106,7 +109,7 @@ const SITE_SELECT: &str = "SELECT s.id, s.program_id, s.facility_id, o.name, o.p
 fn site_from_row(row: SiteRow) -> Result<Site, DbError> {
     let (id, program, facility, name, path, wave, status, activated_on) = row;
     Ok(Site {
-        id,
+        id: SiteId(id),
         program: ProgramId(program),
         facility: OrgUnitId(facility),
         facility_name: name,
@@ -219,7 +222,7 @@ impl Db {
         self.require_facility(new.facility, "facility").await?;
         self.usable_form(
             program,
-            new.form,
+            FormId(new.form),
             domain::field::FormPurpose::Assessment,
             "form",
         )
@@ -302,7 +305,7 @@ impl Db {
         .await?;
         tx.commit().await?;
         Ok(SiteAssessment {
-            id,
+            id: AssessmentId(id),
             program,
             facility: new.facility,
             form: new.form,
@@ -344,7 +347,7 @@ impl Db {
                     baseline,
                 )| {
                     Ok(SiteAssessment {
-                        id,
+                        id: AssessmentId(id),
                         program: ProgramId(program),
                         facility: OrgUnitId(facility),
                         form,
@@ -384,7 +387,7 @@ impl Db {
         let today = crate::now().date_naive();
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE sites SET status = 'active', activated_on = $1 WHERE id = $2")
-                .bind(today.to_string()).bind(before.id).execute(&mut *conn).await?;
+                .bind(today.to_string()).bind(before.id.0).execute(&mut *conn).await?;
         });
         let after = Site {
             status: SiteStatus::Active,
@@ -430,7 +433,7 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE sites SET status = $1 WHERE id = $2")
-                .bind(status.as_str()).bind(before.id).execute(&mut *conn).await?;
+                .bind(status.as_str()).bind(before.id.0).execute(&mut *conn).await?;
         });
         let after = Site {
             status,

@@ -8,6 +8,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::codes::Coded;
+use domain::ids::{OutputId, ProjectId, TaskId};
 use domain::ids::{PersonId, ProgramId};
 use domain::research::{OutputKind, TaskKind};
 use domain::values::free_text;
@@ -20,7 +21,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ResearchProject {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ProjectId,
     /// Program (a peer research collaborative).
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -58,7 +60,8 @@ pub struct ProjectRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProjectTask {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TaskId,
     /// Project.
     pub project: i64,
     /// Task or milestone.
@@ -99,7 +102,8 @@ pub struct OutputAuthor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ResearchOutput {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OutputId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -208,7 +212,7 @@ const PROJECT_SELECT: &str =
 fn project_from_row(row: ProjectRow) -> ResearchProject {
     let (id, program, title, summary, stage, stage_since, created_at) = row;
     ResearchProject {
-        id,
+        id: ProjectId(id),
         program: ProgramId(program),
         title,
         summary,
@@ -308,13 +312,13 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.project(id).await
+        self.project(ProjectId(id)).await
     }
 
     /// One project.
-    pub async fn project(&self, id: i64) -> Result<ResearchProject, DbError> {
+    pub async fn project(&self, id: ProjectId) -> Result<ResearchProject, DbError> {
         let row: ProjectRow = self
-            .one_by_id(format!("{PROJECT_SELECT} WHERE id = $1"), id, "project")
+            .one_by_id(format!("{PROJECT_SELECT} WHERE id = $1"), id.0, "project")
             .await?;
         Ok(project_from_row(row))
     }
@@ -332,7 +336,7 @@ impl Db {
     pub async fn move_project(
         &self,
         actor: &Actor,
-        id: i64,
+        id: ProjectId,
         to: &str,
     ) -> Result<ResearchProject, DbError> {
         let before = self.project(id).await?;
@@ -343,7 +347,7 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE research_projects SET stage = $1, stage_since = $2, updated_at = $2 WHERE id = $3")
-                .bind(to.id()).bind(now).bind(id).execute(&mut *conn).await?;
+                .bind(to.id()).bind(now).bind(id.0).execute(&mut *conn).await?;
         });
         let after = serde_json::json!({"stage": to.id()});
         tx.audit(
@@ -360,8 +364,8 @@ impl Db {
     }
 
     /// Every CRediT role on a project.
-    pub async fn project_roles(&self, project: i64) -> Result<Vec<ProjectRole>, DbError> {
-        self.roles_where("r.project_id = $1", project).await
+    pub async fn project_roles(&self, project: ProjectId) -> Result<Vec<ProjectRole>, DbError> {
+        self.roles_where("r.project_id = $1", project.0).await
     }
 
     /// Every CRediT role on the projects of a program.
@@ -404,7 +408,7 @@ impl Db {
     pub async fn add_project_roles(
         &self,
         actor: &Actor,
-        project: i64,
+        project: ProjectId,
         person: PersonId,
         roles: &[(String, String)],
     ) -> Result<Vec<ProjectRole>, DbError> {
@@ -418,7 +422,7 @@ impl Db {
     pub async fn add_project_roles_on(
         &self,
         actor: &Actor,
-        project: i64,
+        project: ProjectId,
         person: PersonId,
         roles: &[(String, String)],
         on: DateTime<Utc>,
@@ -462,7 +466,7 @@ impl Db {
                 sqlx::query(
                     "INSERT INTO project_roles (project_id, person_id, role, degree, created_at) VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(project).bind(person.0).bind(role.slug()).bind(degree.map_or("", Degree::id)).bind(on)
+                .bind(project.0).bind(person.0).bind(role.slug()).bind(degree.map_or("", Degree::id)).bind(on)
                 .execute(&mut *conn).await?;
             });
             if *role == CreditRole::FormalAnalysis && *degree == Some(Degree::Lead) {
@@ -470,7 +474,7 @@ impl Db {
                     &mut tx,
                     person,
                     "lead_analysis",
-                    Some(project),
+                    Some(project.0),
                     None,
                     on.date_naive(),
                 )
@@ -498,7 +502,7 @@ impl Db {
     pub async fn add_task(
         &self,
         actor: &Actor,
-        project: i64,
+        project: ProjectId,
         kind: &str,
         title: &str,
         owner: PersonId,
@@ -517,7 +521,7 @@ impl Db {
                 "INSERT INTO project_tasks (project_id, kind, title, owner_id, due_on, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(project).bind(kind.as_str()).bind(&title).bind(owner.0).bind(due_on.to_string()).bind(crate::now())
+            .bind(project.0).bind(kind.as_str()).bind(&title).bind(owner.0).bind(due_on.to_string()).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });
         let after = serde_json::json!({"project": project, "kind": kind, "title": title, "owner": owner.0, "due_on": due_on});
@@ -531,21 +535,21 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.task(id).await
+        self.task(TaskId(id)).await
     }
 
     /// Marks a task done on a date (or reopens it with `None`).
     pub async fn set_task_done(
         &self,
         actor: &Actor,
-        task: i64,
+        task: TaskId,
         done_on: Option<NaiveDate>,
     ) -> Result<ProjectTask, DbError> {
         let before = self.task(task).await?;
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE project_tasks SET done_on = $1 WHERE id = $2")
-                .bind(done_on.map(|d| d.to_string())).bind(task).execute(&mut *conn).await?;
+                .bind(done_on.map(|d| d.to_string())).bind(task.0).execute(&mut *conn).await?;
         });
         let after = serde_json::json!({"done_on": done_on});
         tx.audit(
@@ -562,8 +566,8 @@ impl Db {
     }
 
     /// One task.
-    pub async fn task(&self, id: i64) -> Result<ProjectTask, DbError> {
-        let mut tasks = self.tasks_where("t.id = $1", id).await?;
+    pub async fn task(&self, id: TaskId) -> Result<ProjectTask, DbError> {
+        let mut tasks = self.tasks_where("t.id = $1", id.0).await?;
         tasks.pop().ok_or(DbError::NotFound {
             entity: "task",
             key: id.to_string(),
@@ -571,8 +575,8 @@ impl Db {
     }
 
     /// A project's tasks and milestones by due date.
-    pub async fn project_tasks(&self, project: i64) -> Result<Vec<ProjectTask>, DbError> {
-        self.tasks_where("t.project_id = $1", project).await
+    pub async fn project_tasks(&self, project: ProjectId) -> Result<Vec<ProjectTask>, DbError> {
+        self.tasks_where("t.project_id = $1", project.0).await
     }
 
     /// Every task of a program's projects.
@@ -596,7 +600,7 @@ impl Db {
             .map(
                 |(id, project, kind, title, owner, owner_name, due_on, done_on)| {
                     Ok(ProjectTask {
-                        id,
+                        id: TaskId(id),
                         project,
                         kind: kind.0,
                         title,
@@ -647,7 +651,7 @@ impl Db {
         }
         self.program(program).await?;
         if let Some(project) = new.project {
-            let record = self.project(project).await?;
+            let record = self.project(ProjectId(project)).await?;
             if record.program != program {
                 return Err(FieldError::new("project", "belongs to another program").into());
             }
@@ -737,12 +741,12 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
-        self.output(id).await
+        self.output(OutputId(id)).await
     }
 
     /// One output with its authors.
-    pub async fn output(&self, id: i64) -> Result<ResearchOutput, DbError> {
-        let mut outputs = self.outputs_where("id = $1", id).await?;
+    pub async fn output(&self, id: OutputId) -> Result<ResearchOutput, DbError> {
+        let mut outputs = self.outputs_where("id = $1", id.0).await?;
         outputs.pop().ok_or(DbError::NotFound {
             entity: "output",
             key: id.to_string(),
@@ -784,7 +788,7 @@ impl Db {
                 .bind(id).fetch_all(pool).await?
             });
             outputs.push(ResearchOutput {
-                id,
+                id: OutputId(id),
                 program: ProgramId(program),
                 project,
                 kind: kind.0,

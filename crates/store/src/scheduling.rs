@@ -7,6 +7,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::codes::Coded;
+use domain::ids::{GroupSessionId, NudgeId};
 use domain::ids::{PersonId, ProgramId};
 use domain::scheduling::{AttendanceStatus, SessionStatus};
 use serde::Serialize;
@@ -98,7 +99,8 @@ pub fn clock(minutes: u16) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct GroupSession {
     /// Id; the calendar UID is `session-<id>@tandem`.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: GroupSessionId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -168,7 +170,8 @@ pub struct Attendance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Nudge {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: NudgeId,
     /// Person.
     #[schema(value_type = i64)]
     pub person: PersonId,
@@ -228,7 +231,7 @@ fn session_from_row(row: SessionRow) -> GroupSession {
         updated_at,
     ) = row;
     GroupSession {
-        id,
+        id: GroupSessionId(id),
         program: ProgramId(program),
         project,
         series_key,
@@ -397,7 +400,7 @@ impl Db {
             drop(tx);
             let mut sessions = Vec::with_capacity(scheduled.len());
             for id in scheduled.into_iter().flatten() {
-                sessions.push(self.group_session(id).await?);
+                sessions.push(self.group_session(GroupSessionId(id)).await?);
             }
             return Ok((sessions, true));
         }
@@ -453,15 +456,15 @@ impl Db {
         tx.commit().await?;
         let mut created = Vec::with_capacity(ids.len());
         for id in ids {
-            created.push(self.group_session(id).await?);
+            created.push(self.group_session(GroupSessionId(id)).await?);
         }
         Ok((created, false))
     }
 
     /// One session.
-    pub async fn group_session(&self, id: i64) -> Result<GroupSession, DbError> {
+    pub async fn group_session(&self, id: GroupSessionId) -> Result<GroupSession, DbError> {
         let row: SessionRow = self
-            .one_by_id(format!("{SESSION_SELECT} WHERE s.id = $1"), id, "session")
+            .one_by_id(format!("{SESSION_SELECT} WHERE s.id = $1"), id.0, "session")
             .await?;
         Ok(session_from_row(row))
     }
@@ -491,7 +494,7 @@ impl Db {
     pub async fn reschedule_session(
         &self,
         actor: &Actor,
-        id: i64,
+        id: GroupSessionId,
         starts_at: DateTime<Utc>,
     ) -> Result<GroupSession, DbError> {
         let before = self.group_session(id).await?;
@@ -503,7 +506,11 @@ impl Db {
     }
 
     /// Cancels a session (kept, with SEQUENCE bumped, so a METHOD:CANCEL can be sent).
-    pub async fn cancel_session(&self, actor: &Actor, id: i64) -> Result<GroupSession, DbError> {
+    pub async fn cancel_session(
+        &self,
+        actor: &Actor,
+        id: GroupSessionId,
+    ) -> Result<GroupSession, DbError> {
         let before = self.group_session(id).await?;
         if before.status == SessionStatus::Cancelled {
             return Ok(before);
@@ -524,7 +531,7 @@ impl Db {
             sqlx::query(
                 "UPDATE group_sessions SET status = $1, starts_at = $2, sequence = sequence + 1, updated_at = $3 WHERE id = $4",
             )
-            .bind(status.as_str()).bind(starts_at).bind(crate::now()).bind(before.id)
+            .bind(status.as_str()).bind(starts_at).bind(crate::now()).bind(before.id.0)
             .execute(&mut *conn).await?;
         });
         let after = serde_json::json!({"status": status, "starts_at": starts_at});
@@ -542,13 +549,13 @@ impl Db {
     }
 
     /// Who was invited to a session and whether they came.
-    pub async fn attendance(&self, session: i64) -> Result<Vec<Attendance>, DbError> {
+    pub async fn attendance(&self, session: GroupSessionId) -> Result<Vec<Attendance>, DbError> {
         let rows: Vec<(i64, i64, String, Code<AttendanceStatus>)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.session_id, a.person_id, p.name, a.status FROM session_attendance a \
                  JOIN people p ON p.id = a.person_id WHERE a.session_id = $1 ORDER BY p.name, p.id",
             )
-            .bind(session).fetch_all(pool).await?
+            .bind(session.0).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -585,7 +592,7 @@ impl Db {
     pub async fn record_attendance(
         &self,
         actor: &Actor,
-        session: i64,
+        session: GroupSessionId,
         marks: &[(PersonId, String)],
     ) -> Result<Vec<Attendance>, DbError> {
         let current = self.attendance(session).await?;
@@ -615,7 +622,7 @@ impl Db {
         for (person, status) in &parsed {
             on_tx!(&mut tx, conn => {
                 sqlx::query("UPDATE session_attendance SET status = $1 WHERE session_id = $2 AND person_id = $3")
-                    .bind(status.as_str()).bind(session).bind(person.0).execute(&mut *conn).await?;
+                    .bind(status.as_str()).bind(session.0).bind(person.0).execute(&mut *conn).await?;
             });
         }
         let after: Vec<(i64, &str)> = parsed.iter().map(|(p, s)| (p.0, s.as_str())).collect();
@@ -710,7 +717,7 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|(id, person, name, reason, created_at, sent_at)| Nudge {
-                id,
+                id: NudgeId(id),
                 person: PersonId(person),
                 name,
                 reason,

@@ -10,6 +10,7 @@ use crate::research::parse_date;
 use crate::{Actor, Db, DbError, Tx, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::FieldError;
+use domain::ids::{CompletionId, CourseId};
 use domain::ids::{PairingId, PersonId, ProgramId};
 use domain::matching::PairingStatus;
 use serde::Serialize;
@@ -22,7 +23,8 @@ pub const MIN_OVERRIDE_REASON: usize = 10;
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Course {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CourseId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -38,7 +40,8 @@ pub struct Course {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CourseCompletion {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CompletionId,
     /// Who.
     #[schema(value_type = i64)]
     pub person: PersonId,
@@ -56,7 +59,7 @@ type CourseRow = (i64, i64, String, String, f64);
 
 fn course_from_row((id, program, code, title, hours): CourseRow) -> Course {
     Course {
-        id,
+        id: CourseId(id),
         program: ProgramId(program),
         code,
         title,
@@ -164,7 +167,7 @@ impl Db {
             .fetch_one(&mut *conn).await?
         });
         let course = Course {
-            id,
+            id: CourseId(id),
             program,
             code: code.to_owned(),
             title: title.to_owned(),
@@ -177,9 +180,9 @@ impl Db {
     }
 
     /// One course.
-    pub async fn course(&self, id: i64) -> Result<Course, DbError> {
+    pub async fn course(&self, id: CourseId) -> Result<Course, DbError> {
         let row: CourseRow = self
-            .one_by_id(format!("{COURSE_SELECT} WHERE id = $1"), id, "course")
+            .one_by_id(format!("{COURSE_SELECT} WHERE id = $1"), id.0, "course")
             .await?;
         Ok(course_from_row(row))
     }
@@ -211,7 +214,7 @@ impl Db {
         &self,
         actor: &Actor,
         program: ProgramId,
-        course: i64,
+        course: CourseId,
     ) -> Result<(), DbError> {
         let record = self
             .course(course)
@@ -226,7 +229,7 @@ impl Db {
                 "INSERT INTO program_required_courses (program_id, course_id, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (program_id, course_id) DO NOTHING",
             )
-            .bind(program.0).bind(course).bind(crate::now())
+            .bind(program.0).bind(course.0).bind(crate::now())
             .execute(&mut *conn).await?.rows_affected()
         });
         if added > 0 {
@@ -251,7 +254,7 @@ impl Db {
         &self,
         actor: &Actor,
         person: PersonId,
-        course: i64,
+        course: CourseId,
         completed_on: &str,
         evidence: &str,
     ) -> Result<CourseCompletion, DbError> {
@@ -272,7 +275,7 @@ impl Db {
         }
         let done: i64 = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM course_completions WHERE person_id = $1 AND course_id = $2")
-                .bind(person.0).bind(course).fetch_one(pool).await?
+                .bind(person.0).bind(course.0).fetch_one(pool).await?
         });
         if done > 0 {
             return Err(FieldError::new("course", "is already recorded as completed").into());
@@ -283,13 +286,13 @@ impl Db {
                 "INSERT INTO course_completions (person_id, course_id, completed_on, evidence, created_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
-            .bind(person.0).bind(course).bind(completed_on.to_string()).bind(evidence).bind(crate::now())
+            .bind(person.0).bind(course.0).bind(completed_on.to_string()).bind(evidence).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });
         let completion = CourseCompletion {
-            id,
+            id: CompletionId(id),
             person,
-            course,
+            course: course.0,
             completed_on,
             evidence: evidence.to_owned(),
         };
@@ -336,7 +339,7 @@ impl Db {
         rows.into_iter()
             .map(|(id, person, course, on, evidence)| {
                 Ok(CourseCompletion {
-                    id,
+                    id: CompletionId(id),
                     person: PersonId(person),
                     course,
                     completed_on: parse_date(&on, "completed_on")

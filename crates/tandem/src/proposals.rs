@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use app::facility_matching;
 use app::proposals::{self, Start};
 use clap::Subcommand;
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::{FacilityProposalId, PersonId, ProgramId, ProposalId};
 use domain::values::Email;
 use serde_json::json;
 use store::facility_matching::FacilityProposalKind;
@@ -171,7 +171,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
             proposal: Some(proposal),
             ..
         } => {
-            let created = proposals::approve(db, &actor, proposal)
+            let created = proposals::approve(db, &actor, ProposalId(proposal))
                 .await
                 .map_err(|e| anyhow::anyhow!("--proposal: {e}"))?;
             println!(
@@ -185,7 +185,7 @@ pub async fn run(db: &Db, command: ProposalCommand) -> anyhow::Result<()> {
             let Some(id) = facility_proposal else {
                 bail!("give --proposal or --facility-proposal");
             };
-            let counts = facility_matching::approve(db, &actor, id)
+            let counts = facility_matching::approve(db, &actor, FacilityProposalId(id))
                 .await
                 .map_err(|e| anyhow::anyhow!("--facility-proposal: {e}"))?;
             println!(

@@ -241,7 +241,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
         viewer,
         account,
         csrf: Some(session.csrf_token),
-        session_id: Some(session.id),
+        session_id: Some(session.id.0),
     })
 }
 

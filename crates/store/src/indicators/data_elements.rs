@@ -9,6 +9,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::codes::Coded;
+use domain::ids::DataElementId;
 use domain::ids::ProgramId;
 use domain::indicators::ValueType;
 use domain::values::Dhis2Uid;
@@ -19,7 +20,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DataElementRecord {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: DataElementId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -89,7 +91,7 @@ const ELEMENT_SELECT: &str = "SELECT id, program_id, code, name, value_type, min
 fn element_from_row(row: ElementRow) -> DataElementRecord {
     let (id, program, code, name, value_type, min, max, uid, dcode, coc, created_at) = row;
     DataElementRecord {
-        id,
+        id: DataElementId(id),
         program: ProgramId(program),
         code,
         name,

@@ -10,6 +10,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::indicators::definitions::{Category, Expression, Indicator, Term, ValidationRule};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::ids::IndicatorId;
 use domain::ids::ProgramId;
 use domain::values::free_text;
 use serde::Serialize;
@@ -41,7 +42,8 @@ pub fn parse_category(raw: &str) -> Result<Category, FieldError> {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct IndicatorRecord {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: IndicatorId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -123,7 +125,7 @@ fn indicator_from_row(row: IndicatorRow) -> Result<IndicatorRecord, DbError> {
     let (id, program, code, name, category, numerator, denominator, factor, rules, created_at) =
         row;
     Ok(IndicatorRecord {
-        id,
+        id: IndicatorId(id),
         program: ProgramId(program),
         code,
         name,
@@ -225,13 +227,17 @@ impl Db {
         tx.audit::<(), _>(actor, Action::Create, "indicator", id, None, Some(&after))
             .await?;
         tx.commit().await?;
-        self.indicator(id).await
+        self.indicator(IndicatorId(id)).await
     }
 
     /// One indicator.
-    pub async fn indicator(&self, id: i64) -> Result<IndicatorRecord, DbError> {
+    pub async fn indicator(&self, id: IndicatorId) -> Result<IndicatorRecord, DbError> {
         let row: IndicatorRow = self
-            .one_by_id(format!("{INDICATOR_SELECT} WHERE id = $1"), id, "indicator")
+            .one_by_id(
+                format!("{INDICATOR_SELECT} WHERE id = $1"),
+                id.0,
+                "indicator",
+            )
             .await?;
         indicator_from_row(row)
     }

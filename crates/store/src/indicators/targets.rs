@@ -8,6 +8,7 @@ use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
+use domain::ids::{IndicatorId, TargetId};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::values::OrgUnitCode;
 use domain::values::free_text;
@@ -59,7 +60,8 @@ pub struct Signoff {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Target {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TargetId,
     /// Indicator id.
     pub indicator: i64,
     /// Indicator code.
@@ -177,7 +179,7 @@ impl Db {
             sqlx::query_scalar(
                 "SELECT MAX(version) FROM targets WHERE indicator_id = $1 AND org_unit_id = $2 AND period = $3",
             )
-            .bind(indicator.id).bind(unit.id.0).bind(&period)
+            .bind(indicator.id.0).bind(unit.id.0).bind(&period)
             .fetch_one(&mut *conn).await?
         });
         let version = latest.unwrap_or(0) + 1;
@@ -186,7 +188,7 @@ impl Db {
                 "INSERT INTO targets (indicator_id, org_unit_id, period, value, version, note, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
-            .bind(indicator.id).bind(unit.id.0).bind(&period).bind(value).bind(version)
+            .bind(indicator.id.0).bind(unit.id.0).bind(&period).bind(value).bind(version)
             .bind(&note).bind(&actor.label).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });
@@ -197,13 +199,13 @@ impl Db {
         tx.audit::<(), _>(actor, Action::Create, "target", id, None, Some(&after))
             .await?;
         tx.commit().await?;
-        self.target(id).await
+        self.target(TargetId(id)).await
     }
 
     /// One target version with its sign-offs.
-    pub async fn target(&self, id: i64) -> Result<Target, DbError> {
+    pub async fn target(&self, id: TargetId) -> Result<Target, DbError> {
         let row: TargetRow = self
-            .one_by_id(format!("{TARGET_SELECT} WHERE t.id = $1"), id, "target")
+            .one_by_id(format!("{TARGET_SELECT} WHERE t.id = $1"), id.0, "target")
             .await?;
         self.with_signoffs(row).await
     }
@@ -229,7 +231,7 @@ impl Db {
             .collect();
         signoffs.sort_by_key(|s| STAKEHOLDER_GROUPS.iter().position(|g| *g == s.group));
         Ok(Target {
-            id,
+            id: TargetId(id),
             indicator,
             indicator_code: icode,
             org_unit: OrgUnitId(unit),
@@ -250,14 +252,14 @@ impl Db {
     pub async fn targets(
         &self,
         program: ProgramId,
-        indicator: Option<i64>,
+        indicator: Option<IndicatorId>,
     ) -> Result<Vec<Target>, DbError> {
         let sql = format!(
             "{TARGET_SELECT} WHERE i.program_id = $1 AND ($2 = 0 OR t.indicator_id = $2) \
              ORDER BY i.code, o.code, t.period, t.version"
         );
         let rows: Vec<TargetRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).bind(indicator.unwrap_or(0))
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(program.0).bind(indicator.map_or(0, |i| i.0))
                 .fetch_all(pool).await?
         });
         let mut out = Vec::with_capacity(rows.len());
@@ -273,7 +275,7 @@ impl Db {
     /// [`CurrentTarget::required_groups`]). `None` when no target was proposed.
     pub async fn current_target(
         &self,
-        indicator: i64,
+        indicator: IndicatorId,
         org_unit: OrgUnitId,
         period: &str,
     ) -> Result<Option<CurrentTarget>, DbError> {
@@ -283,7 +285,7 @@ impl Db {
              ORDER BY t.version DESC LIMIT 1"
         );
         let row: Option<TargetRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(indicator).bind(org_unit.0).bind(&period)
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(indicator.0).bind(org_unit.0).bind(&period)
                 .fetch_optional(pool).await?
         });
         let Some(row) = row else {
@@ -335,7 +337,7 @@ impl Db {
     pub async fn sign_target(
         &self,
         actor: &Actor,
-        target: i64,
+        target: TargetId,
         group: &str,
         person: PersonId,
         comment: &str,
@@ -373,7 +375,7 @@ impl Db {
             .into());
         }
         let comment = free_text(comment, "comment", 2000, false)?;
-        let program = self.indicator(record.indicator).await?.program;
+        let program = self.indicator(IndicatorId(record.indicator)).await?.program;
         let path = self.org_unit(record.org_unit).await?.path;
         let held: Vec<String> = on_pool!(self, pool => {
             sqlx::query_scalar(
@@ -398,7 +400,7 @@ impl Db {
             sqlx::query(
                 "INSERT INTO target_signoffs (target_id, stakeholder_group, person_id, signed_at, comment) VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(target).bind(group).bind(person.0).bind(crate::now()).bind(&comment)
+            .bind(target.0).bind(group).bind(person.0).bind(crate::now()).bind(&comment)
             .execute(&mut *conn).await?;
         });
         let after = serde_json::json!({"group": group, "person": person.0, "comment": comment});

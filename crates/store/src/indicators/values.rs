@@ -10,7 +10,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::indicators::{Period, PeriodType};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
-use domain::ids::{OrgUnitId, ProgramId};
+use domain::ids::{DataElementId, OrgUnitId, ProgramId};
 use domain::indicators::NewValue;
 use domain::indicators::ValueType;
 use domain::org_units::{OrgUnit, OrgUnitLevel};
@@ -214,7 +214,7 @@ impl Db {
             .map(|e| (e.code.clone(), e))
             .collect();
         let mut units: HashMap<String, Option<OrgUnit>> = HashMap::new();
-        let mut seen: HashMap<(i64, i64, String), usize> = HashMap::new();
+        let mut seen: HashMap<(DataElementId, i64, String), usize> = HashMap::new();
         let mut checked = Vec::with_capacity(values.len());
         for (index, (row, new)) in values.iter().enumerate() {
             let wrap = |error: FieldError| -> DbError {
@@ -288,7 +288,7 @@ impl Db {
             }
             seen.insert(key.clone(), index);
             checked.push(CheckedValue {
-                data_element: element.id,
+                data_element: element.id.0,
                 data_element_code: element.code.clone(),
                 org_unit: unit.id.0,
                 org_unit_code: unit_code.to_owned(),

@@ -8,6 +8,7 @@ use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::field::ActionStatus;
+use domain::ids::ActionItemId;
 use domain::ids::{PersonId, ProgramId};
 use domain::values::free_text;
 use serde::Serialize;
@@ -16,7 +17,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ActionItem {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ActionItemId,
     /// The activity whose debrief agreed it.
     pub activity: i64,
     /// Who does it.
@@ -54,7 +56,7 @@ pub(super) const ACTION_SELECT: &str = "SELECT x.id, x.activity_id, x.owner_id, 
 pub(super) fn action_from_row(row: ActionRow) -> Result<ActionItem, DbError> {
     let (id, activity, owner, owner_name, description, due_on, status, closed_on, note) = row;
     Ok(ActionItem {
-        id,
+        id: ActionItemId(id),
         activity,
         owner: PersonId(owner),
         owner_name,
@@ -94,11 +96,11 @@ impl Db {
     }
 
     /// One action item.
-    pub async fn action_item(&self, id: i64) -> Result<ActionItem, DbError> {
+    pub async fn action_item(&self, id: ActionItemId) -> Result<ActionItem, DbError> {
         let row: ActionRow = self
             .one_by_id(
                 format!("{ACTION_SELECT} WHERE x.id = $1"),
-                id,
+                id.0,
                 "action item",
             )
             .await?;
@@ -110,7 +112,7 @@ impl Db {
     pub async fn update_action(
         &self,
         actor: &Actor,
-        id: i64,
+        id: ActionItemId,
         status: &str,
         note: &str,
     ) -> Result<ActionItem, DbError> {
@@ -131,7 +133,7 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, conn => {
             sqlx::query("UPDATE action_items SET status = $1, closed_on = $2, follow_up_note = $3 WHERE id = $4")
-                .bind(status.as_str()).bind(closed_on.map(|d| d.to_string())).bind(&note).bind(id)
+                .bind(status.as_str()).bind(closed_on.map(|d| d.to_string())).bind(&note).bind(id.0)
                 .execute(&mut *conn).await?;
         });
         let after = ActionItem {

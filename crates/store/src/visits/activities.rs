@@ -9,6 +9,7 @@ use crate::{Db, DbError, on_pool};
 use ::forms::scoring::GroupScore;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
+use domain::ids::{ActivityId, CaseId, ChecklistSubmissionId};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::Serialize;
 
@@ -16,7 +17,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Activity {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ActivityId,
     /// Program.
     #[schema(value_type = i64)]
     pub program: ProgramId,
@@ -67,7 +69,8 @@ pub struct Participant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Case {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CaseId,
     /// The procedure.
     pub procedure: String,
     /// `mentee`, `together` or `observed`.
@@ -80,7 +83,8 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ChecklistSubmission {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ChecklistSubmissionId,
     /// Activity.
     pub activity: i64,
     /// Stored form.
@@ -181,7 +185,7 @@ fn activity_from_row(row: ActivityRow) -> Result<Activity, DbError> {
         created_at,
     ) = row;
     Ok(Activity {
-        id,
+        id: ActivityId(id),
         program: ProgramId(program),
         kind: kind.0,
         facility: facility.map(OrgUnitId),
@@ -213,9 +217,13 @@ type ChecklistRow = (
 
 impl Db {
     /// One activity with everything recorded about it.
-    pub async fn activity(&self, id: i64) -> Result<ActivityDetail, DbError> {
+    pub async fn activity(&self, id: ActivityId) -> Result<ActivityDetail, DbError> {
         let row: ActivityRow = self
-            .one_by_id(format!("{ACTIVITY_SELECT} WHERE a.id = $1"), id, "activity")
+            .one_by_id(
+                format!("{ACTIVITY_SELECT} WHERE a.id = $1"),
+                id.0,
+                "activity",
+            )
             .await?;
         let activity = activity_from_row(row)?;
         let participants: Vec<(i64, String, Code<ParticipantRole>, bool)> = on_pool!(self, pool => {
@@ -223,26 +231,26 @@ impl Db {
                 "SELECT a.person_id, p.name, a.role, a.attended FROM activity_participants a \
                  JOIN people p ON p.id = a.person_id WHERE a.activity_id = $1 ORDER BY p.name, a.person_id",
             )
-            .bind(id).fetch_all(pool).await?
+            .bind(id.0).fetch_all(pool).await?
         });
         let cases: Vec<(i64, String, Code<PerformedBy>, i64)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, procedure, performed_by, count FROM activity_cases WHERE activity_id = $1 ORDER BY id")
-                .bind(id).fetch_all(pool).await?
+                .bind(id.0).fetch_all(pool).await?
         });
         let checklists: Vec<ChecklistRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, form_id, mentee_id, answers_json, score_total, score_max, scores_json, submitted_at \
                  FROM checklist_submissions WHERE activity_id = $1 ORDER BY id",
             )
-            .bind(id).fetch_all(pool).await?
+            .bind(id.0).fetch_all(pool).await?
         });
         let debrief: Option<(String, String)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT went_well, to_improve FROM debriefs WHERE activity_id = $1")
-                .bind(id).fetch_optional(pool).await?
+                .bind(id.0).fetch_optional(pool).await?
         });
         let sql = format!("{ACTION_SELECT} WHERE x.activity_id = $1 ORDER BY x.id");
         let actions: Vec<ActionRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(pool).await?
         });
         Ok(ActivityDetail {
             activity,
@@ -258,7 +266,7 @@ impl Db {
             cases: cases
                 .into_iter()
                 .map(|(id, procedure, Code(performed_by), count)| Case {
-                    id,
+                    id: CaseId(id),
                     procedure,
                     performed_by,
                     count,
@@ -269,8 +277,8 @@ impl Db {
                 .map(
                     |(sub, form, mentee, answers, total, max, groups, submitted_at)| {
                         Ok(ChecklistSubmission {
-                            id: sub,
-                            activity: id,
+                            id: ChecklistSubmissionId(sub),
+                            activity: id.0,
                             form,
                             mentee: mentee.map(PersonId),
                             answers: serde_json::from_str(&answers).map_err(corrupt)?,

@@ -10,7 +10,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{Days, NaiveDate};
 use domain::FieldError;
 use domain::field::{ActivityKind, ParticipantRole};
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{ActivityId, OrgUnitId, PersonId, ProgramId};
 use serde::{Deserialize, Serialize};
 
 /// One person's contact on one day of one activity, for the dose computation (C6). Only
@@ -139,7 +139,10 @@ impl Db {
     /// Each checklist filled in the program's activities as (activity, percent of the points
     /// possible), for the indicator engine's score measures; a checklist with nothing
     /// scorable is left out.
-    pub async fn checklist_percents(&self, program: ProgramId) -> Result<Vec<(i64, f64)>, DbError> {
+    pub async fn checklist_percents(
+        &self,
+        program: ProgramId,
+    ) -> Result<Vec<(ActivityId, f64)>, DbError> {
         let rows: Vec<(i64, f64, f64)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT c.activity_id, c.score_total, c.score_max FROM checklist_submissions c \
@@ -150,7 +153,7 @@ impl Db {
         Ok(rows
             .into_iter()
             .filter(|(_, _, max)| *max > 0.0)
-            .map(|(activity, total, max)| (activity, 100.0 * total / max))
+            .map(|(activity, total, max)| (ActivityId(activity), 100.0 * total / max))
             .collect())
     }
 

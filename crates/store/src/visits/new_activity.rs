@@ -10,7 +10,7 @@ use ::forms::scoring::Scores;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{FormId, OrgUnitId, PersonId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use domain::values::free_text;
 use serde::{Deserialize, Serialize};
@@ -372,7 +372,7 @@ impl Db {
         if let Some(checklist) = &new.checklist {
             self.usable_form(
                 program,
-                checklist.form,
+                FormId(checklist.form),
                 domain::field::FormPurpose::Checklist,
                 "checklist.form",
             )

@@ -10,7 +10,7 @@ use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use domain::FieldError;
 use domain::field::CheckInChannel;
-use domain::ids::ProgramId;
+use domain::ids::{ActivityId, ProgramId};
 
 /// Longest submission key [`Db::record_activity_once`] takes; a UUID, a ULID or the pages'
 /// 64 hex characters fit with room to spare.
@@ -51,7 +51,7 @@ impl Db {
         new: &NewActivity,
     ) -> Result<ActivityDetail, DbError> {
         match self.insert_activity(actor, program, new, None).await? {
-            Some(id) => self.activity(id).await,
+            Some(id) => self.activity(ActivityId(id)).await,
             // Cannot happen: only a submission key can collide.
             None => Err(DbError::Corrupt(
                 "an activity without a submission key collided".into(),
@@ -87,7 +87,7 @@ impl Db {
             key: key.to_owned(),
         })?;
         Ok(Recorded {
-            detail: self.activity(id).await?,
+            detail: self.activity(ActivityId(id)).await?,
             repeated,
         })
     }
@@ -99,7 +99,7 @@ impl Db {
         key: &str,
     ) -> Result<Option<ActivityDetail>, DbError> {
         match self.activity_by_submission(program, key).await? {
-            Some(id) => Ok(Some(self.activity(id).await?)),
+            Some(id) => Ok(Some(self.activity(ActivityId(id)).await?)),
             None => Ok(None),
         }
     }

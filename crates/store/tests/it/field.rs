@@ -178,6 +178,7 @@ async fn stored_checklist(f: &Field) -> i64 {
     .await
     .expect("form stored")
     .id
+    .0
 }
 
 /// Rows that a refused activity must not have added.
@@ -773,7 +774,7 @@ async fn a_site_is_activated_only_after_an_assessment() {
         .unwrap();
     let mut new = NewAssessment {
         facility: f.facility,
-        form: checklist.id,
+        form: checklist.id.0,
         answers: serde_json::json!({"theatre": "yes"}),
         scores: scores(30.0, 40.0),
         priorities: "Oxygen supply; a second anaesthetist".into(),
@@ -785,7 +786,7 @@ async fn a_site_is_activated_only_after_an_assessment() {
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "form");
-    new.form = questionnaire.id;
+    new.form = questionnaire.id.0;
     new.scores = scores(41.0, 40.0);
     let err = db
         .record_assessment(&actor(), f.program, &new)

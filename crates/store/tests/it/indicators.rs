@@ -504,7 +504,7 @@ async fn activate(m: &Me, facility: OrgUnitId) {
         m.program,
         &NewAssessment {
             facility,
-            form: form.id,
+            form: form.id.0,
             answers: serde_json::json!({"theatre": "yes"}),
             scores: Scores {
                 total: 30.0,

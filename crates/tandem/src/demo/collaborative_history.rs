@@ -7,7 +7,7 @@
 use super::{Loader, at_utc};
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::{PersonId, ProgramId, ProjectId};
 use domain::values::TimeZone;
 use research::credit::Degree;
 use research::pipeline::Stage;
@@ -134,7 +134,7 @@ impl Loader<'_> {
 
         // In date order across projects, so each stretch first (first author, lead
         // presenter) goes to the member who held the role earliest.
-        let mut outputs: Vec<(i64, &Output)> = history
+        let mut outputs: Vec<(ProjectId, &Output)> = history
             .projects
             .iter()
             .zip(&project_ids)
@@ -142,7 +142,7 @@ impl Loader<'_> {
             .collect();
         outputs.sort_by_key(|(_, o)| o.date());
         for (project, output) in outputs {
-            let new = new_output(project, output, &person)?;
+            let new = new_output(project.0, output, &person)?;
             self.db.add_output(&self.actor, program, &new).await?;
         }
 
@@ -231,7 +231,7 @@ impl Loader<'_> {
     /// Adds a task or milestone, then marks it done on its day if it was.
     async fn task(
         &self,
-        project: i64,
+        project: ProjectId,
         kind: &str,
         title: &str,
         owner: PersonId,

@@ -11,7 +11,7 @@ use app::facility_matching::{self, FacilityResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::ids::ProgramId;
+use domain::ids::{FacilityProposalId, ProgramId};
 use matching::FacilitySettings;
 use serde::Serialize;
 use store::facility_matching::{
@@ -71,7 +71,7 @@ pub struct FacilityProposalBody {
 /// The API shape of a stored proposal.
 pub(crate) fn body(stored: &StoredFacilityProposal) -> Result<FacilityProposalBody, AppError> {
     Ok(FacilityProposalBody {
-        id: stored.id,
+        id: stored.id.0,
         program: stored.program.0,
         kind: stored.kind,
         status: stored.status,
@@ -116,7 +116,7 @@ pub async fn list_proposals(
     Ok(Json(
         list.into_iter()
             .map(|p| FacilityProposalSummary {
-                id: p.id,
+                id: p.id.0,
                 kind: p.kind,
                 status: p.status,
                 reason: p.reason.to_string(),
@@ -176,7 +176,9 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<FacilityProposalBody>, AppError> {
-    let stored = app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, id).await?;
+    let stored =
+        app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, FacilityProposalId(id))
+            .await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -188,9 +190,10 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ApprovalCounts>, AppError> {
-    app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, id).await?;
+    app::scope::managed_facility_proposal(&state.app.db, &auth.viewer, FacilityProposalId(id))
+        .await?;
     Ok(Json(
-        facility_matching::approve(&state.app.db, &auth.actor(), id).await?,
+        facility_matching::approve(&state.app.db, &auth.actor(), FacilityProposalId(id)).await?,
     ))
 }
 

@@ -12,7 +12,9 @@ use app::field::{Answers, activity_filter, can_see_activity, checked_answers};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use domain::ids::{OrgUnitId, PairingId, PersonId, ProgramId};
+use domain::ids::{
+    ActionItemId, ActivityId, CourseId, FormId, OrgUnitId, PairingId, PersonId, ProgramId,
+};
 use serde::Deserialize;
 use store::memberships::Pairing;
 use store::readiness::{NewAssessment, Site, SiteAssessment};
@@ -78,7 +80,7 @@ pub async fn get_activity(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ActivityDetail>, AppError> {
-    let detail = state.app.db.activity(id).await?;
+    let detail = state.app.db.activity(ActivityId(id)).await?;
     if !can_see_activity(&auth.viewer, &detail) {
         return Err(AppError::Forbidden);
     }
@@ -104,8 +106,8 @@ pub async fn update_action(
     PathId(id): PathId,
     ApiJson(input): ApiJson<ActionUpdate>,
 ) -> Result<Json<ActionItem>, AppError> {
-    let action = state.app.db.action_item(id).await?;
-    let detail = state.app.db.activity(action.activity).await?;
+    let action = state.app.db.action_item(ActionItemId(id)).await?;
+    let detail = state.app.db.activity(ActivityId(action.activity)).await?;
     let program = detail.activity.program;
     let own = auth.viewer.person == Some(action.owner);
     if !(own && auth.viewer.can_view_program(program)) {
@@ -115,7 +117,7 @@ pub async fn update_action(
         state
             .app
             .db
-            .update_action(&auth.actor(), id, &input.status, &input.note)
+            .update_action(&auth.actor(), ActionItemId(id), &input.status, &input.note)
             .await?,
     ))
 }
@@ -195,7 +197,7 @@ pub async fn record_completion(
     PathId(id): PathId,
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> Result<(StatusCode, Json<CourseCompletion>), AppError> {
-    let course = state.app.db.course(id).await?;
+    let course = state.app.db.course(CourseId(id)).await?;
     app::scope::managed_program(&state.app.db, &auth.viewer, course.program).await?;
     let completion = state
         .app
@@ -203,7 +205,7 @@ pub async fn record_completion(
         .record_completion(
             &auth.actor(),
             PersonId(input.person),
-            id,
+            CourseId(id),
             &input.completed_on,
             &input.evidence,
         )
@@ -329,7 +331,7 @@ pub async fn record_assessment(
     let (answers, scores) = checked_answers(
         &state.app.db,
         program.id,
-        input.form,
+        FormId(input.form),
         domain::field::FormPurpose::Assessment,
         &input.answers,
         "assessment",

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::ids::PersonId;
+use domain::ids::{IndicatorId, PersonId, TargetId};
 use domain::indicators::NewValue;
 use serde::Deserialize;
 use store::indicators::{
@@ -210,8 +210,12 @@ pub async fn sign_target(
     PathId(id): PathId,
     ApiJson(input): ApiJson<SignInput>,
 ) -> Result<Json<Target>, AppError> {
-    let target = state.app.db.target(id).await?;
-    let indicator = state.app.db.indicator(target.indicator).await?;
+    let target = state.app.db.target(TargetId(id)).await?;
+    let indicator = state
+        .app
+        .db
+        .indicator(IndicatorId(target.indicator))
+        .await?;
     app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person: PersonId = auth.viewer.person.ok_or_else(|| {
         AppError::invalid(
@@ -223,7 +227,13 @@ pub async fn sign_target(
         state
             .app
             .db
-            .sign_target(&auth.actor(), id, &input.group, person, &input.comment)
+            .sign_target(
+                &auth.actor(),
+                TargetId(id),
+                &input.group,
+                person,
+                &input.comment,
+            )
             .await?,
     ))
 }

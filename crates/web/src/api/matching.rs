@@ -12,7 +12,7 @@ use app::proposals::{self, ProposalResult};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::ids::PersonId;
+use domain::ids::{MatchRuleId, PersonId, ProposalId};
 use matching::criteria::Settings;
 use serde::{Deserialize, Serialize};
 use store::matching::{MatchRule, RuleKind, StoredProposal};
@@ -131,9 +131,13 @@ pub async fn delete_rule(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let rule = state.app.db.match_rule(id).await?;
+    let rule = state.app.db.match_rule(MatchRuleId(id)).await?;
     app::scope::managed_program(&state.app.db, &auth.viewer, rule.program).await?;
-    state.app.db.remove_match_rule(&auth.actor(), id).await?;
+    state
+        .app
+        .db
+        .remove_match_rule(&auth.actor(), MatchRuleId(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -216,7 +220,7 @@ pub struct ProposalSummary {
 impl From<StoredProposal> for ProposalSummary {
     fn from(p: StoredProposal) -> Self {
         Self {
-            id: p.id,
+            id: p.id.0,
             status: p.status,
             reason: p.reason.to_string(),
             objective: p.objective,
@@ -243,7 +247,7 @@ pub struct ProposalBody {
 
 fn body(stored: &StoredProposal) -> Result<ProposalBody, AppError> {
     Ok(ProposalBody {
-        id: stored.id,
+        id: stored.id.0,
         program: stored.program.0,
         status: stored.status,
         reason: stored.reason.to_string(),
@@ -286,7 +290,7 @@ pub async fn get_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<ProposalBody>, AppError> {
-    let stored = app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
+    let stored = app::scope::managed_proposal(&state.app.db, &auth.viewer, ProposalId(id)).await?;
     Ok(Json(body(&stored)?))
 }
 
@@ -297,9 +301,9 @@ pub async fn approve_proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<Vec<Pairing>>, AppError> {
-    app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
+    app::scope::managed_proposal(&state.app.db, &auth.viewer, ProposalId(id)).await?;
     Ok(Json(
-        proposals::approve(&state.app.db, &auth.actor(), id).await?,
+        proposals::approve(&state.app.db, &auth.actor(), ProposalId(id)).await?,
     ))
 }
 

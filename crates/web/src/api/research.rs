@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::ids::PersonId;
+use domain::ids::{PersonId, ProjectId, TaskId};
 use serde::Deserialize;
 use store::research::{NewOutput, ProjectRole, ProjectTask, ResearchOutput, ResearchProject};
 
@@ -67,7 +67,7 @@ pub async fn get_project(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Json<app::research::ProjectDetail>, AppError> {
-    let project = app::scope::visible_project(&state.app.db, &auth.viewer, id).await?;
+    let project = app::scope::visible_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     Ok(Json(
         app::research::project_detail(&state.app.db, project).await?,
     ))
@@ -89,12 +89,12 @@ pub async fn move_project(
     PathId(id): PathId,
     ApiJson(input): ApiJson<StageInput>,
 ) -> Result<Json<ResearchProject>, AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     Ok(Json(
         state
             .app
             .db
-            .move_project(&auth.actor(), id, &input.stage)
+            .move_project(&auth.actor(), ProjectId(id), &input.stage)
             .await?,
     ))
 }
@@ -128,7 +128,7 @@ pub async fn add_roles(
     PathId(id): PathId,
     ApiJson(input): ApiJson<RolesInput>,
 ) -> Result<Json<Vec<ProjectRole>>, AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     let roles: Vec<(String, String)> = input
         .roles
         .into_iter()
@@ -138,7 +138,7 @@ pub async fn add_roles(
         state
             .app
             .db
-            .add_project_roles(&auth.actor(), id, PersonId(input.person), &roles)
+            .add_project_roles(&auth.actor(), ProjectId(id), PersonId(input.person), &roles)
             .await?,
     ))
 }
@@ -170,13 +170,13 @@ pub async fn add_task(
     PathId(id): PathId,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<(StatusCode, Json<ProjectTask>), AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     let task = state
         .app
         .db
         .add_task(
             &auth.actor(),
-            id,
+            ProjectId(id),
             &input.kind,
             &input.title,
             PersonId(input.owner),
@@ -202,8 +202,8 @@ pub async fn set_task_done(
     PathId(id): PathId,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<ProjectTask>, AppError> {
-    let task = state.app.db.task(id).await?;
-    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
+    let task = state.app.db.task(TaskId(id)).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(task.project)).await?;
     let done_on = input
         .done_on
         .as_deref()
@@ -213,7 +213,7 @@ pub async fn set_task_done(
         state
             .app
             .db
-            .set_task_done(&auth.actor(), id, done_on)
+            .set_task_done(&auth.actor(), TaskId(id), done_on)
             .await?,
     ))
 }

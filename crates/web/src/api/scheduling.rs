@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::FieldError;
-use domain::ids::PersonId;
+use domain::ids::{GroupSessionId, PersonId, ProjectId};
 use domain::values::TimeZone;
 use serde::{Deserialize, Serialize};
 use store::scheduling::{Attendance, GroupSession, NewSeries};
@@ -179,7 +179,7 @@ pub async fn create_sessions(
         (None, None) => TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?,
     };
     if let Some(project) = input.project {
-        let record = state.app.db.project(project).await?;
+        let record = state.app.db.project(ProjectId(project)).await?;
         if record.program != program.id {
             return Err(AppError::invalid("project", "belongs to another program"));
         }
@@ -219,7 +219,7 @@ async fn contributable_session(
     auth: &Auth,
     id: i64,
 ) -> Result<GroupSession, AppError> {
-    let session = state.app.db.group_session(id).await?;
+    let session = state.app.db.group_session(GroupSessionId(id)).await?;
     app::scope::contributable_program(&state.app.db, &auth.viewer, session.program).await?;
     Ok(session)
 }
@@ -251,7 +251,7 @@ pub async fn record_attendance(
         state
             .app
             .db
-            .record_attendance(&auth.actor(), id, &marks)
+            .record_attendance(&auth.actor(), GroupSessionId(id), &marks)
             .await?,
     ))
 }
@@ -277,7 +277,7 @@ pub async fn reschedule(
         state
             .app
             .db
-            .reschedule_session(&auth.actor(), id, input.starts_at)
+            .reschedule_session(&auth.actor(), GroupSessionId(id), input.starts_at)
             .await?,
     ))
 }
@@ -290,7 +290,13 @@ pub async fn cancel(
     PathId(id): PathId,
 ) -> Result<Json<GroupSession>, AppError> {
     contributable_session(&state, &auth, id).await?;
-    Ok(Json(state.app.db.cancel_session(&auth.actor(), id).await?))
+    Ok(Json(
+        state
+            .app
+            .db
+            .cancel_session(&auth.actor(), GroupSessionId(id))
+            .await?,
+    ))
 }
 
 /// The session's calendar invite (iCalendar, METHOD:REQUEST, or CANCEL once cancelled).
@@ -300,7 +306,7 @@ pub async fn invite(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let session = state.app.db.group_session(id).await?;
+    let session = state.app.db.group_session(GroupSessionId(id)).await?;
     app::scope::visible_program(&state.app.db, &auth.viewer, session.program).await?;
     let method = if session.status == domain::scheduling::SessionStatus::Cancelled {
         "CANCEL"

@@ -17,7 +17,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::ids::ProgramId;
+use domain::ids::{FacilityProposalId, ProgramId};
 use domain::matching::{ProposalReason, ProposalStatus};
 use domain::programs::Program;
 use matching::{FacilitySettings, MissingReason};
@@ -157,7 +157,7 @@ impl SettingsPage for ProgramPage {
             .into_iter()
             .map(|p| {
                 (
-                    p.id,
+                    p.id.0,
                     t.get(&format!("facilities-kind-{}", p.kind.as_str())),
                     t.get(&format!("matching-status-{}", p.status)),
                     app::proposals::reason_words(&t, &p.reason),
@@ -514,7 +514,11 @@ pub async fn proposal(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.facility_proposal(id).await?;
+    let stored = state
+        .app
+        .db
+        .facility_proposal(FacilityProposalId(id))
+        .await?;
     proposal_page(&state, &headers, &auth, stored, None).await
 }
 
@@ -528,21 +532,33 @@ pub async fn approve(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.facility_proposal(id).await?;
+    let stored = state
+        .app
+        .db
+        .facility_proposal(FacilityProposalId(id))
+        .await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let approved = || settings_page::done::<ProgramPage>(program.id, stored.kind.as_str());
-    let outcome = facility_matching::approve(&state.app.db, &auth.actor(), id)
+    let outcome = facility_matching::approve(&state.app.db, &auth.actor(), FacilityProposalId(id))
         .await
         .map_err(AppError::from)
         .map(|_| approved());
     let outcome = repeated_press::as_first_press(outcome, async |_| {
-        let now = state.app.db.facility_proposal(id).await?;
+        let now = state
+            .app
+            .db
+            .facility_proposal(FacilityProposalId(id))
+            .await?;
         Ok((now.status == ProposalStatus::Approved).then(approved))
     })
     .await;
     match outcome {
         Err(AppError::Invalid(e)) => {
-            let stored = state.app.db.facility_proposal(id).await?;
+            let stored = state
+                .app
+                .db
+                .facility_proposal(FacilityProposalId(id))
+                .await?;
             let message = super::translator(&state, &headers).refusal(&e);
             proposal_page(&state, &headers, &auth, stored, Some(message)).await
         }

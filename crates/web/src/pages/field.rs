@@ -18,7 +18,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Role;
 use domain::field::ParticipantRole;
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{ActionItemId, ActivityId, OrgUnitId, PersonId, ProgramId};
 use domain::programs::Program;
 use forms::{Form, Item, QuestionType};
 use std::collections::BTreeMap;
@@ -266,7 +266,7 @@ async fn visit_form(
             .map(|p| (p.0, p.1.clone()))
             .collect(),
         people,
-        form_id: chosen.map(|f| f.id),
+        form_id: chosen.map(|f| f.id.0),
         form_title: chosen.map(|f| f.title.clone()).unwrap_or_default(),
         fields,
         posted,
@@ -438,7 +438,7 @@ pub async fn activity(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let detail = state.app.db.activity(id).await?;
+    let detail = state.app.db.activity(ActivityId(id)).await?;
     if !can_see_activity(&auth.viewer, &detail) {
         return Err(AppError::Forbidden);
     }
@@ -604,8 +604,8 @@ pub async fn action_status(
     PathId(id): PathId,
     CheckedForm(form): CheckedForm<ActionForm>,
 ) -> Result<Response, AppError> {
-    let action = state.app.db.action_item(id).await?;
-    let detail = state.app.db.activity(action.activity).await?;
+    let action = state.app.db.action_item(ActionItemId(id)).await?;
+    let detail = state.app.db.activity(ActivityId(action.activity)).await?;
     let program = detail.activity.program;
     if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
         app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;
@@ -613,7 +613,7 @@ pub async fn action_status(
     state
         .app
         .db
-        .update_action(&auth.actor(), id, &form.status, &form.note)
+        .update_action(&auth.actor(), ActionItemId(id), &form.status, &form.note)
         .await?;
     // Only local paths, so the form cannot send the browser elsewhere.
     let back = if form.back.starts_with('/') && !form.back.starts_with("//") {

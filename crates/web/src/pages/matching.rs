@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::ids::{PersonId, ProgramId};
+use domain::ids::{MatchRuleId, PersonId, ProgramId, ProposalId};
 use domain::matching::{PairingStatus, ProposalReason, ProposalStatus};
 use domain::programs::Program;
 use matching::UnassignedReason;
@@ -352,9 +352,13 @@ pub async fn delete_rule(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    let rule = state.app.db.match_rule(id).await?;
+    let rule = state.app.db.match_rule(MatchRuleId(id)).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, rule.program).await?;
-    state.app.db.remove_match_rule(&auth.actor(), id).await?;
+    state
+        .app
+        .db
+        .remove_match_rule(&auth.actor(), MatchRuleId(id))
+        .await?;
     Ok(settings_page::done::<ProgramPage>(
         program.id,
         "rule-removed",
@@ -536,7 +540,7 @@ pub async fn proposal_xlsx(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.proposal(id).await?;
+    let stored = state.app.db.proposal(ProposalId(id)).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let t = super::translator(&state, &headers);
@@ -626,7 +630,7 @@ async fn proposal_page(
     error: Option<String>,
     done: Option<&str>,
 ) -> Result<Response, AppError> {
-    let stored = state.app.db.proposal(id).await?;
+    let stored = state.app.db.proposal(ProposalId(id)).await?;
     let program = app::scope::managed_program(&state.app.db, &auth.viewer, stored.program).await?;
     let result = proposals::result_of(&stored)?;
     let superseded_by = state
@@ -634,7 +638,7 @@ async fn proposal_page(
         .db
         .newest_proposal_id(program.id)
         .await?
-        .filter(|&newest| newest > stored.id);
+        .filter(|&newest| newest > stored.id.0);
     let mut layout = Layout::new(state, headers, Some(auth), "");
     layout.title = layout.t.with("matching-proposal-title", "id", stored.id);
     let t = layout.t.clone();
@@ -733,15 +737,15 @@ pub async fn approve(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    app::scope::managed_proposal(&state.app.db, &auth.viewer, id).await?;
+    app::scope::managed_proposal(&state.app.db, &auth.viewer, ProposalId(id)).await?;
     let approved =
         || Redirect::to(&format!("/matching/proposals/{id}?done=approved")).into_response();
-    let outcome = proposals::approve(&state.app.db, &auth.actor(), id)
+    let outcome = proposals::approve(&state.app.db, &auth.actor(), ProposalId(id))
         .await
         .map_err(AppError::from)
         .map(|_| approved());
     let outcome = repeated_press::as_first_press(outcome, async |_| {
-        let now = state.app.db.proposal(id).await?;
+        let now = state.app.db.proposal(ProposalId(id)).await?;
         Ok((now.status == ProposalStatus::Approved).then(approved))
     })
     .await;

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use domain::ids::{OrgUnitId, ProgramId};
+use domain::ids::{IndicatorId, OrgUnitId, ProgramId, TargetId};
 use domain::org_units::OrgUnit;
 use domain::programs::Program;
 use serde::Deserialize;
@@ -542,8 +542,12 @@ pub async fn sign(
     PathId(id): PathId,
     CheckedForm(form): CheckedForm<SignForm>,
 ) -> Result<Response, AppError> {
-    let target = state.app.db.target(id).await?;
-    let indicator = state.app.db.indicator(target.indicator).await?;
+    let target = state.app.db.target(TargetId(id)).await?;
+    let indicator = state
+        .app
+        .db
+        .indicator(IndicatorId(target.indicator))
+        .await?;
     let program =
         app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person = auth
@@ -553,7 +557,7 @@ pub async fn sign(
     match state
         .app
         .db
-        .sign_target(&auth.actor(), id, &form.group, person, "")
+        .sign_target(&auth.actor(), TargetId(id), &form.group, person, "")
         .await
     {
         Ok(_) => Ok(

@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use domain::ids::PersonId;
+use domain::ids::{PersonId, ProjectId, TaskId};
 use domain::programs::Program;
 use research::{CreditRole, Stage};
 use serde::Deserialize;
@@ -217,7 +217,7 @@ pub async fn project(
     auth: Auth,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let project = app::scope::visible_project(&state.app.db, &auth.viewer, id).await?;
+    let project = app::scope::visible_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     project_page(&state, &headers, &auth, project, None).await
 }
 
@@ -233,7 +233,7 @@ async fn after_change<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/research/projects/{project}")).into_response()),
         Err(store::DbError::Invalid(e)) => {
-            let record = state.app.db.project(project).await?;
+            let record = state.app.db.project(ProjectId(project)).await?;
             project_page(state, headers, auth, record, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
@@ -254,11 +254,11 @@ pub async fn move_stage(
     PathId(id): PathId,
     CheckedForm(form): CheckedForm<StageForm>,
 ) -> Result<Response, AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     let result = state
         .app
         .db
-        .move_project(&auth.actor(), id, &form.stage)
+        .move_project(&auth.actor(), ProjectId(id), &form.stage)
         .await;
     after_change(&state, &headers, &auth, id, result).await
 }
@@ -280,7 +280,7 @@ pub async fn add_role(
     PathId(id): PathId,
     CheckedForm(form): CheckedForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     let person: i64 = form
         .person
         .trim()
@@ -291,7 +291,7 @@ pub async fn add_role(
         .db
         .add_project_roles(
             &auth.actor(),
-            id,
+            ProjectId(id),
             PersonId(person),
             &[(form.role, form.degree)],
         )
@@ -316,7 +316,7 @@ pub async fn add_task(
     PathId(id): PathId,
     CheckedForm(form): CheckedForm<TaskForm>,
 ) -> Result<Response, AppError> {
-    app::scope::contributable_project(&state.app.db, &auth.viewer, id).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(id)).await?;
     let owner: i64 = form
         .owner
         .trim()
@@ -327,7 +327,7 @@ pub async fn add_task(
         .db
         .add_task(
             &auth.actor(),
-            id,
+            ProjectId(id),
             &form.kind,
             &form.title,
             PersonId(owner),
@@ -345,12 +345,12 @@ pub async fn task_done(
     PathId(id): PathId,
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
-    let task = state.app.db.task(id).await?;
-    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
+    let task = state.app.db.task(TaskId(id)).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(task.project)).await?;
     let result = state
         .app
         .db
-        .set_task_done(&auth.actor(), id, Some(store::now().date_naive()))
+        .set_task_done(&auth.actor(), TaskId(id), Some(store::now().date_naive()))
         .await;
     after_change(&state, &headers, &auth, task.project, result).await
 }

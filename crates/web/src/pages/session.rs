@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ids::SessionId;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -154,7 +155,7 @@ pub async fn logout(
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
     if let Some(id) = auth.session_id {
-        state.app.db.delete_session(id).await?;
+        state.app.db.delete_session(SessionId(id)).await?;
     }
     let cookie = auth::set_cookie(
         SESSION_COOKIE,

@@ -704,11 +704,10 @@ fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> St
             "{proposal}",
             // Facility proposals are numbered apart from mentee matching proposals.
             &if template.contains("facility-matching") {
-                f.facility_proposal
+                f.facility_proposal.to_string()
             } else {
-                f.proposal
-            }
-            .to_string(),
+                f.proposal.to_string()
+            },
         )
         .replace("{project}", &f.project.to_string())
         .replace("{task}", &f.task.to_string())

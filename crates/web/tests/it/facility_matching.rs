@@ -116,12 +116,12 @@ async fn sites(app: &TestApp) -> Sites {
             .expect("site");
         if let Some(percent) = readiness {
             // An older, weaker assessment first: only the latest counts.
-            assess(app, form, unit.id, 5.0, "2026-01-10").await;
-            assess(app, form, unit.id, percent, "2026-03-10").await;
+            assess(app, form.0, unit.id, 5.0, "2026-01-10").await;
+            assess(app, form.0, unit.id, percent, "2026-03-10").await;
         }
         ids.insert(name, unit.id);
     }
-    Sites { ids, form }
+    Sites { ids, form: form.0 }
 }
 
 async fn mentor(app: &TestApp, name: &str, cadre: &str, home: OrgUnitId) -> PersonId {
@@ -665,7 +665,7 @@ async fn approval_writes_audited_rows_and_ends_the_previous_ones() {
     assert_eq!(rows.len(), 5);
     assert_eq!(
         rows[4],
-        (app.fixture.facility_proposal, "coupling", "discarded")
+        (app.fixture.facility_proposal.0, "coupling", "discarded")
     );
     assert_eq!(
         rows[..4],

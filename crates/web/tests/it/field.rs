@@ -24,6 +24,7 @@ async fn checklist(app: &TestApp) -> i64 {
         .await
         .expect("form stored")
         .id
+        .0
 }
 
 fn answers(team_communication: &str) -> Value {

@@ -4,7 +4,7 @@
 use super::support::{Persona, TestApp};
 use axum::http::{Method, StatusCode};
 use domain::access::Role;
-use domain::ids::PersonId;
+use domain::ids::{PersonId, ProposalId};
 use domain::people::PersonInput;
 use serde_json::{Value, json};
 use store::Actor;
@@ -376,7 +376,7 @@ async fn a_manager_proposes_adjusts_approves_and_rematches_when_a_mentor_leaves(
     );
     let old = app
         .db()
-        .proposal(first["id"].as_i64().expect("id"))
+        .proposal(ProposalId(first["id"].as_i64().expect("id")))
         .await
         .expect("first");
     assert_eq!(old.status, domain::matching::ProposalStatus::Discarded);
@@ -528,7 +528,11 @@ async fn a_draft_superseded_by_a_newer_proposal_cannot_be_approved() {
     assert_eq!(all_pairings(&app).await, pairings_before);
     let newer_id = newer["id"].as_i64().expect("id");
     assert_eq!(
-        app.db().proposal(newer_id).await.expect("newer").status,
+        app.db()
+            .proposal(ProposalId(newer_id))
+            .await
+            .expect("newer")
+            .status,
         domain::matching::ProposalStatus::Draft
     );
     // The older draft's page points to the newer one instead of offering approval.

@@ -80,23 +80,23 @@ pub struct Fixture {
     pub membership_f3: MembershipId,
     pub tokens: HashMap<Persona, String>,
     /// A conflict rule (peer_f1 with the mentor persona) and a draft matching proposal.
-    pub rule: i64,
-    pub proposal: i64,
+    pub rule: domain::ids::MatchRuleId,
+    pub proposal: domain::ids::ProposalId,
     /// A research project (created by the manager), a task on it owned by the mentor, and a
     /// group session inviting the mentee and mentor personas.
-    pub project: i64,
-    pub task: i64,
-    pub session: i64,
+    pub project: domain::ids::ProjectId,
+    pub task: domain::ids::TaskId,
+    pub session: domain::ids::GroupSessionId,
     /// A check-in at F1 with the mentor and mentee personas, its debrief action owned by the
     /// mentee, a course, and a pairing waiting for it.
-    pub activity: i64,
-    pub action: i64,
-    pub course: i64,
+    pub activity: domain::ids::ActivityId,
+    pub action: domain::ids::ActionItemId,
+    pub course: domain::ids::CourseId,
     pub pairing: i64,
     /// Data elements OPERATIONS and SSI_CASES, the indicator SSI_RATE and a target for it at F1.
-    pub target: i64,
+    pub target: domain::ids::TargetId,
     /// A draft facility coupling proposal (over no sites).
-    pub facility_proposal: i64,
+    pub facility_proposal: domain::ids::FacilityProposalId,
 }
 
 pub struct TestApp {
@@ -442,7 +442,7 @@ async fn build_fixture(db: &Db) -> Fixture {
             &actor,
             &store::scheduling::NewSeries {
                 program,
-                project: Some(project),
+                project: Some(project.0),
                 title: "Fixture session".into(),
                 organiser: Some(person_of[&Persona::Mentor]),
                 organiser_zone: domain::values::TimeZone::parse("Africa/Lagos").expect("zone"),
