@@ -68,7 +68,7 @@ pub async fn data_value_set(
             _ => Key::code(&row.org_unit_code)?,
         };
         let period = store::indicators::parse_period(&row.period, "period")
-            .map_err(|e| Error::internal(format!("stored period: {e}")))?;
+            .map_err(|e| Error::caused("stored period", e))?;
         inputs.push(DataValueInput {
             data_element: element.clone(),
             org_unit,

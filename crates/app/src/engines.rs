@@ -34,7 +34,7 @@ fn modality(kind: ActivityKind) -> u8 {
 const VISIT_DAY_MINUTES: i64 = 480;
 
 fn engine_error(e: indicators::Error) -> Error {
-    Error::internal(format!("indicator engine: {e}"))
+    Error::caused("indicator engine", e)
 }
 
 /// A program's indicator value for one group of a query.
@@ -99,7 +99,7 @@ impl Engines {
         let mut engine = Engine::new(config, tree, catalog).map_err(engine_error)?;
         for row in db.values_of(program, None, None).await? {
             let period = store::indicators::parse_period(&row.period, "period")
-                .map_err(|e| Error::internal(format!("stored period: {e}")))?;
+                .map_err(|e| Error::caused("stored period", e))?;
             engine
                 .set_value(
                     &row.data_element_code,

@@ -282,7 +282,7 @@ fn fingerprint(kind: FacilityProposalKind, g: &Gathered) -> Result<String, Error
         })
         .collect();
     let text = serde_json::to_string(&(kind.as_str(), &g.settings, sites, mentors))
-        .map_err(|e| Error::internal(format!("inputs do not serialise: {e}")))?;
+        .map_err(|e| Error::caused("inputs do not serialise", e))?;
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
@@ -294,10 +294,10 @@ async fn solve_off_thread<T: Send + 'static>(
         work().map(|out| (out, started.elapsed().as_secs_f64() * 1000.0))
     })
     .await
-    .map_err(|e| Error::internal(format!("facility matching task failed: {e}")))?;
+    .map_err(|e| Error::caused("facility matching task failed", e))?;
     // The settings are validated before they are stored, so the solver refusing its input
     // is a bug, not bad input.
-    solved.map_err(|e| Error::internal(format!("facility matching: {e}")))
+    solved.map_err(|e| Error::caused("facility matching", e))
 }
 
 /// Runs the proposal of `kind` ([`propose_coupling`] or [`propose_teams`]): for callers that
@@ -327,7 +327,7 @@ pub async fn propose_coupling(
     let inputs = fingerprint(kind, &g)?;
     let result = couple(&g, &current_couplings(db, program).await?).await?;
     let json = serde_json::to_value(&result)
-        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::caused("proposal does not serialise", e))?;
     Ok(db
         .insert_facility_proposal(actor, program, kind, reason, &inputs, &json)
         .await?)
@@ -485,7 +485,7 @@ pub async fn propose_teams(
         .collect();
     let result = teams(&g, &current).await?;
     let json = serde_json::to_value(&result)
-        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::caused("proposal does not serialise", e))?;
     Ok(db
         .insert_facility_proposal(actor, program, kind, reason, &inputs, &json)
         .await?)

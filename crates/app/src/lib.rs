@@ -25,7 +25,7 @@ pub mod scope;
 
 use std::sync::Arc;
 
-pub use error::Error;
+pub use error::{Error, Source};
 
 /// What every use case may reach: the database, the programs' indicator engines and the
 /// translations. Cheap to clone; one per process, shared by the server and its jobs.

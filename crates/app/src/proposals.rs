@@ -326,7 +326,7 @@ fn fingerprint(
     ids: &(Vec<i64>, Vec<i64>),
 ) -> Result<String, Error> {
     let text = serde_json::to_string(&(problem, rules, ids))
-        .map_err(|e| Error::internal(format!("matching inputs do not serialise: {e}")))?;
+        .map_err(|e| Error::caused("matching inputs do not serialise", e))?;
     Ok(hex::encode(Sha256::digest(text.as_bytes())))
 }
 
@@ -339,7 +339,7 @@ async fn inputs_now(db: &Db, program: ProgramId) -> Result<String, Error> {
         fingerprint(&problem, &prepared.solver_rules, &ids)
     })
     .await
-    .map_err(|e| Error::internal(format!("matching task failed: {e}")))?
+    .map_err(|e| Error::caused("matching task failed", e))?
 }
 
 /// Runs the solver for a program, warm-started from the last approved proposal, and stores
@@ -403,7 +403,7 @@ pub async fn propose_with(
         proposal.map(|p| (p, inputs_sha256, started.elapsed().as_secs_f64() * 1000.0))
     })
     .await
-    .map_err(|e| Error::internal(format!("matching task failed: {e}")))?;
+    .map_err(|e| Error::caused("matching task failed", e))?;
     let (proposal, inputs_sha256, solve_ms) =
         solved.map_err(|e| solver_refusal(&e, &mentees, &mentors))?;
     let inputs_sha256 = inputs_sha256?;
@@ -459,7 +459,7 @@ pub async fn propose_with(
         warm_start: proposal.warm_start,
     };
     let json = serde_json::to_value(&result)
-        .map_err(|e| Error::internal(format!("proposal does not serialise: {e}")))?;
+        .map_err(|e| Error::caused("proposal does not serialise", e))?;
     Ok(db
         .insert_proposal(
             actor,

@@ -66,7 +66,7 @@ async fn figures(
                 .iter()
                 .map(|i| engine.catalog().resolve(i))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| Error::internal(format!("indicator engine: {e}")))?;
+                .map_err(|e| Error::caused("indicator engine", e))?;
             let figures = quarter_figures(engine, &resolved, scope, quarter)?;
             let activity = quarter_activity(engine, scope, quarter)?;
             Ok((figures, activity))

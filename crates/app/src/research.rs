@@ -36,7 +36,7 @@ fn citable_outputs_with(
     stored: &[ResearchOutput],
     members: &BTreeMap<PersonId, MemberId>,
 ) -> Result<Vec<Output>, Error> {
-    let internal = |e: FieldError| Error::internal(format!("stored output: {e}"));
+    let internal = |e: FieldError| Error::caused("stored output", e);
     let mut outputs = Vec::with_capacity(stored.len());
     for output in stored {
         let authors: Vec<NewAuthor> = output
@@ -242,8 +242,8 @@ pub async fn participation_report(
         contributions,
     };
 
-    let home_default = CountryCode::parse(DEFAULT_HOME)
-        .map_err(|e| Error::internal(format!("default home country: {e}")))?;
+    let home_default =
+        CountryCode::parse(DEFAULT_HOME).map_err(|e| Error::caused("default home country", e))?;
     let mut members = Vec::with_capacity(ids.len());
     let mut residences = BTreeMap::new();
     for (person, member) in &ids {
@@ -396,8 +396,8 @@ pub async fn stretch_suggestions(
         .enumerate()
         .map(|(i, (p, _))| (*p, MemberId(i as u32)))
         .collect();
-    let home = CountryCode::parse(DEFAULT_HOME)
-        .map_err(|e| Error::internal(format!("default home country: {e}")))?;
+    let home =
+        CountryCode::parse(DEFAULT_HOME).map_err(|e| Error::caused("default home country", e))?;
     let mut members = Vec::new();
     for (person, member) in &ids {
         let profile = db.person(*person).await?.profile;
@@ -427,7 +427,7 @@ pub async fn stretch_suggestions(
         })
         .collect();
     let mut model = research::Project::new(&project.title, project.created_at.date_naive())
-        .map_err(|e| Error::internal(format!("stored project: {e}")))?;
+        .map_err(|e| Error::caused("stored project", e))?;
     let on_project: Vec<PersonId> = roles.iter().map(|r| r.person).collect();
     model.members = ids
         .iter()

@@ -244,7 +244,7 @@ async fn calendar_person(db: &Db, person: PersonId) -> Result<Option<Person>, Er
 /// The calendar event of a stored session, with its invitees as attendees.
 pub async fn session_event(db: &Db, session: &GroupSession) -> Result<Event, Error> {
     let zone = TimeZone::parse(&session.organiser_zone)
-        .map_err(|e| Error::internal(format!("stored session zone: {e}")))?;
+        .map_err(|e| Error::caused("stored session zone", e))?;
     let organizer = match session.organiser {
         Some(person) => calendar_person(db, person).await?,
         None => None,

@@ -300,7 +300,7 @@ pub async fn sign_in(
     let password = password.to_owned();
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::caused("signing in", e))?;
     let Some(account) = account.filter(|_| matches) else {
         state.app.db.record_login_failure(&account_key, now).await?;
         state.app.db.record_login_failure(&address_key, now).await?;

@@ -37,15 +37,26 @@ pub enum AppError {
     /// Body too large.
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
-    /// A failure that is ours, not the client's: logged, never shown in detail.
+    /// A failure that is ours, not the client's: logged with its sources, never shown in
+    /// detail.
     #[error("internal error")]
-    Internal(String),
+    Internal(app::Error),
 }
 
 impl AppError {
     /// An invalid-input error on `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid(FieldError::new(field, message))
+    }
+
+    /// An internal failure described by `context` alone.
+    pub fn internal(context: impl Into<String>) -> Self {
+        AppError::Internal(app::Error::internal(context))
+    }
+
+    /// An internal failure while doing `context`, caused by `source` (kept for the log).
+    pub fn caused(context: impl Into<String>, source: impl Into<app::Source>) -> Self {
+        AppError::Internal(app::Error::caused(context, source))
     }
 
     fn status(&self) -> StatusCode {
@@ -89,8 +100,7 @@ impl From<app::Error> for AppError {
             app::Error::NotFound(what) => AppError::NotFound(what),
             app::Error::Forbidden => AppError::Forbidden,
             app::Error::Invalid(e) => AppError::Invalid(e),
-            // The chain is kept in the text that the boundary logs.
-            internal @ app::Error::Internal { .. } => AppError::Internal(internal.chain()),
+            internal @ app::Error::Internal { .. } => AppError::Internal(internal),
         }
     }
 }
@@ -111,16 +121,17 @@ impl From<domain::FieldErrors> for AppError {
     fn from(errors: domain::FieldErrors) -> Self {
         match errors.0.into_iter().next() {
             Some(first) => AppError::Invalid(first),
-            None => AppError::Internal("empty error list".into()),
+            None => AppError::internal("an empty list of field errors"),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            // Logged once, here at the boundary; the client sees only "internal error".
-            tracing::error!(%detail, "request failed");
+        if let AppError::Internal(error) = &self {
+            // Logged once, here at the boundary, inside the request's span, with every
+            // source; the client sees only "internal error".
+            tracing::error!(detail = %error.chain(), "request failed");
         }
         let mut response = self.status().into_response();
         if let AppError::Throttled(minutes) = &self

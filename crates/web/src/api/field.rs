@@ -463,7 +463,7 @@ pub async fn dose_csv(
     let (program, rows) = dose_for(&state, &auth, id, &params).await?;
     let mut bytes = Vec::new();
     indicators::dose::write_csv(&rows, &mut bytes)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::caused("the dose CSV", e))?;
     Ok(crate::download::download(
         String::from_utf8_lossy(&bytes).into_owned(),
         "text/csv; charset=utf-8",

@@ -197,11 +197,9 @@ pub async fn update(
         return Err(AppError::Forbidden);
     }
     let current = serde_json::to_value(PersonBody::from(person.clone()))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::caused("a person as JSON", e))?;
     let serde_json::Value::Object(mut merged) = current else {
-        return Err(AppError::Internal(
-            "person did not serialise to an object".into(),
-        ));
+        return Err(AppError::internal("person did not serialise to an object"));
     };
     merged.remove("id");
     merged.remove("diaspora");

@@ -176,7 +176,7 @@ pub async fn create_sessions(
     let zone = match (&input.zone, organiser) {
         (Some(zone), _) => TimeZone::parse(zone).map_err(|e| FieldError::new("zone", e.message))?,
         (None, Some(person)) => state.app.db.person(person).await?.profile.time_zone,
-        (None, None) => TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?,
+        (None, None) => TimeZone::parse("UTC").map_err(|e| AppError::caused("the UTC zone", e))?,
     };
     if let Some(project) = input.project {
         let record = state.app.db.project(ProjectId(project)).await?;

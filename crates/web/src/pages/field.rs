@@ -495,7 +495,7 @@ async fn dose_lines(
     let today = store::now().date_naive();
     let quarter =
         indicators::periods::Period::containing(indicators::periods::PeriodType::Quarterly, today)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::caused("this quarter", e))?;
     let rows = app::field::dose_rows(
         &state.app.db,
         program,

@@ -545,7 +545,7 @@ pub async fn proposal_xlsx(
     let result = proposals::result_of(&stored)?;
     let t = super::translator(&state, &headers);
     let body = pairs_workbook(&t, &result)
-        .map_err(|e| AppError::Internal(format!("proposal {id} as XLSX: {e}")))?;
+        .map_err(|e| AppError::caused(format!("proposal {id} as XLSX"), e))?;
     Ok(crate::download::download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

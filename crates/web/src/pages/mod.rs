@@ -100,7 +100,7 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
     template
         .render()
         .map(|html| Html(html).into_response())
-        .map_err(|e| AppError::Internal(format!("template: {e}")))
+        .map_err(|e| AppError::caused("rendering a template", e))
 }
 
 /// Renders a page that may carry a refusal: 422 when `refused`, so browsers, clients and

@@ -70,7 +70,7 @@ async fn scope(
         .rsplit('/')
         .next()
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| AppError::Internal(format!("grant path {path}")))?;
+        .ok_or_else(|| AppError::internal(format!("grant path {path}")))?;
     Ok(Some(state.app.db.org_unit(OrgUnitId(id)).await?))
 }
 
@@ -174,7 +174,7 @@ pub async fn csv(
     Params(params): Params<ReportParams>,
 ) -> Result<Response, AppError> {
     let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
-    let body = reports::to_csv(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = reports::to_csv(&report).map_err(|e| AppError::caused("the quarterly report", e))?;
     let name = format!("{}-{}.csv", program.code, report.period);
     Ok(download(body, "text/csv; charset=utf-8", &name))
 }
@@ -188,7 +188,8 @@ pub async fn xlsx(
     Params(params): Params<ReportParams>,
 ) -> Result<Response, AppError> {
     let (_, program, report) = build(&state, &headers, &auth, id, &params).await?;
-    let body = reports::to_xlsx(&report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body =
+        reports::to_xlsx(&report).map_err(|e| AppError::caused("the quarterly report", e))?;
     let name = format!("{}-{}.xlsx", program.code, report.period);
     Ok(download(
         body,
@@ -234,13 +235,13 @@ pub async fn dashboard(
             indicators::periods::PeriodType::Quarterly,
             today,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?,
+        .map_err(|e| AppError::caused("the quarterly report", e))?,
     };
     let mut quarters = vec![current];
     for _ in 0..3 {
         let earlier = quarters[0]
             .prev()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::caused("the quarterly report", e))?;
         quarters.insert(0, earlier);
     }
     let mut reports = Vec::new();
@@ -258,7 +259,7 @@ pub async fn dashboard(
         );
     }
     let Some(latest) = reports.last() else {
-        return Err(AppError::Internal("no quarter".into()));
+        return Err(AppError::internal("no quarter"));
     };
     let labels = &latest.labels;
     let tiles = latest

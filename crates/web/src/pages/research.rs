@@ -156,7 +156,8 @@ async fn project_page(
 ) -> Result<Response, AppError> {
     let program = app::scope::visible_program(&state.app.db, &auth.viewer, project.program).await?;
     let layout = Layout::new(state, headers, Some(auth), project.title.clone());
-    let stage = Stage::parse(&project.stage).map_err(|e| AppError::Internal(e.to_string()))?;
+    let stage =
+        Stage::parse(&project.stage).map_err(|e| AppError::caused("a stored project", e))?;
     let detail = app::research::project_detail(&state.app.db, project.clone()).await?;
     let mut members: Vec<(i64, String)> = state
         .app
@@ -771,9 +772,8 @@ pub async fn schedule(
     }
     let zone = match auth.viewer.person {
         Some(person) => state.app.db.person(person).await?.profile.time_zone,
-        None => {
-            domain::values::TimeZone::parse("UTC").map_err(|e| AppError::Internal(e.to_string()))?
-        }
+        None => domain::values::TimeZone::parse("UTC")
+            .map_err(|e| AppError::caused("the UTC zone", e))?,
     };
     let group = plan::program_group(&state.app.db, program.id).await?;
     let result = state
