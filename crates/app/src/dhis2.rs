@@ -58,9 +58,7 @@ pub async fn data_value_set(
         .all(|r| units.get(&r.org_unit_code).is_some_and(Option::is_some));
     let mut inputs = Vec::new();
     for row in rows {
-        let Some((element, integer, coc)) =
-            element_key.get(&domain::ids::DataElementId(row.data_element))
-        else {
+        let Some((element, integer, coc)) = element_key.get(&row.data_element) else {
             continue;
         };
         let org_unit = match (units_by_uid, units.get(&row.org_unit_code)) {

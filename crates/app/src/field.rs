@@ -128,7 +128,7 @@ pub async fn dose_rows(
     let mut contacts = Vec::new();
     for row in db.contact_rows(program, from, to).await? {
         contacts.push(Contact {
-            activity: row.activity,
+            activity: row.activity.0,
             kind: Modality::parse(row.kind.as_str()).ok_or_else(|| internal(row.kind.as_str()))?,
             date: row.date,
             facility: row.facility.map(|f| f.0),
@@ -319,7 +319,7 @@ pub async fn new_activity(
             )
             .await?;
             Some(store::visits::NewChecklist {
-                form: c.form,
+                form: FormId(c.form),
                 mentee: c.mentee.map(domain::ids::PersonId),
                 answers,
                 scores,

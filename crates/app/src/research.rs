@@ -481,7 +481,7 @@ pub async fn project_detail(db: &Db, project: ResearchProject) -> Result<Project
         .outputs(project.program)
         .await?
         .into_iter()
-        .filter(|o| o.project == Some(project.id.0))
+        .filter(|o| o.project == Some(project.id))
         .collect();
     Ok(ProjectDetail {
         project,

@@ -196,7 +196,8 @@ pub struct ActiveCoupling {
     /// Distance, km.
     pub km: f64,
     /// The proposal it was approved from.
-    pub proposal: i64,
+    #[schema(value_type = i64)]
+    pub proposal: FacilityProposalId,
     /// Who approved it.
     pub approved_by: String,
     /// When.
@@ -224,7 +225,8 @@ pub struct ActiveTeamMember {
     /// Distance from the mentor's home facility, km.
     pub km: f64,
     /// The proposal it was approved from.
-    pub proposal: i64,
+    #[schema(value_type = i64)]
+    pub proposal: FacilityProposalId,
     /// Who approved it.
     pub approved_by: String,
     /// When.
@@ -421,7 +423,7 @@ impl Db {
                     strong: OrgUnitId(strong),
                     strong_name,
                     km,
-                    proposal,
+                    proposal: FacilityProposalId(proposal),
                     approved_by: by,
                     approved_at: at,
                 },
@@ -489,7 +491,7 @@ impl Db {
                         mentor: PersonId(mentor),
                         mentor_name,
                         km,
-                        proposal,
+                        proposal: FacilityProposalId(proposal),
                         approved_by: by,
                         approved_at: at,
                     }

@@ -23,7 +23,8 @@ pub struct NewAssessment {
     #[schema(value_type = i64)]
     pub facility: OrgUnitId,
     /// A stored form of purpose `assessment`.
-    pub form: i64,
+    #[schema(value_type = i64)]
+    pub form: FormId,
     /// The answers as a JSON object.
     #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
@@ -52,7 +53,8 @@ pub struct SiteAssessment {
     #[schema(value_type = i64)]
     pub facility: OrgUnitId,
     /// Form.
-    pub form: i64,
+    #[schema(value_type = i64)]
+    pub form: FormId,
     /// Answers.
     #[schema(value_type = std::collections::BTreeMap<String, domain::field::AnswerInput>)]
     pub answers: serde_json::Value,
@@ -222,7 +224,7 @@ impl Db {
         self.require_facility(new.facility, "facility").await?;
         self.usable_form(
             program,
-            FormId(new.form),
+            new.form,
             domain::field::FormPurpose::Assessment,
             "form",
         )
@@ -286,7 +288,7 @@ impl Db {
                 "INSERT INTO site_assessments (program_id, facility_id, form_id, answers_json, domain_scores_json, total_percent, \
                  priorities, assessed_on, baseline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
-            .bind(program.0).bind(new.facility.0).bind(new.form).bind(&answers).bind(&domains).bind(percent)
+            .bind(program.0).bind(new.facility.0).bind(new.form.0).bind(&answers).bind(&domains).bind(percent)
             .bind(priorities).bind(assessed_on.to_string()).bind(new.baseline).bind(crate::now())
             .fetch_one(&mut *conn).await?
         });
@@ -350,7 +352,7 @@ impl Db {
                         id: AssessmentId(id),
                         program: ProgramId(program),
                         facility: OrgUnitId(facility),
-                        form,
+                        form: FormId(form),
                         answers: serde_json::from_str(&answers).map_err(corrupt)?,
                         domain_scores: serde_json::from_str(&domains).map_err(corrupt)?,
                         total_percent: percent,

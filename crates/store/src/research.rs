@@ -42,7 +42,8 @@ pub struct ResearchProject {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProjectRole {
     /// Project.
-    pub project: i64,
+    #[schema(value_type = i64)]
+    pub project: ProjectId,
     /// Member.
     #[schema(value_type = i64)]
     pub person: PersonId,
@@ -63,7 +64,8 @@ pub struct ProjectTask {
     #[schema(value_type = i64)]
     pub id: TaskId,
     /// Project.
-    pub project: i64,
+    #[schema(value_type = i64)]
+    pub project: ProjectId,
     /// Task or milestone.
     pub kind: TaskKind,
     /// What.
@@ -108,7 +110,8 @@ pub struct ResearchOutput {
     #[schema(value_type = i64)]
     pub program: ProgramId,
     /// Project, if it came from one.
-    pub project: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project: Option<ProjectId>,
     /// Publication, presentation or training.
     pub kind: OutputKind,
     /// Title.
@@ -138,7 +141,8 @@ pub struct ResearchOutput {
 pub struct NewOutput {
     /// Project, if any.
     #[serde(default)]
-    pub project: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project: Option<ProjectId>,
     /// `publication`, `presentation` or `training`.
     pub kind: String,
     /// Title.
@@ -180,9 +184,11 @@ pub struct StretchFirst {
     /// `first_author`, `lead_analysis` or `lead_presenter`.
     pub role: String,
     /// On which project.
-    pub project: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project: Option<ProjectId>,
     /// On which output.
-    pub output: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub output: Option<OutputId>,
     /// When.
     pub held_on: NaiveDate,
 }
@@ -389,7 +395,7 @@ impl Db {
             .into_iter()
             .map(
                 |(project, person, name, role, degree, created_at)| ProjectRole {
-                    project,
+                    project: ProjectId(project),
                     person: PersonId(person),
                     name,
                     role,
@@ -474,7 +480,7 @@ impl Db {
                     &mut tx,
                     person,
                     "lead_analysis",
-                    Some(project.0),
+                    Some(project),
                     None,
                     on.date_naive(),
                 )
@@ -601,7 +607,7 @@ impl Db {
                 |(id, project, kind, title, owner, owner_name, due_on, done_on)| {
                     Ok(ProjectTask {
                         id: TaskId(id),
-                        project,
+                        project: ProjectId(project),
                         kind: kind.0,
                         title,
                         owner: PersonId(owner),
@@ -651,7 +657,7 @@ impl Db {
         }
         self.program(program).await?;
         if let Some(project) = new.project {
-            let record = self.project(ProjectId(project)).await?;
+            let record = self.project(project).await?;
             if record.program != program {
                 return Err(FieldError::new("project", "belongs to another program").into());
             }
@@ -705,7 +711,7 @@ impl Db {
                 "INSERT INTO research_outputs (program_id, project_id, kind, title, venue, place, happened_on, doi, volume, issue, pages, participants, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
-            .bind(program.0).bind(new.project).bind(kind.as_str()).bind(&title).bind(&venue).bind(&place)
+            .bind(program.0).bind(new.project.map(|p| p.0)).bind(kind.as_str()).bind(&title).bind(&venue).bind(&place)
             .bind(happened_on.to_string()).bind(&doi).bind(new.volume.trim()).bind(new.issue.trim())
             .bind(new.pages.trim()).bind(new.participants).bind(crate::now())
             .fetch_one(&mut *conn).await?
@@ -728,7 +734,15 @@ impl Db {
             OutputKind::Training => None,
         };
         if let (Some(role), Some(person)) = (stretch, authors.first().and_then(|a| a.person)) {
-            record_first(&mut tx, person, role, new.project, Some(id), happened_on).await?;
+            record_first(
+                &mut tx,
+                person,
+                role,
+                new.project,
+                Some(OutputId(id)),
+                happened_on,
+            )
+            .await?;
         }
         let after = serde_json::json!({"kind": new.kind, "title": title, "doi": doi, "authors": authors.len()});
         tx.audit::<(), _>(
@@ -790,7 +804,7 @@ impl Db {
             outputs.push(ResearchOutput {
                 id: OutputId(id),
                 program: ProgramId(program),
-                project,
+                project: project.map(ProjectId),
                 kind: kind.0,
                 title,
                 venue,
@@ -835,8 +849,8 @@ impl Db {
                     person: PersonId(person),
                     name,
                     role,
-                    project,
-                    output,
+                    project: project.map(ProjectId),
+                    output: output.map(OutputId),
                     held_on: stored_date(&held_on)?,
                 })
             })
@@ -849,8 +863,8 @@ async fn record_first(
     tx: &mut crate::Tx,
     person: PersonId,
     role: &str,
-    project: Option<i64>,
-    output: Option<i64>,
+    project: Option<ProjectId>,
+    output: Option<OutputId>,
     held_on: NaiveDate,
 ) -> Result<(), DbError> {
     on_tx!(tx, conn => {
@@ -858,7 +872,7 @@ async fn record_first(
             "INSERT INTO stretch_firsts (person_id, role, project_id, output_id, held_on) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (person_id, role) DO NOTHING",
         )
-        .bind(person.0).bind(role).bind(project).bind(output).bind(held_on.to_string())
+        .bind(person.0).bind(role).bind(project.map(|p| p.0)).bind(output.map(|o| o.0)).bind(held_on.to_string())
         .execute(&mut *conn).await?;
     });
     Ok(())

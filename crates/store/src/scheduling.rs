@@ -7,7 +7,7 @@ use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::codes::Coded;
-use domain::ids::{GroupSessionId, NudgeId};
+use domain::ids::{GroupSessionId, NudgeId, ProjectId};
 use domain::ids::{PersonId, ProgramId};
 use domain::scheduling::{AttendanceStatus, SessionStatus};
 use serde::Serialize;
@@ -105,7 +105,8 @@ pub struct GroupSession {
     #[schema(value_type = i64)]
     pub program: ProgramId,
     /// Research project, if the session belongs to one.
-    pub project: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub project: Option<ProjectId>,
     /// Shared by the occurrences of one series.
     pub series_key: String,
     /// Title.
@@ -135,7 +136,7 @@ pub struct NewSeries {
     /// Program.
     pub program: ProgramId,
     /// Project, if any.
-    pub project: Option<i64>,
+    pub project: Option<ProjectId>,
     /// Title.
     pub title: String,
     /// Organiser.
@@ -156,7 +157,8 @@ pub struct NewSeries {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Attendance {
     /// Session.
-    pub session: i64,
+    #[schema(value_type = i64)]
+    pub session: GroupSessionId,
     /// Person.
     #[schema(value_type = i64)]
     pub person: PersonId,
@@ -233,7 +235,7 @@ fn session_from_row(row: SessionRow) -> GroupSession {
     GroupSession {
         id: GroupSessionId(id),
         program: ProgramId(program),
-        project,
+        project: project.map(ProjectId),
         series_key,
         title,
         starts_at,
@@ -420,7 +422,7 @@ impl Db {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'scheduled', 0, $10, $10) RETURNING id",
                 )
                 .bind(series.program.0)
-                .bind(series.project)
+                .bind(series.project.map(|p| p.0))
                 .bind(&series_key)
                 .bind(title)
                 .bind(start)
@@ -560,7 +562,7 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|(session, person, name, Code(status))| Attendance {
-                session,
+                session: GroupSessionId(session),
                 person: PersonId(person),
                 name,
                 status,

@@ -46,7 +46,8 @@ pub struct CourseCompletion {
     #[schema(value_type = i64)]
     pub person: PersonId,
     /// Which course.
-    pub course: i64,
+    #[schema(value_type = i64)]
+    pub course: CourseId,
     /// When.
     pub completed_on: NaiveDate,
     /// What proves it (certificate number, trainer).
@@ -292,7 +293,7 @@ impl Db {
         let completion = CourseCompletion {
             id: CompletionId(id),
             person,
-            course: course.0,
+            course,
             completed_on,
             evidence: evidence.to_owned(),
         };
@@ -341,7 +342,7 @@ impl Db {
                 Ok(CourseCompletion {
                     id: CompletionId(id),
                     person: PersonId(person),
-                    course,
+                    course: CourseId(course),
                     completed_on: parse_date(&on, "completed_on")
                         .map_err(|e| DbError::Corrupt(e.to_string()))?,
                     evidence,

@@ -63,7 +63,8 @@ pub struct Target {
     #[schema(value_type = i64)]
     pub id: TargetId,
     /// Indicator id.
-    pub indicator: i64,
+    #[schema(value_type = i64)]
+    pub indicator: IndicatorId,
     /// Indicator code.
     pub indicator_code: String,
     /// Org unit (any level).
@@ -232,7 +233,7 @@ impl Db {
         signoffs.sort_by_key(|s| STAKEHOLDER_GROUPS.iter().position(|g| *g == s.group));
         Ok(Target {
             id: TargetId(id),
-            indicator,
+            indicator: IndicatorId(indicator),
             indicator_code: icode,
             org_unit: OrgUnitId(unit),
             org_unit_code: ucode,
@@ -375,7 +376,7 @@ impl Db {
             .into());
         }
         let comment = free_text(comment, "comment", 2000, false)?;
-        let program = self.indicator(IndicatorId(record.indicator)).await?.program;
+        let program = self.indicator(record.indicator).await?.program;
         let path = self.org_unit(record.org_unit).await?.path;
         let held: Vec<String> = on_pool!(self, pool => {
             sqlx::query_scalar(

@@ -41,7 +41,8 @@ pub struct SaveCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DataValueRow {
     /// Data element id.
-    pub data_element: i64,
+    #[schema(value_type = i64)]
+    pub data_element: DataElementId,
     /// Data element code.
     pub data_element_code: String,
     /// Facility.
@@ -387,7 +388,7 @@ impl Db {
             out.push((
                 parsed,
                 DataValueRow {
-                    data_element: de,
+                    data_element: DataElementId(de),
                     data_element_code: de_code,
                     org_unit: OrgUnitId(unit),
                     org_unit_code: unit_code,

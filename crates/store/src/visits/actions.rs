@@ -8,7 +8,7 @@ use crate::codes::Code;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::field::ActionStatus;
-use domain::ids::ActionItemId;
+use domain::ids::{ActionItemId, ActivityId};
 use domain::ids::{PersonId, ProgramId};
 use domain::values::free_text;
 use serde::Serialize;
@@ -20,7 +20,8 @@ pub struct ActionItem {
     #[schema(value_type = i64)]
     pub id: ActionItemId,
     /// The activity whose debrief agreed it.
-    pub activity: i64,
+    #[schema(value_type = i64)]
+    pub activity: ActivityId,
     /// Who does it.
     #[schema(value_type = i64)]
     pub owner: PersonId,
@@ -57,7 +58,7 @@ pub(super) fn action_from_row(row: ActionRow) -> Result<ActionItem, DbError> {
     let (id, activity, owner, owner_name, description, due_on, status, closed_on, note) = row;
     Ok(ActionItem {
         id: ActionItemId(id),
-        activity,
+        activity: ActivityId(activity),
         owner: PersonId(owner),
         owner_name,
         description,

@@ -9,7 +9,7 @@ use crate::{Db, DbError, on_pool};
 use ::forms::scoring::GroupScore;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
-use domain::ids::{ActivityId, CaseId, ChecklistSubmissionId};
+use domain::ids::{ActivityId, CaseId, ChecklistSubmissionId, FormId};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use serde::Serialize;
 
@@ -86,9 +86,11 @@ pub struct ChecklistSubmission {
     #[schema(value_type = i64)]
     pub id: ChecklistSubmissionId,
     /// Activity.
-    pub activity: i64,
+    #[schema(value_type = i64)]
+    pub activity: ActivityId,
     /// Stored form.
-    pub form: i64,
+    #[schema(value_type = i64)]
+    pub form: FormId,
     /// The mentee it is about.
     #[schema(value_type = Option<i64>)]
     pub mentee: Option<PersonId>,
@@ -278,8 +280,8 @@ impl Db {
                     |(sub, form, mentee, answers, total, max, groups, submitted_at)| {
                         Ok(ChecklistSubmission {
                             id: ChecklistSubmissionId(sub),
-                            activity: id.0,
-                            form,
+                            activity: id,
+                            form: FormId(form),
                             mentee: mentee.map(PersonId),
                             answers: serde_json::from_str(&answers).map_err(corrupt)?,
                             score_total: total,

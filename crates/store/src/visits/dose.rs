@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ContactRow {
     /// Activity.
-    pub activity: i64,
+    #[schema(value_type = i64)]
+    pub activity: ActivityId,
     /// Its kind (the modality).
     pub kind: ActivityKind,
     /// The day. A visit gives one row per visit day in the range.
@@ -197,7 +198,7 @@ impl Db {
                 };
                 if day >= from && day <= to {
                     out.push(ContactRow {
-                        activity,
+                        activity: ActivityId(activity),
                         kind,
                         date: day,
                         facility: facility.map(OrgUnitId),

@@ -42,7 +42,8 @@ pub struct NewCase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewChecklist {
     /// A stored form of purpose `checklist` that the program may use.
-    pub form: i64,
+    #[schema(value_type = i64)]
+    pub form: FormId,
     /// The mentee it was filled about; must be a participant.
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
@@ -372,7 +373,7 @@ impl Db {
         if let Some(checklist) = &new.checklist {
             self.usable_form(
                 program,
-                FormId(checklist.form),
+                checklist.form,
                 domain::field::FormPurpose::Checklist,
                 "checklist.form",
             )

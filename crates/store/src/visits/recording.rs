@@ -173,7 +173,7 @@ impl Db {
                     "INSERT INTO checklist_submissions (activity_id, form_id, mentee_id, answers_json, score_total, score_max, scores_json, submitted_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
-                .bind(id).bind(checklist.form).bind(checklist.mentee.map(|m| m.0)).bind(&answers)
+                .bind(id).bind(checklist.form.0).bind(checklist.mentee.map(|m| m.0)).bind(&answers)
                 .bind(checklist.scores.total).bind(checklist.scores.max).bind(&groups).bind(now)
                 .execute(&mut *conn).await?;
             });

@@ -6,7 +6,7 @@ use super::field_of;
 use super::{actor, person, tree, unit};
 use chrono::NaiveDate;
 use domain::access::Role;
-use domain::ids::{OrgUnitId, PersonId, ProgramId};
+use domain::ids::{FormId, OrgUnitId, PersonId, ProgramId};
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
@@ -141,7 +141,7 @@ fn visit(f: &Field, form: i64) -> NewActivity {
             count: 3,
         }],
         checklist: Some(NewChecklist {
-            form,
+            form: FormId(form),
             mentee: Some(f.mentee),
             answers: serde_json::json!({"sign_in": "yes", "count_done": "no"}),
             scores: scores(7.0, 10.0),
@@ -629,7 +629,7 @@ async fn bad_activities_are_refused_by_field_and_write_nothing() {
             "checklist.form",
             Box::new(|a| {
                 if let Some(c) = a.checklist.as_mut() {
-                    c.form = 999_999;
+                    c.form = FormId(999_999);
                 }
             }),
         ),
@@ -774,7 +774,7 @@ async fn a_site_is_activated_only_after_an_assessment() {
         .unwrap();
     let mut new = NewAssessment {
         facility: f.facility,
-        form: checklist.id.0,
+        form: checklist.id,
         answers: serde_json::json!({"theatre": "yes"}),
         scores: scores(30.0, 40.0),
         priorities: "Oxygen supply; a second anaesthetist".into(),
@@ -786,7 +786,7 @@ async fn a_site_is_activated_only_after_an_assessment() {
         .await
         .unwrap_err();
     assert_eq!(field_of(&err), "form");
-    new.form = questionnaire.id.0;
+    new.form = questionnaire.id;
     new.scores = scores(41.0, 40.0);
     let err = db
         .record_assessment(&actor(), f.program, &new)

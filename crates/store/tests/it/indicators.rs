@@ -504,7 +504,7 @@ async fn activate(m: &Me, facility: OrgUnitId) {
         m.program,
         &NewAssessment {
             facility,
-            form: form.id.0,
+            form: form.id,
             answers: serde_json::json!({"theatre": "yes"}),
             scores: Scores {
                 total: 30.0,

@@ -365,7 +365,7 @@ fn new_output<'a>(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let base = NewOutput {
-        project: Some(project),
+        project: Some(ProjectId(project)),
         happened_on: output.date().to_string(),
         authors,
         ..NewOutput::default()

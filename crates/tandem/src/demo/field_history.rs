@@ -168,7 +168,7 @@ impl Loader<'_> {
                 program,
                 &store::readiness::NewAssessment {
                     facility: site.facility,
-                    form: readiness_id.0,
+                    form: readiness_id,
                     answers,
                     scores,
                     priorities: "Reliable oxygen; anaesthesia cover at night; use the surgical safety checklist for every case".into(),
@@ -283,7 +283,7 @@ impl Loader<'_> {
                         },
                     ],
                     checklist: Some(store::visits::NewChecklist {
-                        form: checklist_id.0,
+                        form: checklist_id,
                         mentee: Some(site.mentees[about]),
                         answers,
                         scores,

@@ -852,7 +852,7 @@ fn the_field_demo_has_twelve_months_of_activity() {
             .expect("contacts")
             .into_iter()
             .map(|r| dose::Contact {
-                activity: r.activity,
+                activity: r.activity.0,
                 kind: dose::Modality::parse(r.kind.as_str()).expect("kind"),
                 date: r.date,
                 facility: r.facility.map(|f| f.0),

@@ -107,7 +107,7 @@ pub async fn update_action(
     ApiJson(input): ApiJson<ActionUpdate>,
 ) -> Result<Json<ActionItem>, AppError> {
     let action = state.app.db.action_item(ActionItemId(id)).await?;
-    let detail = state.app.db.activity(ActivityId(action.activity)).await?;
+    let detail = state.app.db.activity(action.activity).await?;
     let program = detail.activity.program;
     let own = auth.viewer.person == Some(action.owner);
     if !(own && auth.viewer.can_view_program(program)) {
@@ -345,7 +345,7 @@ pub async fn record_assessment(
             program.id,
             &NewAssessment {
                 facility: OrgUnitId(input.facility),
-                form: input.form,
+                form: FormId(input.form),
                 answers,
                 scores,
                 priorities: input.priorities,

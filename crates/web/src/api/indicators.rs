@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::ids::{IndicatorId, PersonId, TargetId};
+use domain::ids::{PersonId, TargetId};
 use domain::indicators::NewValue;
 use serde::Deserialize;
 use store::indicators::{
@@ -211,11 +211,7 @@ pub async fn sign_target(
     ApiJson(input): ApiJson<SignInput>,
 ) -> Result<Json<Target>, AppError> {
     let target = state.app.db.target(TargetId(id)).await?;
-    let indicator = state
-        .app
-        .db
-        .indicator(IndicatorId(target.indicator))
-        .await?;
+    let indicator = state.app.db.indicator(target.indicator).await?;
     app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person: PersonId = auth.viewer.person.ok_or_else(|| {
         AppError::invalid(

@@ -203,7 +203,7 @@ pub async fn set_task_done(
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<ProjectTask>, AppError> {
     let task = state.app.db.task(TaskId(id)).await?;
-    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(task.project)).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
     let done_on = input
         .done_on
         .as_deref()

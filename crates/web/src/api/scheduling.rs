@@ -195,7 +195,7 @@ pub async fn create_sessions(
             &auth.actor(),
             &NewSeries {
                 program: program.id,
-                project: input.project,
+                project: input.project.map(ProjectId),
                 title: input.title,
                 organiser,
                 organiser_zone: zone,

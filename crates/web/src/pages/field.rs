@@ -605,7 +605,7 @@ pub async fn action_status(
     CheckedForm(form): CheckedForm<ActionForm>,
 ) -> Result<Response, AppError> {
     let action = state.app.db.action_item(ActionItemId(id)).await?;
-    let detail = state.app.db.activity(ActivityId(action.activity)).await?;
+    let detail = state.app.db.activity(action.activity).await?;
     let program = detail.activity.program;
     if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
         app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use domain::ids::{IndicatorId, OrgUnitId, ProgramId, TargetId};
+use domain::ids::{OrgUnitId, ProgramId, TargetId};
 use domain::org_units::OrgUnit;
 use domain::programs::Program;
 use serde::Deserialize;
@@ -544,11 +544,7 @@ pub async fn sign(
     CheckedForm(form): CheckedForm<SignForm>,
 ) -> Result<Response, AppError> {
     let target = state.app.db.target(TargetId(id)).await?;
-    let indicator = state
-        .app
-        .db
-        .indicator(IndicatorId(target.indicator))
-        .await?;
+    let indicator = state.app.db.indicator(target.indicator).await?;
     let program =
         app::scope::visible_program(&state.app.db, &auth.viewer, indicator.program).await?;
     let person = auth

@@ -347,13 +347,13 @@ pub async fn task_done(
     _: CheckedForm<Button>,
 ) -> Result<Response, AppError> {
     let task = state.app.db.task(TaskId(id)).await?;
-    app::scope::contributable_project(&state.app.db, &auth.viewer, ProjectId(task.project)).await?;
+    app::scope::contributable_project(&state.app.db, &auth.viewer, task.project).await?;
     let result = state
         .app
         .db
         .set_task_done(&auth.actor(), TaskId(id), Some(store::now().date_naive()))
         .await;
-    after_change(&state, &headers, &auth, task.project, result).await
+    after_change(&state, &headers, &auth, task.project.0, result).await
 }
 
 #[derive(Template)]

@@ -24,7 +24,7 @@
 use super::support::{Persona, TestApp};
 use axum::http::{Method, StatusCode};
 use domain::access::Role;
-use domain::ids::{OrgUnitId, PersonId};
+use domain::ids::{FormId, OrgUnitId, PersonId};
 use domain::org_units::OrgUnitInput;
 use domain::people::PersonInput;
 use serde_json::{Value, json};
@@ -45,7 +45,7 @@ async fn assess(app: &TestApp, form: i64, facility: OrgUnitId, percent: f64, on:
             app.fixture.program,
             &store::readiness::NewAssessment {
                 facility,
-                form,
+                form: FormId(form),
                 answers: json!({}),
                 scores: forms::scoring::Scores {
                     total: percent,

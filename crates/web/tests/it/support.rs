@@ -442,7 +442,7 @@ async fn build_fixture(db: &Db) -> Fixture {
             &actor,
             &store::scheduling::NewSeries {
                 program,
-                project: Some(project.0),
+                project: Some(project),
                 title: "Fixture session".into(),
                 organiser: Some(person_of[&Persona::Mentor]),
                 organiser_zone: domain::values::TimeZone::parse("Africa/Lagos").expect("zone"),
