@@ -124,19 +124,19 @@ fn routes() -> Routes {
     )
     .get(
         "/programs/{program}/scheduling",
-        pages::research::scheduling,
+        pages::scheduling::scheduling,
     )
     .post(
         "/programs/{program}/scheduling/availability",
-        pages::research::save_availability,
+        pages::scheduling::save_availability,
     )
     .post(
         "/programs/{program}/scheduling/sessions",
-        pages::research::schedule,
+        pages::scheduling::schedule,
     )
     .post(
         "/programs/{program}/scheduling/feed",
-        pages::research::new_feed,
+        pages::scheduling::new_feed,
     )
     // The quarterly report (C10)
     .get("/programs/{program}/dashboard", pages::reports::dashboard)

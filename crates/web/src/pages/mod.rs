@@ -14,6 +14,7 @@ pub mod programs;
 mod repeated_press;
 pub mod reports;
 pub mod research;
+pub mod scheduling;
 pub mod session;
 mod settings_page;
 
