@@ -828,3 +828,45 @@ async fn anonymous_pages_bounce_to_sign_in_and_come_back() {
     assert_eq!(api.json()["error"]["code"], "unauthorized");
     let _ = Request::<Body>::default();
 }
+
+/// Every page form that changes something refuses a signed-in browser that sends a wrong
+/// token: the form type (`CheckedForm`) checks it before the handler runs, so no route can
+/// forget to. Only the sign-in form (its own pre-session token) and the language switch (a
+/// cookie, no data) are exempt.
+#[tokio::test]
+async fn every_page_form_refuses_a_wrong_csrf_token() {
+    let app = TestApp::new().await;
+    let session = login_request(&app, Persona::Admin)
+        .await
+        .cookie(web::auth::SESSION_COOKIE)
+        .expect("session cookie");
+    let exempt = ["/login", "/language"];
+    let mut checked = 0;
+    let mut accepted = Vec::new();
+    for (method, path) in web::route_list() {
+        if method != Method::POST || path.starts_with("/api/") || exempt.contains(&path.as_str()) {
+            continue;
+        }
+        let uri = fill(&path, &app.fixture, Persona::Admin, Rel::Own, 0);
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(&uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                header::COOKIE,
+                format!("{}={session}", web::auth::SESSION_COOKIE),
+            )
+            .body(Body::from("csrf=forged"))
+            .expect("request");
+        let reply = app.send(request).await;
+        checked += 1;
+        if reply.status != StatusCode::FORBIDDEN {
+            accepted.push(format!("POST {uri}: {}", reply.status));
+        }
+    }
+    assert!(checked >= 25, "only {checked} page forms found");
+    assert!(
+        accepted.is_empty(),
+        "page forms that took a forged token: {accepted:#?}"
+    );
+}
