@@ -540,6 +540,47 @@ pub fn parse_list<T: PartialEq>(
     Ok(items)
 }
 
+/// A calendar date as typed (`YYYY-MM-DD`); the refusal names `field`.
+pub fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, FieldError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// The days a report, export or dose covers, `from` to `to` both included. At most
+/// [`DateSpan::MAX_DAYS`] long: figures are computed per period over the whole span, so an
+/// unbounded span would let one request hold the server's memory (`0001-01-01` to
+/// `9999-12-31` once took gigabytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    /// First day.
+    pub from: chrono::NaiveDate,
+    /// Last day.
+    pub to: chrono::NaiveDate,
+}
+
+impl DateSpan {
+    /// Ten years, leap days included.
+    pub const MAX_DAYS: i64 = 10 * 366;
+
+    /// Parses `from` and `to` (`YYYY-MM-DD`); refusals name `from` or `to`.
+    pub fn parse(from: &str, to: &str) -> Result<Self, FieldError> {
+        let from = parse_date(from, "from")?;
+        let to = parse_date(to, "to")?;
+        if to < from {
+            return Err(FieldError::new("to", "must not be before from"));
+        }
+        if (to - from).num_days() >= Self::MAX_DAYS {
+            return Err(FieldError::new(
+                "to",
+                format!(
+                    "the span from {from} to {to} is longer than ten years; ask for ten years or less"
+                ),
+            ));
+        }
+        Ok(Self { from, to })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,5 +660,30 @@ mod tests {
         assert!(Dhis2Uid::parse("1mspTQPwCqd").is_err());
         assert!(Coordinates::new(91.0, 0.0).is_err());
         assert!(YearsOfExperience::new(-1).is_err());
+    }
+
+    #[test]
+    fn a_date_span_is_at_most_ten_years() {
+        let span = DateSpan::parse("2016-01-01", "2025-12-31").unwrap();
+        assert_eq!((span.to - span.from).num_days(), 3652);
+        let longest = DateSpan::parse("2016-01-01", "2026-01-07").unwrap();
+        assert_eq!(
+            (longest.to - longest.from).num_days(),
+            DateSpan::MAX_DAYS - 1
+        );
+        let refused = DateSpan::parse("2016-01-01", "2026-01-08").unwrap_err();
+        assert_eq!(refused.field, "to");
+        assert_eq!(
+            DateSpan::parse("2026-02-01", "2026-01-01")
+                .unwrap_err()
+                .field,
+            "to"
+        );
+        assert_eq!(
+            DateSpan::parse("01/02/2026", "2026-03-01")
+                .unwrap_err()
+                .field,
+            "from"
+        );
     }
 }

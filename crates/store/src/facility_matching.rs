@@ -6,13 +6,13 @@
 use crate::audit::Action;
 use crate::codes::Code;
 use crate::program_settings::SettingsKind;
-use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{CouplingId, FacilityProposalId, TeamMemberId};
 use domain::ids::{OrgUnitId, PersonId, ProgramId};
 use domain::matching::{ProposalReason, ProposalStatus};
+use domain::values::parse_date;
 use matching::FacilitySettings;
 use serde::Serialize;
 

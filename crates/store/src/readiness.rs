@@ -5,7 +5,6 @@
 
 use crate::audit::Action;
 use crate::codes::Code;
-use crate::research::parse_date;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use ::forms::scoring::{GroupScore, Scores};
 use chrono::NaiveDate;
@@ -13,6 +12,7 @@ use domain::FieldError;
 use domain::field::SiteStatus;
 use domain::ids::{AssessmentId, FormId, SiteId};
 use domain::ids::{OrgUnitId, ProgramId};
+use domain::values::parse_date;
 use serde::{Deserialize, Serialize};
 
 /// A facility's assessment as submitted; the scores are computed by the caller with the

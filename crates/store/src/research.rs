@@ -12,6 +12,7 @@ use domain::ids::{OutputId, ProjectId, TaskId};
 use domain::ids::{PersonId, ProgramId};
 use domain::research::{OutputKind, TaskKind};
 use domain::values::free_text;
+use domain::values::parse_date;
 use research::credit::{CreditRole, Degree};
 use research::doi::Doi;
 use research::pipeline::Stage;
@@ -191,12 +192,6 @@ pub struct StretchFirst {
     pub output: Option<OutputId>,
     /// When.
     pub held_on: NaiveDate,
-}
-
-/// Parses a calendar date; the error names `field`.
-pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
 }
 
 fn stored_date(text: &str) -> Result<NaiveDate, DbError> {

@@ -6,13 +6,13 @@
 
 use crate::audit::Action;
 use crate::memberships::{Pairing, PairingRow, insert_pairing_in};
-use crate::research::parse_date;
 use crate::{Actor, Db, DbError, Tx, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::FieldError;
 use domain::ids::{CompletionId, CourseId};
 use domain::ids::{PairingId, PersonId, ProgramId};
 use domain::matching::PairingStatus;
+use domain::values::parse_date;
 use serde::Serialize;
 
 /// The shortest reason accepted for overriding the training gate: long enough that "ok" or

@@ -30,8 +30,8 @@ pub struct PushArgs {
 /// Runs the push; an import with conflicts or errors exits non-zero after listing them.
 pub async fn run(db: &store::Db, args: PushArgs) -> anyhow::Result<()> {
     let program = crate::program_flag(db, &args.program).await?;
-    let from = store::research::parse_date(&args.from, "--from").map_err(anyhow::Error::msg)?;
-    let to = store::research::parse_date(&args.to, "--to").map_err(anyhow::Error::msg)?;
+    let from = domain::values::parse_date(&args.from, "--from").map_err(anyhow::Error::msg)?;
+    let to = domain::values::parse_date(&args.to, "--to").map_err(anyhow::Error::msg)?;
     if to < from {
         bail!("--to: {to} is before --from {from}");
     }

@@ -31,8 +31,8 @@ pub use new_activity::{NewAction, NewActivity, NewCase, NewChecklist, NewDebrief
 pub use recording::{Recorded, SUBMISSION_KEY_MAX, check_submission_key};
 
 use crate::DbError;
-use crate::research::parse_date;
 use chrono::NaiveDate;
+use domain::values::parse_date;
 
 /// Contact minutes a visit day counts for when the visit gives no duration: a working day.
 pub const VISIT_DAY_MINUTES: i64 = 8 * 60;

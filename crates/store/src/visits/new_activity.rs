@@ -4,7 +4,6 @@
 //! field is named. Apart from the write so that every refusal comes from this one file and
 //! the write takes only a checked activity.
 
-use crate::research::parse_date;
 use crate::{Db, DbError, on_pool};
 use ::forms::scoring::Scores;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,6 +12,7 @@ use domain::field::{ActivityKind, CheckInChannel, ParticipantRole, PerformedBy};
 use domain::ids::{FormId, OrgUnitId, PersonId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use domain::values::free_text;
+use domain::values::parse_date;
 use serde::{Deserialize, Serialize};
 
 /// A person taking part, as submitted.

@@ -381,7 +381,7 @@ pub async fn activate_site(
 pub struct DoseParams {
     /// First day (`YYYY-MM-DD`).
     pub from: String,
-    /// Last day (`YYYY-MM-DD`).
+    /// Last day (`YYYY-MM-DD`), at most ten years after the first.
     pub to: String,
     /// `Monthly`, `Quarterly`, `SixMonthly` or `Yearly` (default `Quarterly`).
     #[serde(default)]
@@ -395,11 +395,8 @@ async fn dose_for(
     params: &DoseParams,
 ) -> Result<(domain::programs::Program, Vec<indicators::dose::DoseRow>), AppError> {
     let program = app::scope::visible_program(&state.app.db, &auth.viewer, ProgramId(id)).await?;
-    let from = store::research::parse_date(&params.from, "from")?;
-    let to = store::research::parse_date(&params.to, "to")?;
-    if to < from {
-        return Err(AppError::invalid("to", "must not be before from"));
-    }
+    let domain::values::DateSpan { from, to } =
+        domain::values::DateSpan::parse(&params.from, &params.to)?;
     let period_type = params
         .period_type
         .as_deref()

@@ -63,7 +63,7 @@ pub async fn save_values(
 pub struct Span {
     /// First day (`YYYY-MM-DD`).
     pub from: String,
-    /// Last day (`YYYY-MM-DD`).
+    /// Last day (`YYYY-MM-DD`), at most ten years after the first.
     pub to: String,
     /// Period type for completeness (`Monthly`, `Quarterly`…; default `Monthly`).
     #[serde(default)]
@@ -74,12 +74,8 @@ pub struct Span {
 }
 
 fn span(span: &Span) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
-    let from = store::research::parse_date(&span.from, "from")?;
-    let to = store::research::parse_date(&span.to, "to")?;
-    if to < from {
-        return Err(AppError::invalid("to", "must not be before from"));
-    }
-    Ok((from, to))
+    let span = domain::values::DateSpan::parse(&span.from, &span.to)?;
+    Ok((span.from, span.to))
 }
 
 /// Completeness and timeliness of reporting per facility and period.

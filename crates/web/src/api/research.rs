@@ -207,7 +207,7 @@ pub async fn set_task_done(
     let done_on = input
         .done_on
         .as_deref()
-        .map(|d| store::research::parse_date(d, "done_on"))
+        .map(|d| domain::values::parse_date(d, "done_on"))
         .transpose()?;
     Ok(Json(
         state

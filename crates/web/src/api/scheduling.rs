@@ -83,7 +83,7 @@ pub async fn find_slots(
     ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<SlotSearch>,
 ) -> Result<Json<Vec<ProposedSlot>>, AppError> {
-    let week = store::research::parse_date(&input.week, "week")?;
+    let week = domain::values::parse_date(&input.week, "week")?;
     let top = input.top.unwrap_or(5);
     if !(1..=20).contains(&top) {
         return Err(AppError::invalid("top", "must be 1 to 20"));
@@ -118,7 +118,7 @@ pub async fn plan_series(
     ContributableProgram(program): ContributableProgram,
     ApiJson(input): ApiJson<SeriesSearch>,
 ) -> Result<Json<SeriesProposal>, AppError> {
-    let week = store::research::parse_date(&input.first_week, "first_week")?;
+    let week = domain::values::parse_date(&input.first_week, "first_week")?;
     let group = plan::program_group(&state.app.db, program.id).await?;
     Ok(Json(plan::plan_series(
         &group,

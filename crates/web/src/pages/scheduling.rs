@@ -206,7 +206,7 @@ async fn scheduling_page(
         .map(str::trim)
         .filter(|w| !w.is_empty())
     {
-        Some(text) => store::research::parse_date(text, "week")?,
+        Some(text) => domain::values::parse_date(text, "week")?,
         None => default_week,
     };
     let week = plan::monday_of(week);

@@ -685,3 +685,42 @@ async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
     }
     assert_eq!(count().await, before + 3);
 }
+
+/// A span of days is bounded wherever a request chooses it: a figure is computed per period
+/// over the whole span, and `0001-01-01` to `9999-12-31` once held gigabytes for one request.
+#[tokio::test]
+async fn a_span_longer_than_ten_years_is_refused_naming_to() {
+    let app = TestApp::new().await;
+    let program = app.fixture.program;
+    for route in [
+        "dose",
+        "dose.csv",
+        "completeness",
+        "dhis2/dataValueSets.json",
+    ] {
+        let reply = app
+            .get(
+                &format!("/api/v1/programs/{program}/{route}?from=0001-01-01&to=9999-12-31"),
+                Persona::Admin,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{route}");
+        assert_eq!(reply.error_field(), "to", "{route}");
+        assert!(
+            reply.json()["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("ten years"),
+            "{route}: {}",
+            reply.text()
+        );
+    }
+    // Ten years to the day is still answered.
+    let reply = app
+        .get(
+            &format!("/api/v1/programs/{program}/dose?from=2016-01-01&to=2025-12-31"),
+            Persona::Admin,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
