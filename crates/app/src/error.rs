@@ -19,6 +19,10 @@ pub enum Error {
     /// Bad input: names the field (or parameter, or file row).
     #[error("{0}")]
     Invalid(FieldError),
+    /// The request clashes with what is stored (a key reused for a different request); names
+    /// what clashes.
+    #[error("{0}")]
+    Conflict(FieldError),
     /// A failure that is ours, not the caller's: `context` says what we were doing.
     #[error("{context}")]
     Internal {
@@ -70,6 +74,7 @@ impl From<DbError> for Error {
         match error {
             DbError::NotFound { entity, key } => Error::NotFound(format!("{entity} {key}")),
             DbError::Invalid(e) => Error::Invalid(e),
+            DbError::Conflict(e) => Error::Conflict(e),
             DbError::AtRow { row, error } => match Error::from(*error) {
                 Error::Invalid(e) => Error::Invalid(FieldError::new(
                     format!("row {row}: {}", e.field),

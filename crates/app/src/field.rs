@@ -9,6 +9,7 @@ use domain::access::Viewer;
 use domain::field::FormPurpose;
 use domain::ids::{FormId, ProgramId};
 use forms::{Context, RawSubmission, Scores};
+use sha2::Digest as _;
 use store::Db;
 
 pub use domain::field::{AnswerInput, Answers};
@@ -174,15 +175,23 @@ pub async fn dose_rows(
     .map_err(|e| Error::invalid("period_type", e.to_string()))
 }
 
-/// Records an activity built by `build`, once per submission `key` when the client sent one
-/// (`Db::record_activity_once`), and tells the program's indicator engine about it when it
-/// is new. A repeat of a recorded key answers with that activity before `build` runs, so it
-/// is not checked again against what has changed since.
+/// The digest a repeated request is recognised by: SHA-256 (hex) of what it asked, as
+/// canonical JSON (struct fields in order, maps sorted).
+pub fn request_digest(request: &impl serde::Serialize) -> Result<String, Error> {
+    let bytes = serde_json::to_vec(request).map_err(|e| Error::caused("a request's digest", e))?;
+    Ok(hex::encode(sha2::Sha256::digest(&bytes)))
+}
+
+/// Records an activity built by `build`, once per submission key of this caller when the
+/// client sent one (`Db::record_activity_once`), and tells the program's indicator engine
+/// about it when it is new. A repeat of a recorded key with the same request answers with
+/// that activity before `build` runs, so it is not checked again against what has changed
+/// since; the same key with a different request is a conflict.
 pub async fn record_activity<E>(
     app: &crate::App,
     actor: &store::Actor,
     program: ProgramId,
-    key: Option<&str>,
+    key: Option<store::visits::Submission<'_>>,
     build: impl std::future::Future<Output = Result<store::visits::NewActivity, E>>,
 ) -> Result<store::visits::Recorded, E>
 where
@@ -191,7 +200,7 @@ where
     if let Some(key) = key
         && let Some(detail) = app
             .db
-            .activity_submitted(program, key)
+            .activity_submitted(actor, program, key)
             .await
             .map_err(Error::from)?
     {
@@ -244,7 +253,7 @@ pub async fn activity_recorded(
 
 /// A checklist filled during an activity: the answers are checked against the form and
 /// scored by the server.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistInput {
     /// A stored form of purpose `checklist`.
@@ -258,7 +267,7 @@ pub struct ChecklistInput {
 
 /// An activity to record: a coaching visit, tele-session, check-in, joint or training
 /// session, with its participants, cases, checklist and debrief.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
     /// `visit`, `tele_session`, `check_in`, `joint_session` or `training_session`.

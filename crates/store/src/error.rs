@@ -17,6 +17,10 @@ pub enum DbError {
     /// wrong level); `field` names the input field at fault.
     #[error("{0}")]
     Invalid(FieldError),
+    /// The request clashes with what is stored (a submission key already used for a different
+    /// request); `field` names what clashes.
+    #[error("{0}")]
+    Conflict(FieldError),
     /// An import row failed; nothing of the import was written.
     #[error("row {row}: {error}")]
     AtRow {

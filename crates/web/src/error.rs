@@ -28,6 +28,9 @@ pub enum AppError {
     /// Bad input: names the field (or parameter, or file row).
     #[error("{0}")]
     Invalid(FieldError),
+    /// Clashes with what is stored (a key reused for a different request): names what.
+    #[error("{0}")]
+    Conflict(FieldError),
     /// The form's CSRF token was missing or wrong.
     #[error("the form expired or came from another site; reload the page and try again")]
     Csrf,
@@ -65,6 +68,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,6 +82,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
             AppError::Csrf => "csrf",
             AppError::Throttled(_) => "too_many_requests",
             AppError::TooLarge(_) => "payload_too_large",
@@ -88,7 +93,7 @@ impl AppError {
     /// The field at fault, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid(e) => Some(&e.field),
+            AppError::Invalid(e) | AppError::Conflict(e) => Some(&e.field),
             _ => None,
         }
     }
@@ -100,6 +105,7 @@ impl From<app::Error> for AppError {
             app::Error::NotFound(what) => AppError::NotFound(what),
             app::Error::Forbidden => AppError::Forbidden,
             app::Error::Invalid(e) => AppError::Invalid(e),
+            app::Error::Conflict(e) => AppError::Conflict(e),
             internal @ app::Error::Internal { .. } => AppError::Internal(internal),
         }
     }
@@ -154,8 +160,8 @@ pub struct ErrorBody {
 /// Inside the error body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `csrf`,
-    /// `too_many_requests`, `payload_too_large`, `internal`.
+    /// Stable machine code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
+    /// `csrf`, `too_many_requests`, `payload_too_large`, `internal`.
     pub code: String,
     /// Human explanation.
     pub message: String,

@@ -616,3 +616,4 @@ field-error-checklist-mentee = La personne évaluée par la grille doit figurer 
 field-error-debrief-empty = Écrivez ce qui s'est bien passé, ce qui est à améliorer, ou une action.
 field-error-action-due-early = Une action ne peut pas être due avant la visite ({ $date }).
 field-error-action-owner = Choisissez le responsable de chaque action.
+field-error-sent-already = Ce formulaire a déjà été envoyé avec d’autres informations. Vérifiez-les ci-dessous ; l’enregistrer de nouveau ajoute une nouvelle visite.

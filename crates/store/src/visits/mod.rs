@@ -28,7 +28,7 @@ pub use activities::{
 };
 pub use dose::{ContactRow, DosePlan};
 pub use new_activity::{NewAction, NewActivity, NewCase, NewChecklist, NewDebrief, NewParticipant};
-pub use recording::{Recorded, SUBMISSION_KEY_MAX, check_submission_key};
+pub use recording::{Recorded, SUBMISSION_KEY_MAX, Submission, check_submission_key};
 
 use crate::DbError;
 use chrono::NaiveDate;

@@ -31,6 +31,17 @@ pub fn check_submission_key(key: &str, field: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// A request that may be repeated: the key its client made up for this one activity (see
+/// [`SUBMISSION_KEY_MAX`]) and a digest of what it asked (SHA-256, hex), so that a retry is
+/// told apart from a different request that reuses the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Submission<'a> {
+    /// The client's key.
+    pub key: &'a str,
+    /// The request's digest.
+    pub request_sha256: &'a str,
+}
+
 /// What [`Db::record_activity_once`] did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
@@ -38,6 +49,15 @@ pub struct Recorded {
     pub detail: ActivityDetail,
     /// Whether the key had been used already (nothing was written this time).
     pub repeated: bool,
+}
+
+/// Whose keys a key is among: an account's, or a named system actor's (the command line, a
+/// job). Two callers' keys never meet.
+fn scope_of(actor: &Actor) -> String {
+    match actor.account {
+        Some(account) => format!("account {account}"),
+        None => format!("system {}", actor.label),
+    }
 }
 
 impl Db {
@@ -59,61 +79,77 @@ impl Db {
         }
     }
 
-    /// [`Db::record_activity`] once per `key`, a token the client made up for this one
-    /// activity (see [`SUBMISSION_KEY_MAX`]): a second call with the same key in the same
-    /// program — a double press, a retry after a lost answer, even at the same moment —
-    /// records nothing and answers with the activity the first one recorded, without checking
-    /// the activity again. What the repeat carried is not compared with the first.
+    /// [`Db::record_activity`] once per submission key of this caller: a second call with the
+    /// same key and the same request — a double press, a retry after a lost answer, even at
+    /// the same moment — records nothing and answers with the activity the first one
+    /// recorded, without checking the activity again. The same key with a different request
+    /// is a [`DbError::Conflict`] naming `submission_key`. Another caller's key is another key.
     pub async fn record_activity_once(
         &self,
         actor: &Actor,
         program: ProgramId,
         new: &NewActivity,
-        key: &str,
+        submission: Submission<'_>,
     ) -> Result<Recorded, DbError> {
-        if let Some(detail) = self.activity_submitted(program, key).await? {
+        if let Some(detail) = self.activity_submitted(actor, program, submission).await? {
             return Ok(Recorded {
                 detail,
                 repeated: true,
             });
         }
-        let (id, repeated) = match self.insert_activity(actor, program, new, Some(key)).await? {
-            Some(id) => (Some(id), false),
-            // The other request with this key committed between the look and the insert.
-            None => (self.activity_by_submission(program, key).await?, true),
-        };
-        let id = id.ok_or_else(|| DbError::NotFound {
-            entity: "activity with submission key",
-            key: key.to_owned(),
-        })?;
-        Ok(Recorded {
-            detail: self.activity(ActivityId(id)).await?,
-            repeated,
-        })
-    }
-
-    /// The activity recorded in `program` with submission key `key`, if any.
-    pub async fn activity_submitted(
-        &self,
-        program: ProgramId,
-        key: &str,
-    ) -> Result<Option<ActivityDetail>, DbError> {
-        match self.activity_by_submission(program, key).await? {
-            Some(id) => Ok(Some(self.activity(ActivityId(id)).await?)),
-            None => Ok(None),
+        match self
+            .insert_activity(actor, program, new, Some(submission))
+            .await?
+        {
+            Some(id) => Ok(Recorded {
+                detail: self.activity(ActivityId(id)).await?,
+                repeated: false,
+            }),
+            // The caller's other request with this key committed between the look and the
+            // insert: it answers, or clashes, as if it had come first.
+            None => match self.activity_submitted(actor, program, submission).await? {
+                Some(detail) => Ok(Recorded {
+                    detail,
+                    repeated: true,
+                }),
+                None => Err(DbError::NotFound {
+                    entity: "activity with submission key",
+                    key: submission.key.to_owned(),
+                }),
+            },
         }
     }
 
-    async fn activity_by_submission(
+    /// The activity this caller recorded in `program` under the submission's key, if any; a
+    /// [`DbError::Conflict`] when the key was used for a different request.
+    pub async fn activity_submitted(
         &self,
+        actor: &Actor,
         program: ProgramId,
-        key: &str,
-    ) -> Result<Option<i64>, DbError> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id FROM activities WHERE program_id = $1 AND submission_key = $2")
-                .bind(program.0).bind(key)
-                .fetch_optional(pool).await?
-        }))
+        submission: Submission<'_>,
+    ) -> Result<Option<ActivityDetail>, DbError> {
+        let scope = scope_of(actor);
+        let found: Option<(i64, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, submission_sha256 FROM activities \
+                 WHERE program_id = $1 AND submission_scope = $2 AND submission_key = $3",
+            )
+            .bind(program.0).bind(&scope).bind(submission.key)
+            .fetch_optional(pool).await?
+        });
+        match found {
+            None => Ok(None),
+            Some((_, Some(digest))) if digest != submission.request_sha256 => {
+                Err(DbError::Conflict(FieldError::new(
+                    "submission_key",
+                    format!(
+                        "{:?} was already used for a different activity; make a new key for this one",
+                        submission.key
+                    ),
+                )))
+            }
+            Some((id, _)) => Ok(Some(self.activity(ActivityId(id)).await?)),
+        }
     }
 
     /// Writes a checked activity whole; `None` when `key` is already taken in the program
@@ -123,11 +159,14 @@ impl Db {
         actor: &Actor,
         program: ProgramId,
         new: &NewActivity,
-        key: Option<&str>,
+        submission: Option<Submission<'_>>,
     ) -> Result<Option<i64>, DbError> {
-        if let Some(key) = key {
-            check_submission_key(key, "submission_key")?;
+        if let Some(submission) = submission {
+            check_submission_key(submission.key, "submission_key")?;
         }
+        let scope = scope_of(actor);
+        let key = submission.map(|s| s.key);
+        let digest = submission.map(|s| s.request_sha256);
         let checked = self.check_activity(program, new).await?;
         let now = crate::now();
         let mut tx = self.begin().await?;
@@ -137,15 +176,16 @@ impl Db {
         let id: Option<i64> = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
                 "INSERT INTO activities (program_id, kind, facility_id, starts_on, ends_on, starts_at, duration_minutes, \
-                 channel, summary, patient_identifiers_removed, created_by, created_at, submission_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                 ON CONFLICT (program_id, submission_key) DO NOTHING RETURNING id",
+                 channel, summary, patient_identifiers_removed, created_by, created_at, submission_key, \
+                 submission_scope, submission_sha256) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 ON CONFLICT (program_id, submission_scope, submission_key) DO NOTHING RETURNING id",
             )
             .bind(program.0).bind(checked.kind.as_str()).bind(checked.facility)
             .bind(checked.starts_on.to_string()).bind(checked.ends_on.to_string())
             .bind(checked.starts_at).bind(checked.duration_minutes).bind(checked.channel.map(CheckInChannel::as_str))
             .bind(&checked.summary).bind(checked.patient_identifiers_removed)
-            .bind(&actor.label).bind(now).bind(key)
+            .bind(&actor.label).bind(now).bind(key).bind(&scope).bind(digest)
             .fetch_optional(&mut *conn).await?
         });
         let Some(id) = id else {

@@ -10,8 +10,10 @@ use domain::ids::{FormId, OrgUnitId, PersonId, ProgramId};
 use domain::programs::{NewProgram, ProgramKind};
 use domain::values::{Name, OrgUnitCode, Slug};
 use forms::{Form, GroupScore, Scores, Translated};
+use store::Actor;
 use store::readiness::NewAssessment;
 use store::testing::fresh_db;
+use store::visits::Submission;
 use store::visits::{
     ActivityFilter, DosePlan, NewAction, NewActivity, NewCase, NewChecklist, NewDebrief,
     NewParticipant,
@@ -1009,14 +1011,18 @@ async fn an_activity_submitted_twice_with_one_key_is_recorded_once() {
     let f = field().await;
     let db = &f.db;
     let new = visit(&f, stored_checklist(&f).await);
+    let once = |key| Submission {
+        key,
+        request_sha256: "same request",
+    };
     let before = written(&f).await;
     let first = db
-        .record_activity_once(&actor(), f.program, &new, "visit-7f3a")
+        .record_activity_once(&actor(), f.program, &new, once("visit-7f3a"))
         .await
         .unwrap();
     assert!(!first.repeated);
     let again = db
-        .record_activity_once(&actor(), f.program, &new, "visit-7f3a")
+        .record_activity_once(&actor(), f.program, &new, once("visit-7f3a"))
         .await
         .unwrap();
     assert!(again.repeated);
@@ -1024,8 +1030,8 @@ async fn an_activity_submitted_twice_with_one_key_is_recorded_once() {
 
     let (a, b) = (actor(), actor());
     let (one, other) = tokio::join!(
-        db.record_activity_once(&a, f.program, &new, "visit-9c1e"),
-        db.record_activity_once(&b, f.program, &new, "visit-9c1e"),
+        db.record_activity_once(&a, f.program, &new, once("visit-9c1e")),
+        db.record_activity_once(&b, f.program, &new, once("visit-9c1e")),
     );
     let (one, other) = (one.unwrap(), other.unwrap());
     assert_eq!(one.detail, other.detail);
@@ -1037,10 +1043,52 @@ async fn an_activity_submitted_twice_with_one_key_is_recorded_once() {
 
     for bad in ["", "with space", "é", &"k".repeat(129)] {
         let err = db
-            .record_activity_once(&actor(), f.program, &new, bad)
+            .record_activity_once(&actor(), f.program, &new, once(bad))
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "submission_key", "{bad:?}");
     }
     assert_eq!(written(&f).await, after);
+}
+
+/// A key is its caller's: another caller sending the same key records their own activity
+/// (and never gets the first caller's back), and the same caller sending the key with a
+/// different request is refused as a conflict naming the key, with nothing written.
+#[tokio::test]
+async fn a_submission_key_belongs_to_its_caller_and_its_request() {
+    let f = field().await;
+    let db = &f.db;
+    let new = visit(&f, stored_checklist(&f).await);
+    let submission = |request_sha256| Submission {
+        key: "shared-key",
+        request_sha256,
+    };
+    let mut callers = Vec::new();
+    for name in ["admin", "mentee"] {
+        let account = db
+            .create_account(&actor(), name, "not-a-real-hash", None, false)
+            .await
+            .unwrap();
+        callers.push(Actor::account(account.id, name));
+    }
+    let (admin, mentee) = (&callers[0], &callers[1]);
+    let first = db
+        .record_activity_once(admin, f.program, &new, submission("request a"))
+        .await
+        .unwrap();
+    let theirs = db
+        .record_activity_once(mentee, f.program, &new, submission("request a"))
+        .await
+        .unwrap();
+    assert!(!theirs.repeated, "another caller's key is another key");
+    assert_ne!(theirs.detail.activity.id, first.detail.activity.id);
+
+    let before = written(&f).await;
+    let clash = db
+        .record_activity_once(admin, f.program, &new, submission("request b"))
+        .await
+        .unwrap_err();
+    assert!(matches!(clash, DbError::Conflict(_)), "{clash:?}");
+    assert_eq!(field_of(&clash), "submission_key");
+    assert_eq!(written(&f).await, before);
 }

@@ -30,7 +30,7 @@ fn unit(parent: Option<&str>, level: &str, code: &str, name: &str) -> NewOrgUnit
 /// The field a refusal names; any other error fails the test.
 fn field_of(err: &DbError) -> &str {
     match err {
-        DbError::Invalid(e) => e.field.as_str(),
+        DbError::Invalid(e) | DbError::Conflict(e) => e.field.as_str(),
         other => panic!("expected a field error, got {other}"),
     }
 }

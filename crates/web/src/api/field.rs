@@ -25,8 +25,10 @@ use store::visits::{ActionItem, Activity, ActivityDetail};
 ///
 /// With an `Idempotency-Key` header (1 to 128 visible ASCII characters the client makes up
 /// once per activity), sending the same request again — a retry after a lost answer — records
-/// nothing more and answers 200 with the activity the first one recorded.
-#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "One key per activity: a repeat answers 200 with the first one's activity")), request_body = ActivityInput, responses((status = 201, body = ActivityDetail), (status = 200, description = "A repeat of a recorded Idempotency-Key", body = ActivityDetail), (status = 422, body = crate::error::ErrorBody)))]
+/// nothing more and answers 200 with the activity the first one recorded. Keys are the
+/// caller's own: another account's key is another key. The same key with a different request
+/// is refused with 409.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "One key per activity: a repeat answers 200 with the first one's activity")), request_body = ActivityInput, responses((status = 201, body = ActivityDetail), (status = 200, description = "A repeat of a recorded Idempotency-Key", body = ActivityDetail), (status = 409, description = "The Idempotency-Key was used for a different request", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn record_activity(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -42,14 +44,27 @@ pub async fn record_activity(
         }
         None => None,
     };
+    let digest = app::field::request_digest(&input)?;
+    let submission = key.map(|key| store::visits::Submission {
+        key,
+        request_sha256: &digest,
+    });
     let recorded = app::field::record_activity(
         &state.app,
         &auth.actor(),
         program.id,
-        key,
+        submission,
         new_activity(&state.app.db, program.id, input),
     )
-    .await?;
+    .await
+    .map_err(|e| match AppError::from(e) {
+        // The key came in a header, so the refusal names the header.
+        AppError::Conflict(clash) => AppError::Conflict(domain::FieldError {
+            field: IDEMPOTENCY_KEY.to_owned(),
+            ..clash
+        }),
+        other => other,
+    })?;
     let status = if recorded.repeated {
         StatusCode::OK
     } else {

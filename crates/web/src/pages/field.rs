@@ -409,9 +409,19 @@ pub async fn record_visit(
         Ok::<_, AppError>(new_activity(&state.app.db, program.id, input).await?)
     };
     let key = first("submission_key");
+    // What this press asked, so that a retry is told from a changed form sent again.
+    let digest = {
+        let mut asked = posted.clone();
+        asked.remove("csrf");
+        asked.remove("submission_key");
+        app::field::request_digest(&asked)?
+    };
+    let submission = key.as_deref().map(|key| store::visits::Submission {
+        key,
+        request_sha256: &digest,
+    });
     let recorded =
-        app::field::record_activity(&state.app, &auth.actor(), program.id, key.as_deref(), build)
-            .await;
+        app::field::record_activity(&state.app, &auth.actor(), program.id, submission, build).await;
     match recorded {
         // A repeat lands where the first press did.
         Ok(recorded) => Ok(
@@ -419,6 +429,15 @@ pub async fn record_visit(
         ),
         Err(AppError::Invalid(e)) => {
             visit_form(&state, &headers, &auth, program, posted, Some(e)).await
+        }
+        // Sent before, then changed (from history, say): shown again with a new key, so that
+        // recording it now adds a visit instead of answering with the first.
+        Err(AppError::Conflict(e)) => {
+            let mut posted = posted.clone();
+            posted.remove("submission_key");
+            let refusal = domain::FieldError::new("submission_key", e.message)
+                .phrased("field-error-sent-already", &[]);
+            visit_form(&state, &headers, &auth, program, posted, Some(refusal)).await
         }
         Err(e) => Err(e),
     }

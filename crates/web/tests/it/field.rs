@@ -686,6 +686,105 @@ async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
     assert_eq!(count().await, before + 3);
 }
 
+/// An Idempotency-Key is its caller's: a mentee who sends a key the admin used records their
+/// own visit and never gets the admin's record back; the admin sending the key again with a
+/// different visit is refused with 409 naming the header, and nothing is written.
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_its_caller_and_its_request() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let list = format!("/api/v1/programs/{}/activities", f.program);
+    let visit = |day: &str| {
+        json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": day,
+               "participants": [{"person": mentee, "role": "mentee", "attended": true}]})
+    };
+    let send = |persona: Persona, body: Value| {
+        app.send(
+            app.request(Method::POST, &list, persona)
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", "visit-1")
+                .body(axum::body::Body::from(body.to_string()))
+                .expect("request"),
+        )
+    };
+    let admins = send(Persona::Admin, visit("2026-11-12")).await;
+    assert_eq!(admins.status, StatusCode::CREATED, "{}", admins.text());
+    let mentees = send(Persona::Mentee, visit("2026-11-12")).await;
+    assert_eq!(mentees.status, StatusCode::CREATED, "{}", mentees.text());
+    assert_ne!(
+        mentees.json()["activity"]["id"],
+        admins.json()["activity"]["id"]
+    );
+    let count = || async {
+        app.get(&list, Persona::Manager)
+            .await
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = count().await;
+    let changed = send(Persona::Admin, visit("2026-11-13")).await;
+    assert_eq!(changed.status, StatusCode::CONFLICT, "{}", changed.text());
+    assert_eq!(changed.json()["error"]["code"], "conflict");
+    assert_eq!(changed.error_field(), "Idempotency-Key");
+    assert_eq!(count().await, before);
+    let retried = send(Persona::Admin, visit("2026-11-12")).await;
+    assert_eq!(retried.status, StatusCode::OK, "{}", retried.text());
+    assert_eq!(
+        retried.json()["activity"]["id"],
+        admins.json()["activity"]["id"]
+    );
+}
+
+/// A visit form sent, then changed and sent again under its old key (from history, say), is
+/// not answered with the first visit: the form comes back saying so, with a new key, and
+/// recording it then adds the second visit.
+#[tokio::test]
+async fn a_changed_visit_form_sent_again_comes_back_with_a_new_key() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let (mentor, mentee) = (
+        f.person_of[&Persona::Mentor].0,
+        f.person_of[&Persona::Mentee].0,
+    );
+    let key_of = |html: &str| {
+        html.split("name=\"submission_key\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let new_form = format!("/programs/{}/visits/new", f.program);
+    let key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    let visits = format!("/programs/{}/visits", f.program);
+    let body = |summary: &str, key: &str| {
+        format!(
+            "facility={}&starts_on=2026-11-10&ends_on=2026-11-10&mentors={mentor}&mentees={mentee}\
+             &summary={summary}&submission_key={key}",
+            f.units["F1"].0
+        )
+    };
+    let first = app
+        .form(&visits, Persona::Mentor, &body("Theatre+day", &key))
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+    let changed = app
+        .form(&visits, Persona::Mentor, &body("Ward+round", &key))
+        .await;
+    assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = changed.text();
+    assert!(page.contains("already sent"), "{page}");
+    let new_key = key_of(&page);
+    assert_eq!(new_key.len(), 64);
+    assert_ne!(new_key, key);
+    let second = app
+        .form(&visits, Persona::Mentor, &body("Ward+round", &new_key))
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.text());
+    assert_ne!(second.location(), first.location());
+}
+
 /// A span of days is bounded wherever a request chooses it: a figure is computed per period
 /// over the whole span, and `0001-01-01` to `9999-12-31` once held gigabytes for one request.
 #[tokio::test]
