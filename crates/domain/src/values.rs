@@ -540,6 +540,17 @@ pub fn parse_list<T: PartialEq>(
     Ok(items)
 }
 
+/// Whether a character may not appear in text from outside: control characters but line
+/// breaks and tabs. A NUL is stored by SQLite and refused by PostgreSQL, so letting one in
+/// would make the two backends disagree.
+pub fn is_refused_character(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// What a refusal of such a character says.
+pub const REFUSED_CHARACTER_MESSAGE: &str =
+    "must not contain control characters (such as NUL); only line breaks and tabs";
+
 /// A calendar date as typed (`YYYY-MM-DD`); the refusal names `field`.
 pub fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, FieldError> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")

@@ -74,6 +74,20 @@ pub(crate) fn read_rows<T>(
                 continue;
             }
         };
+        // A NUL or other control character in a cell is refused where it stands, as every
+        // other input path refuses it (PostgreSQL cannot store a NUL at all).
+        if let Some(column) = record
+            .iter()
+            .position(|cell| cell.chars().any(domain::values::is_refused_character))
+        {
+            let name = headers
+                .get(column)
+                .unwrap_or("-")
+                .trim()
+                .to_ascii_lowercase();
+            problems.push(&at, name, domain::values::REFUSED_CHARACTER_MESSAGE);
+            continue;
+        }
         let row = Row {
             at,
             record: &record,
@@ -162,5 +176,17 @@ mod tests {
     fn a_column_named_twice_is_refused() {
         let text = codes("code,code\nA,B\n").unwrap_err().to_string();
         assert_eq!(text, "f.csv: row 1, code: column appears twice");
+    }
+
+    #[test]
+    fn a_control_character_is_named_by_row_and_column() {
+        let text = codes("code,name\nA,ok\nB,bad\u{0}name\nC,two\tparts\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with("f.csv: row 3, name: must not contain control characters"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
     }
 }

@@ -19,12 +19,6 @@ pub struct CheckedForm<T>(pub T);
 #[derive(Debug, Deserialize)]
 pub struct Button {}
 
-#[derive(Deserialize)]
-struct Token {
-    #[serde(default)]
-    csrf: String,
-}
-
 impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
     type Rejection = AppError;
 
@@ -32,8 +26,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
         let (mut parts, body) = request.into_parts();
         let auth = Auth::from_request_parts(&mut parts, state).await?;
         let bytes = read_body(Request::from_parts(parts, body)).await?;
-        let token: Token = parse_form(&bytes)?;
-        auth.check_csrf(&token.csrf)?;
+        // The token is checked before anything else of the form is read, so a forged form is
+        // refused as forged whatever else it holds.
+        let token = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        auth.check_csrf(&token)?;
         parse_form(&bytes).map(CheckedForm)
     }
 }

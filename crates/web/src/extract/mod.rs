@@ -10,6 +10,7 @@ use crate::error::AppError;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use domain::values::is_refused_character;
 use serde::de::DeserializeOwned;
 
 /// Largest JSON or form body accepted.
@@ -61,6 +62,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes = read_body(request).await?;
+        // Malformed JSON is left to the typed reading below, which names where it fails.
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = control_character_in_json(&value, "")
+        {
+            return Err(control_character_refusal(field));
+        }
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(deserializer)
             .map(ApiJson)
@@ -82,6 +89,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormData<T> {
 
 /// A form body read into `T`, a refusal naming the field otherwise.
 pub(crate) fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if let Some(field) = control_character_in_pairs(bytes) {
+        return Err(control_character_refusal(field));
+    }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
     serde_path_to_error::deserialize(deserializer).map_err(|e| at_path(e, "form"))
 }
@@ -95,12 +105,56 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        if let Some(field) = control_character_in_pairs(query.as_bytes()) {
+            return Err(control_character_refusal(field));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
             .map(Params)
             .map_err(|e| at_path(e, "query"))
     }
+}
+
+/// The first form or query field (`name`) whose name or value holds a refused character.
+fn control_character_in_pairs(bytes: &[u8]) -> Option<String> {
+    form_urlencoded::parse(bytes)
+        .find(|(key, value)| key.chars().chain(value.chars()).any(is_refused_character))
+        .map(|(key, _)| key.chars().filter(|c| !is_refused_character(*c)).collect())
+}
+
+/// The path (`participants[0].role`) of the first JSON string, or key, holding a refused
+/// character.
+fn control_character_in_json(value: &serde_json::Value, path: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) if text.chars().any(is_refused_character) => {
+            Some(if path.is_empty() {
+                "body".to_owned()
+            } else {
+                path.to_owned()
+            })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_character_in_json(item, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.chars().any(is_refused_character) {
+                return Some(at.chars().filter(|c| !is_refused_character(*c)).collect());
+            }
+            control_character_in_json(item, &at)
+        }),
+        _ => None,
+    }
+}
+
+fn control_character_refusal(field: String) -> AppError {
+    AppError::invalid(field, domain::values::REFUSED_CHARACTER_MESSAGE)
 }
 
 /// A numeric id in the path, e.g. `/people/{person}`; a non-number is a 404, as a missing

@@ -513,3 +513,69 @@ async fn every_answer_carries_a_request_id_and_keeps_a_callers_own() {
         .await;
     assert_eq!(id(&forged).len(), 16, "an id with a space is replaced");
 }
+
+/// No input path lets a control character in: a NUL was stored on SQLite and answered 500 on
+/// PostgreSQL. JSON names the path of the string, forms and queries the field; line breaks and
+/// tabs are text and pass.
+#[tokio::test]
+async fn control_characters_are_refused_by_field_on_every_input_path() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let list = format!("/api/v1/programs/{}/activities", f.program);
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let post = |body: serde_json::Value| {
+        app.send(
+            app.request(Method::POST, &list, Persona::Admin)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+    };
+    let visit = |summary: &str, role: &str| {
+        json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-12",
+               "summary": summary,
+               "participants": [{"person": mentee, "role": role, "attended": true}]})
+    };
+    let refused = post(visit("Theatre\u{0}day", "mentee")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.error_field(), "summary");
+    let nested = post(visit("Theatre day", "men\u{7}tee")).await;
+    assert_eq!(nested.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(nested.error_field(), "participants[0].role");
+    let lines = post(visit("Theatre day\nthen\tward round", "mentee")).await;
+    assert_eq!(lines.status, StatusCode::CREATED, "{}", lines.text());
+
+    let query = app
+        .get(
+            &format!(
+                "/api/v1/programs/{}/completeness?from=2026-01-01%00&to=2026-03-31",
+                f.program
+            ),
+            Persona::Admin,
+        )
+        .await;
+    assert_eq!(query.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(query.error_field(), "from");
+
+    let people = app.get("/api/v1/people?limit=200", Persona::Admin).await;
+    let before = people.json()["total"].clone();
+    let form = app
+        .form(
+            "/people",
+            Persona::Admin,
+            "name=Forged%00Name&time_zone=UTC",
+        )
+        .await;
+    assert_eq!(
+        form.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        form.text()
+    );
+    assert_eq!(
+        app.get("/api/v1/people?limit=200", Persona::Admin)
+            .await
+            .json()["total"],
+        before
+    );
+}
