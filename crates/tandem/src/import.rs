@@ -103,9 +103,19 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
                 || file.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
+            let limits = forms::Limits::default();
+            // Measured before reading, so a huge file is refused without being read.
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("{}: cannot read", file.display()))?
+                .len();
+            if size > limits.max_compressed_bytes {
+                bail!(
+                    "{name}: the file is {size} bytes, more than the {} a form may be; nothing was imported",
+                    limits.max_compressed_bytes
+                );
+            }
             let bytes = read(&file)?;
-            let form = match forms::Form::from_xlsx_bytes(&name, &bytes, &forms::Limits::default())
-            {
+            let form = match forms::Form::from_xlsx_bytes(&name, &bytes, &limits) {
                 Ok(form) => form,
                 Err(errors) => {
                     let mut message =

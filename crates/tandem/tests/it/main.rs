@@ -1097,3 +1097,23 @@ fn the_surgical_demo_has_indicators_values_and_signed_targets() {
         assert_eq!(ssc("ET-AM", &current), Some(80.0));
     });
 }
+
+/// A form file larger than a form may be is refused by its size, before it is read (the file
+/// here is sparse: reading it would allocate six megabytes of zeros).
+#[test]
+fn an_oversized_form_file_is_refused_before_it_is_read() {
+    let cli = Cli::new("big_form");
+    assert!(cli.run(&["migrate"]).status.success());
+    let path = cli.dir.join("huge.xlsx");
+    let file = std::fs::File::create(&path).expect("create");
+    // Sparse: six million bytes on paper, none written.
+    file.set_len(6_000_000).expect("size");
+    let out = cli.run(&["import", "form", &path.display().to_string()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("huge.xlsx: the file is 6000000 bytes, more than the 5000000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+}
