@@ -181,3 +181,39 @@ pub async fn visible_filter(
     }
     Ok(filter)
 }
+
+/// Whether the viewer may follow up this action item (mark it done, dropped or open again):
+/// its owner, the program's managers, a facility leader over the facility where it was
+/// agreed, and a mentor who took part in the activity. Others who can read it — a mentee of
+/// the same facility, a regional viewer — may not close someone else's action.
+pub fn may_follow_up(
+    viewer: &Viewer,
+    action: &store::visits::ActionItem,
+    detail: &store::visits::ActivityDetail,
+) -> bool {
+    let program = detail.activity.program;
+    if !viewer.can_view_program(program) {
+        return false;
+    }
+    if viewer.can_manage_program(program) || viewer.person == Some(action.owner) {
+        return true;
+    }
+    let leads_here = detail
+        .activity
+        .facility_path
+        .as_deref()
+        .is_some_and(|path| {
+            viewer.grants.iter().any(|g| {
+                g.program == program
+                    && g.role == Role::FacilityLeader
+                    && path.starts_with(&g.org_unit_path)
+            })
+        });
+    let mentored_here = viewer.person.is_some_and(|me| {
+        detail
+            .participants
+            .iter()
+            .any(|p| p.person == me && p.role == domain::field::ParticipantRole::Mentor)
+    });
+    leads_here || mentored_here
+}

@@ -123,10 +123,8 @@ pub async fn update_action(
 ) -> Result<Json<ActionItem>, AppError> {
     let action = state.app.db.action_item(ActionItemId(id)).await?;
     let detail = state.app.db.activity(action.activity).await?;
-    let program = detail.activity.program;
-    let own = auth.viewer.person == Some(action.owner);
-    if !(own && auth.viewer.can_view_program(program)) {
-        app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;
+    if !app::scope::may_follow_up(&auth.viewer, &action, &detail) {
+        return Err(AppError::Forbidden);
     }
     Ok(Json(
         state

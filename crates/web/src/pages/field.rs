@@ -480,9 +480,9 @@ struct FacilityPage {
     site: Option<store::readiness::Site>,
     assessments: Vec<store::readiness::SiteAssessment>,
     activities: Vec<Activity>,
-    actions: Vec<ActionItem>,
+    /// Open actions, each with whether the viewer may follow it up.
+    actions: Vec<(ActionItem, bool)>,
     today: chrono::NaiveDate,
-    can_update: bool,
     facility_id: i64,
     dose: Vec<DoseLine>,
     quarter: String,
@@ -576,11 +576,25 @@ pub async fn facility(
     let mut activities = state.app.db.activities(program.id, &filter).await?;
     activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
     activities.truncate(50);
-    let actions = state
+    let open = state
         .app
         .db
         .open_actions(program.id, Some(&unit.path), None)
         .await?;
+    // Each action's button follows the rule its follow-up is checked by; the activities they
+    // came from are read once each.
+    let mut details = std::collections::HashMap::new();
+    let mut actions = Vec::with_capacity(open.len());
+    for action in open {
+        let detail = match details.entry(action.activity) {
+            std::collections::hash_map::Entry::Occupied(seen) => seen.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(state.app.db.activity(action.activity).await?)
+            }
+        };
+        let may = app::scope::may_follow_up(&auth.viewer, &action, detail);
+        actions.push((action, may));
+    }
     let (quarter, dose) = dose_lines(
         &state,
         &layout,
@@ -596,7 +610,6 @@ pub async fn facility(
         quarter,
         facility_id: unit.id.0,
         assessments: state.app.db.site_assessments(program.id, unit.id).await?,
-        can_update: auth.viewer.can_contribute(program.id),
         today: store::now().date_naive(),
         layout,
         program,
@@ -625,9 +638,8 @@ pub async fn action_status(
 ) -> Result<Response, AppError> {
     let action = state.app.db.action_item(ActionItemId(id)).await?;
     let detail = state.app.db.activity(action.activity).await?;
-    let program = detail.activity.program;
-    if !(auth.viewer.person == Some(action.owner) && auth.viewer.can_view_program(program)) {
-        app::scope::contributable_program(&state.app.db, &auth.viewer, program).await?;
+    if !app::scope::may_follow_up(&auth.viewer, &action, &detail) {
+        return Err(AppError::Forbidden);
     }
     state
         .app

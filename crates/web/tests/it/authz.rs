@@ -49,6 +49,11 @@ const SEE_PERSON: [&str; 8] = [
 const EDIT_PERSON: [&str; 8] = [
     "NNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YYYY", "YYYY",
 ];
+/// Who may follow up the fixture's action item (owned by the mentee, agreed at a check-in at
+/// F1 with the mentor): its owner, the mentor who took part, F1's leader, managers.
+const ACTION_FOLLOWERS: [&str; 8] = [
+    "NNNN", "NNNN", "YYYY", "YYYY", "YYYY", "NNNN", "YYYY", "YYYY",
+];
 const CONTRIBUTORS: [&str; 8] = [
     "NNNN", "NNNN", "YYYY", "YYYY", "NNNN", "NNNN", "YYYY", "YYYY",
 ];
@@ -312,7 +317,7 @@ const TABLE: &[Row] = &[
         "POST",
         "/actions/{action}/status",
         "status=done",
-        CONTRIBUTORS,
+        ACTION_FOLLOWERS,
     ),
     (
         "GET",
@@ -333,7 +338,7 @@ const TABLE: &[Row] = &[
         "POST",
         "/api/v1/actions/{action}",
         r#"{"status":"done"}"#,
-        CONTRIBUTORS,
+        ACTION_FOLLOWERS,
     ),
     ("GET", "/api/v1/programs/{program}/courses", "", MEMBERS),
     (

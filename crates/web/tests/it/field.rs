@@ -785,6 +785,67 @@ async fn a_changed_visit_form_sent_again_comes_back_with_a_new_key() {
     assert_ne!(second.location(), first.location());
 }
 
+/// An action item is followed up by its owner, a mentor who took part, the facility's leader
+/// and managers: a mentee of the same visit cannot close the mentor's action, nor can a
+/// regional viewer who reads it, and the facility page offers the button only to those who may.
+#[tokio::test]
+async fn only_those_answerable_for_an_action_item_may_close_it() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let (mentor, mentee) = (
+        f.person_of[&Persona::Mentor].0,
+        f.person_of[&Persona::Mentee].0,
+    );
+    let visit = json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-12",
+        "participants": [{"person": mentor, "role": "mentor", "attended": true},
+                         {"person": mentee, "role": "mentee", "attended": true}],
+        "debrief": {"went_well": "", "to_improve": "",
+                    "actions": [{"owner": mentor, "description": "Order pulse oximeters",
+                                 "due_on": "2026-12-01"}]}});
+    let recorded = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/activities", f.program),
+            Persona::Mentor,
+            &visit,
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    let action = recorded.json()["actions"][0]["id"]
+        .as_i64()
+        .expect("action id");
+    let (uri, done) = (
+        format!("/api/v1/actions/{action}"),
+        json!({"status": "done"}),
+    );
+    let follow_up = |persona| app.json(Method::POST, &uri, persona, &done);
+    assert_eq!(
+        follow_up(Persona::Mentee).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        follow_up(Persona::Regional).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let facility = format!("/programs/{}/sites/{}", f.program, f.units["F1"].0);
+    let button = format!("action=\"/actions/{action}/status\"");
+    assert!(
+        !app.get(&facility, Persona::Mentee)
+            .await
+            .text()
+            .contains(&button)
+    );
+    assert!(
+        app.get(&facility, Persona::Leader)
+            .await
+            .text()
+            .contains(&button)
+    );
+    let closed = follow_up(Persona::Leader).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    assert_eq!(closed.json()["status"], "done");
+}
+
 /// A span of days is bounded wherever a request chooses it: a figure is computed per period
 /// over the whole span, and `0001-01-01` to `9999-12-31` once held gigabytes for one request.
 #[tokio::test]
