@@ -310,11 +310,28 @@ pub struct ActivityInput {
 }
 
 /// Turns the input into the store's record, checking and scoring the checklist.
+///
+/// Someone who does not manage the program records only activities they took part in: an
+/// activity recorded for others would count in their dose and the program's indicators on
+/// the word of someone who was not there.
 pub async fn new_activity(
     db: &Db,
+    viewer: &Viewer,
     program: ProgramId,
     input: ActivityInput,
 ) -> Result<store::visits::NewActivity, Error> {
+    let took_part = viewer
+        .person
+        .is_some_and(|me| input.participants.iter().any(|p| p.person == me));
+    if !viewer.can_manage_program(program) && !took_part {
+        return Err(Error::Invalid(
+            FieldError::new(
+                "participants",
+                "include yourself: you can record only activities you took part in",
+            )
+            .phrased("field-error-not-a-participant", &[]),
+        ));
+    }
     let checklist = match input.checklist {
         None => None,
         Some(c) => {

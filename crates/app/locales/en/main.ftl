@@ -606,3 +606,4 @@ field-error-debrief-empty = Write what went well, what to improve, or an action.
 field-error-action-due-early = An action cannot be due before the visit ({ $date }).
 field-error-action-owner = Choose who owns each action.
 field-error-sent-already = This form was already sent with other details. Check them below; recording it again adds a new visit.
+field-error-not-a-participant = Include yourself among those who took part: you can record only activities you were at.

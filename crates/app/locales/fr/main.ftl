@@ -617,3 +617,4 @@ field-error-debrief-empty = Écrivez ce qui s'est bien passé, ce qui est à am�
 field-error-action-due-early = Une action ne peut pas être due avant la visite ({ $date }).
 field-error-action-owner = Choisissez le responsable de chaque action.
 field-error-sent-already = Ce formulaire a déjà été envoyé avec d’autres informations. Vérifiez-les ci-dessous ; l’enregistrer de nouveau ajoute une nouvelle visite.
+field-error-not-a-participant = Cochez-vous parmi les participants : vous ne pouvez enregistrer que les activités auxquelles vous avez pris part.

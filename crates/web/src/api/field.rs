@@ -54,7 +54,7 @@ pub async fn record_activity(
         &auth.actor(),
         program.id,
         submission,
-        new_activity(&state.app.db, program.id, input),
+        new_activity(&state.app.db, &auth.viewer, program.id, input),
     )
     .await
     .map_err(|e| match AppError::from(e) {

@@ -207,6 +207,7 @@ async fn visit_form(
     mut posted: BTreeMap<String, Vec<String>>,
     error: Option<domain::FieldError>,
 ) -> Result<Response, AppError> {
+    let fresh = posted.is_empty();
     // One key per visit being entered, so that a second press of Record on a slow link, or
     // the form sent again from history, records the visit once. A refused form keeps its
     // key: nothing was written under it.
@@ -250,6 +251,13 @@ async fn visit_form(
     people.sort_by(|a, b| a.2.as_str().cmp(b.2.as_str()).then(a.1.cmp(&b.1)));
     people.dedup();
     people.truncate(300);
+    // Whoever records a visit took part in it: a new form has them ticked already.
+    if fresh
+        && let Some(me) = auth.viewer.person
+        && let Some((_, _, role)) = people.iter().find(|p| p.0 == me.0)
+    {
+        posted.insert(format!("{role}s"), vec![me.0.to_string()]);
+    }
     let forms = state.app.db.forms_of_program(program.id).await?;
     let chosen = forms
         .iter()
@@ -406,7 +414,7 @@ pub async fn record_visit(
             checklist,
             debrief,
         };
-        Ok::<_, AppError>(new_activity(&state.app.db, program.id, input).await?)
+        Ok::<_, AppError>(new_activity(&state.app.db, &auth.viewer, program.id, input).await?)
     };
     let key = first("submission_key");
     // What this press asked, so that a retry is told from a changed form sent again.

@@ -485,7 +485,8 @@ async fn a_recorded_visit_changes_the_dose_and_its_csv() {
             &format!("/api/v1/programs/{}/activities", f.program),
             Persona::Mentor,
             &json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-12-07", "ends_on": "2026-12-08",
-                    "participants": [{"person": mentee.0, "role": "mentee", "attended": true}]}),
+                    "participants": [{"person": f.person_of[&Persona::Mentor].0, "role": "mentor", "attended": true},
+                                     {"person": mentee.0, "role": "mentee", "attended": true}]}),
         )
         .await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
@@ -658,7 +659,8 @@ async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
     assert_eq!(count().await, before + 2);
 
     let visit = json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-12",
-                       "participants": [{"person": mentee, "role": "mentee", "attended": true}]});
+                       "participants": [{"person": mentor, "role": "mentor", "attended": true},
+                                        {"person": mentee, "role": "mentee", "attended": true}]});
     let send = |key: &str| {
         app.send(
             app.request(Method::POST, &list, Persona::Mentor)
@@ -844,6 +846,77 @@ async fn only_those_answerable_for_an_action_item_may_close_it() {
     let closed = follow_up(Persona::Leader).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
     assert_eq!(closed.json()["status"], "done");
+}
+
+/// Someone who does not manage the program records only activities they took part in: a
+/// mentor's visit recorded for a mentee alone is refused naming `participants`, in the page's
+/// language on the visit form, and nothing is written.
+#[tokio::test]
+async fn an_activity_is_recorded_only_by_someone_who_took_part() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let (mentor, mentee) = (
+        f.person_of[&Persona::Mentor].0,
+        f.person_of[&Persona::Mentee].0,
+    );
+    let list = format!("/api/v1/programs/{}/activities", f.program);
+    let count = || async {
+        app.get(&list, Persona::Manager)
+            .await
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = count().await;
+    let for_others = json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-12",
+        "participants": [{"person": mentee, "role": "mentee", "attended": true}]});
+    let refused = app
+        .json(Method::POST, &list, Persona::Mentor, &for_others)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.error_field(), "participants");
+    let page = app
+        .form_in(
+            "fr",
+            &format!("/programs/{}/visits", f.program),
+            Persona::Mentor,
+            &format!(
+                "facility={}&starts_on=2026-11-10&ends_on=2026-11-10&mentees={mentee}",
+                f.units["F1"].0
+            ),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text().contains("Cochez-vous parmi les participants"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(count().await, before);
+    // The visit form ticks the mentor recording it, so taking part is the default.
+    let form = app
+        .get(
+            &format!("/programs/{}/visits/new", f.program),
+            Persona::Mentor,
+        )
+        .await
+        .text();
+    assert!(
+        form.contains(&format!("name=\"mentors\" value=\"{mentor}\" checked")),
+        "{form}"
+    );
+    // A manager records for others (a visit reported to them), and a mentor who was there does.
+    let managed = app
+        .json(Method::POST, &list, Persona::Manager, &for_others)
+        .await;
+    assert_eq!(managed.status, StatusCode::CREATED, "{}", managed.text());
+    let with_me = json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": "2026-11-13",
+        "participants": [{"person": mentor, "role": "mentor", "attended": true},
+                         {"person": mentee, "role": "mentee", "attended": true}]});
+    let mine = app
+        .json(Method::POST, &list, Persona::Mentor, &with_me)
+        .await;
+    assert_eq!(mine.status, StatusCode::CREATED, "{}", mine.text());
 }
 
 /// A span of days is bounded wherever a request chooses it: a figure is computed per period
