@@ -579,16 +579,37 @@ pub async fn facility(
     }
     let layout = Layout::new(&state, &headers, Some(&auth), unit.name.to_string());
     let site = state.app.db.site(program.id, unit.id).await.ok();
+    // The page shows this unit's part of what the viewer may see, never more: on an ancestor
+    // (the country) a facility leader still sees their own area, a mentor or mentee still
+    // only the visits they took part in and the actions they own.
+    let scope = app::scope::member_scope(&auth.viewer, program.id);
+    let area = match scope.as_deref() {
+        Some(scope) if scope.starts_with(unit.path.as_str()) => scope.to_owned(),
+        _ => unit.path.clone(),
+    };
     let mut filter = activity_filter(&auth.viewer, program.id);
-    filter.under_path = Some(unit.path.clone());
+    filter.under_path = Some(area.clone());
     let mut activities = state.app.db.activities(program.id, &filter).await?;
     activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
     activities.truncate(50);
-    let open = state
-        .app
-        .db
-        .open_actions(program.id, Some(&unit.path), None)
-        .await?;
+    let open = match (&scope, auth.viewer.person) {
+        (Some(_), _) => {
+            state
+                .app
+                .db
+                .open_actions(program.id, Some(&area), None)
+                .await?
+        }
+        // Someone with no area sees the actions they own.
+        (None, Some(me)) => {
+            state
+                .app
+                .db
+                .open_actions(program.id, Some(&area), Some(me))
+                .await?
+        }
+        (None, None) => Vec::new(),
+    };
     // Each action's button follows the rule its follow-up is checked by; the activities they
     // came from are read once each.
     let mut details = std::collections::HashMap::new();

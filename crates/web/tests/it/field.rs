@@ -919,6 +919,39 @@ async fn an_activity_is_recorded_only_by_someone_who_took_part() {
     assert_eq!(mine.status, StatusCode::CREATED, "{}", mine.text());
 }
 
+/// The site page of an ancestor unit (the country) shows a facility leader their own area and
+/// a mentee their own actions, not the whole country's open actions and visits; a manager sees
+/// the country.
+#[tokio::test]
+async fn an_ancestor_site_page_shows_only_the_viewers_part() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let far = json!({"kind": "visit", "facility": f.units["F3"].0, "starts_on": "2026-11-12",
+        "summary": "Far away theatre day",
+        "participants": [{"person": f.person_f3.0, "role": "mentee", "attended": true}],
+        "debrief": {"went_well": "", "to_improve": "",
+                    "actions": [{"owner": f.person_f3.0, "description": "Far away action",
+                                 "due_on": "2026-12-01"}]}});
+    let recorded = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/programs/{}/activities", f.program),
+            Persona::Manager,
+            &far,
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    let country = format!("/programs/{}/sites/{}", f.program, f.units["C"].0);
+    let manager = app.get(&country, Persona::Manager).await;
+    assert_eq!(manager.status, StatusCode::OK);
+    assert!(manager.text().contains("Far away action"));
+    for persona in [Persona::Leader, Persona::Mentee, Persona::Mentor] {
+        let page = app.get(&country, persona).await;
+        assert_eq!(page.status, StatusCode::OK, "{persona:?}");
+        assert!(!page.text().contains("Far away action"), "{persona:?}");
+    }
+}
+
 /// A span of days is bounded wherever a request chooses it: a figure is computed per period
 /// over the whole span, and `0001-01-01` to `9999-12-31` once held gigabytes for one request.
 #[tokio::test]
