@@ -164,6 +164,22 @@ pub struct ParticipationReport {
     pub nudges_queued: usize,
 }
 
+/// The report as the viewer may read it: a manager (or administrator) sees every member's
+/// lines; anyone else their own, beside the collaborative's aggregates (Gini, brain gain),
+/// which name nobody. A member's attendance is theirs and their managers' to read.
+pub fn as_seen_by(
+    mut report: ParticipationReport,
+    viewer: &domain::access::Viewer,
+    program: ProgramId,
+) -> ParticipationReport {
+    if !viewer.can_manage_program(program) {
+        let me = viewer.person;
+        report.members.retain(|m| Some(m.person) == me);
+        report.by_month.retain(|m| Some(m.person) == me);
+    }
+    report
+}
+
 /// Computes a program's participation as of `today`. With `queue_nudges`, each
 /// disengagement warning queues a nudge for that member unless one is already waiting.
 pub async fn participation_report(

@@ -364,12 +364,16 @@ pub async fn feed(
 pub async fn participation(
     State(state): State<AppState>,
     auth: Auth,
-    ContributableProgram(program): ContributableProgram,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Json<ParticipationReport>, AppError> {
     let today = store::now().date_naive();
-    Ok(Json(
-        participation_report(&state.app.db, &auth.actor(), program.id, today, false).await?,
-    ))
+    let report =
+        participation_report(&state.app.db, &auth.actor(), program.id, today, false).await?;
+    Ok(Json(app::research::as_seen_by(
+        report,
+        &auth.viewer,
+        program.id,
+    )))
 }
 
 /// Runs the disengagement rules and queues a nudge for each member they flag (managers).

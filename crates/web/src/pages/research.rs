@@ -366,12 +366,13 @@ struct ParticipationPage {
     notice: Option<String>,
 }
 
-/// `GET /programs/{program}/participation`: who takes part, how evenly, and who is drifting.
+/// `GET /programs/{program}/participation`: who takes part, how evenly, and who is drifting
+/// (every member's lines for managers, a member's own otherwise).
 pub async fn participation(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    ContributableProgram(program): ContributableProgram,
+    VisibleProgram(program): VisibleProgram,
 ) -> Result<Response, AppError> {
     participation_page(&state, &headers, &auth, program, false).await
 }
@@ -399,8 +400,12 @@ async fn participation_page(
         .t
         .with("participation-title", "program", &program.name);
     let today = store::now().date_naive();
-    let report =
-        participation_report(&state.app.db, &auth.actor(), program.id, today, queue).await?;
+    let report = app::research::as_seen_by(
+        participation_report(&state.app.db, &auth.actor(), program.id, today, queue).await?,
+        &auth.viewer,
+        program.id,
+    );
+    let can_manage = auth.viewer.can_manage_program(program.id);
     let chart = crate::charts::line_chart(
         &layout.t.get("participation-gini-chart"),
         &report.gini_by_month,
@@ -424,9 +429,14 @@ async fn participation_page(
     let page = ParticipationPage {
         gini_overall: layout.t.decimal(report.gini_overall, 2),
         chart,
-        nudges: state.app.db.nudges(program.id).await?,
+        // Who was nudged is the managers' to know.
+        nudges: if can_manage {
+            state.app.db.nudges(program.id).await?
+        } else {
+            Vec::new()
+        },
         firsts,
-        can_manage: auth.viewer.can_manage_program(program.id),
+        can_manage,
         notice,
         report,
         layout,

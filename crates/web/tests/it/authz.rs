@@ -419,7 +419,7 @@ const TABLE: &[Row] = &[
         CONTRIBUTORS,
     ),
     ("POST", "/research/tasks/{task}/done", "", CONTRIBUTORS),
-    ("GET", "/programs/{program}/participation", "", CONTRIBUTORS),
+    ("GET", "/programs/{program}/participation", "", MEMBERS),
     (
         "POST",
         "/programs/{program}/participation/nudges",
@@ -549,7 +549,7 @@ const TABLE: &[Row] = &[
         "GET",
         "/api/v1/programs/{program}/participation",
         "",
-        CONTRIBUTORS,
+        MEMBERS,
     ),
     (
         "POST",

@@ -326,15 +326,40 @@ async fn slots_sessions_invites_feeds_and_participation() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let report = app
-        .get(
-            &format!("/api/v1/programs/{}/participation", f.program),
-            Persona::Mentee,
-        )
-        .await;
-    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
-    let members = report.json()["members"].as_array().unwrap().len();
+    let uri = format!("/api/v1/programs/{}/participation", f.program);
+    let report_for = |persona| app.get(&uri, persona);
+    let managers = report_for(Persona::Manager).await;
+    assert_eq!(managers.status, StatusCode::OK, "{}", managers.text());
+    let members = managers.json()["members"].as_array().unwrap().len();
     assert!(members >= 6, "every member has a line: {members}");
+    // A member reads their own attendance beside the aggregates, not everyone's; so does a
+    // facility leader, who used to be refused the page.
+    let mine = report_for(Persona::Mentee).await.json();
+    let lines: Vec<i64> = mine["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["person"].as_i64())
+        .collect();
+    assert_eq!(lines, [mentee]);
+    assert!(
+        mine["by_month"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["person"] == mentee)
+    );
+    assert!(mine["gini_overall"].is_number());
+    let leaders = report_for(Persona::Leader).await;
+    assert_eq!(leaders.status, StatusCode::OK, "{}", leaders.text());
+    let leader = f.person_of[&Persona::Leader].0;
+    assert!(
+        leaders.json()["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["person"] == leader)
+    );
 }
 
 #[tokio::test]
