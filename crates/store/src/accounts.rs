@@ -291,6 +291,52 @@ impl Db {
         Ok(row.map(|(_, account)| AccountId(account)))
     }
 
+    /// Reserves a sign-in attempt under each of `keys` before the password is checked, and
+    /// answers, per key, the reserved row and how many attempts the key now has since `since`,
+    /// this one included. Each key's insert and count happen alone (SQLite's write
+    /// transaction; a transaction lock per key on PostgreSQL), so of many attempts at once
+    /// exactly those within the limit go on. The rows stand as failures unless
+    /// [`Db::release_login_attempt`] takes them back.
+    pub async fn reserve_login_attempt(
+        &self,
+        keys: &[&str],
+        at: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64)>, DbError> {
+        let mut tx = self.begin().await?;
+        let mut counted = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let crate::Tx::Postgres(t) = &mut tx {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(*key)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            let id: i64 = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar("INSERT INTO login_failures (key, at) VALUES ($1, $2) RETURNING id")
+                    .bind(*key).bind(at).fetch_one(&mut *conn).await?
+            });
+            let count: i64 = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                    .bind(*key).bind(since).fetch_one(&mut *conn).await?
+            });
+            counted.push((id, count));
+        }
+        tx.commit().await?;
+        Ok(counted)
+    }
+
+    /// Takes back reserved attempts (the sign-in succeeded, or was throttled before any
+    /// password was checked).
+    pub async fn release_login_attempt(&self, ids: &[i64]) -> Result<(), DbError> {
+        for id in ids {
+            on_pool!(self, pool => {
+                sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(*id).execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(())
+    }
+
     /// Records a failed sign-in under `key`.
     pub async fn record_login_failure(&self, key: &str, at: DateTime<Utc>) -> Result<(), DbError> {
         on_pool!(self, pool => {

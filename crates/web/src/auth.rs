@@ -276,19 +276,27 @@ pub async fn sign_in(
     let account_key = format!("account:{}", username.trim().to_lowercase());
     let address_key = format!("addr:{address}");
     let minutes = config.failure_window.num_minutes();
-    if state
+    // The attempt is counted before the password is checked, so that attempts sent at once
+    // cannot all pass a count taken before any of them failed.
+    let reserved = state
         .app
         .db
-        .login_failures_since(&account_key, since)
-        .await?
-        >= config.max_failures_per_account
-        || state
-            .app
-            .db
-            .login_failures_since(&address_key, since)
-            .await?
-            >= config.max_failures_per_address
-    {
+        .reserve_login_attempt(&[&account_key, &address_key], now, since)
+        .await?;
+    let ids: Vec<i64> = reserved.iter().map(|(id, _)| *id).collect();
+    let within = match reserved.as_slice() {
+        [(_, by_account), (_, by_address)] => {
+            *by_account <= config.max_failures_per_account
+                && *by_address <= config.max_failures_per_address
+        }
+        _ => {
+            return Err(AppError::internal(
+                "a sign-in reserved other than two attempts",
+            ));
+        }
+    };
+    if !within {
+        state.app.db.release_login_attempt(&ids).await?;
         return Err(AppError::Throttled(minutes));
     }
     let account = state.app.db.account_by_username(username).await?;
@@ -302,10 +310,10 @@ pub async fn sign_in(
         .await
         .map_err(|e| AppError::caused("signing in", e))?;
     let Some(account) = account.filter(|_| matches) else {
-        state.app.db.record_login_failure(&account_key, now).await?;
-        state.app.db.record_login_failure(&address_key, now).await?;
+        // The reserved attempts stand as the failures.
         return Ok(SignIn::Refused);
     };
+    state.app.db.release_login_attempt(&ids).await?;
     state.app.db.clear_login_failures(&account_key).await?;
     let token = random_token()?;
     let csrf = random_token()?;

@@ -346,3 +346,60 @@ async fn logout_ends_the_session() {
             .starts_with("/login?next=")
     );
 }
+
+/// Wrong passwords sent all at once are throttled as if sent one by one: each attempt is
+/// counted before its password is checked, so of fifty at once only the account's five are
+/// checked and the rest are refused as too many.
+#[tokio::test]
+async fn sign_ins_sent_at_once_cannot_race_the_throttle() {
+    let app = TestApp::new().await;
+    let attempts = (0..50).map(|i| {
+        let app = &app;
+        async move {
+            attempt(
+                app,
+                "mentor%40example.org",
+                "wrong",
+                &format!("10.0.1.{i}:5000"),
+                None,
+            )
+            .await
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, throttled), (5, 45), "{statuses:?}");
+}
+
+/// Runs the futures concurrently on this task and answers their outputs in order.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
