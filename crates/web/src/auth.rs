@@ -11,7 +11,8 @@
 //! - Failed sign-ins are counted per account and per client address in the database. The
 //!   client address is the socket peer; `X-Forwarded-For` is read only from the number of
 //!   trusted proxy hops configured, counting from the right, so a client cannot reset its
-//!   count by sending its own header.
+//!   count by sending its own header. An attempt is counted before its password is checked
+//!   (`Db::reserve_login_attempt`), so attempts sent at once cannot race past the limit.
 
 use crate::AppState;
 use crate::error::AppError;
