@@ -35,6 +35,22 @@ fn field_of(err: &DbError) -> &str {
     }
 }
 
+/// The Safe Surgery program, created in `db`.
+async fn safe_surgery(db: &Db) -> domain::programs::Program {
+    db.create_program(
+        &actor(),
+        &NewProgram {
+            code: Slug::parse("safe_surgery").expect("a slug"),
+            name: Name::parse("Safe Surgery").expect("a name"),
+            kind: ProgramKind::ClinicalMentorship,
+            description: String::new(),
+            root_org_unit: None,
+        },
+    )
+    .await
+    .expect("program created")
+}
+
 fn actor() -> Actor {
     Actor::system("test")
 }
@@ -88,19 +104,7 @@ async fn proposal_reasons_stored_as_sentences_become_codes() {
     use domain::matching::ProposalReason;
     // As the database stood before migration 0009: reasons were English sentences.
     let db = store::testing::fresh_db_through(8).await.unwrap();
-    let program = db
-        .create_program(
-            &actor(),
-            &NewProgram {
-                code: Slug::parse("safe_surgery").unwrap(),
-                name: Name::parse("Safe Surgery").unwrap(),
-                kind: ProgramKind::ClinicalMentorship,
-                description: String::new(),
-                root_org_unit: None,
-            },
-        )
-        .await
-        .unwrap();
+    let program = safe_surgery(&db).await;
     let sentences = [
         "requested by a manager",
         "requested from the command line",
@@ -262,19 +266,7 @@ async fn people_changes_are_audited_with_before_and_after() {
 async fn people_lists_filter_by_program_subtree_and_name() {
     let db = fresh_db().await.expect("db");
     tree(&db).await;
-    let program = db
-        .create_program(
-            &actor(),
-            &NewProgram {
-                code: Slug::parse("safe_surgery").unwrap(),
-                name: Name::parse("Safe Surgery").unwrap(),
-                kind: ProgramKind::ClinicalMentorship,
-                description: String::new(),
-                root_org_unit: None,
-            },
-        )
-        .await
-        .unwrap();
+    let program = safe_surgery(&db).await;
     let gondar = db
         .org_unit_by_code(&OrgUnitCode::parse("ET-AM-NG-GH").unwrap())
         .await

@@ -604,16 +604,9 @@ async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
         f.person_of[&Persona::Mentor].0,
         f.person_of[&Persona::Mentee].0,
     );
-    let key_of = |html: &str| {
-        html.split("name=\"submission_key\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned()
-    };
     let new_form = format!("/programs/{}/visits/new", f.program);
-    let first_key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
-    let second_key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    let first_key = submission_key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    let second_key = submission_key_of(&app.get(&new_form, Persona::Mentor).await.text());
     assert_eq!(first_key.len(), 64, "{first_key:?}");
     assert_ne!(first_key, second_key, "each form gets its own key");
 
@@ -641,7 +634,7 @@ async fn a_visit_sent_twice_is_recorded_once_from_the_page_and_the_api() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(key_of(&refused.text()), first_key);
+    assert_eq!(submission_key_of(&refused.text()), first_key);
     let one = app.form(&visits, Persona::Mentor, &body).await;
     let two = app.form(&visits, Persona::Mentor, &body).await;
     assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.text());
@@ -750,15 +743,8 @@ async fn a_changed_visit_form_sent_again_comes_back_with_a_new_key() {
         f.person_of[&Persona::Mentor].0,
         f.person_of[&Persona::Mentee].0,
     );
-    let key_of = |html: &str| {
-        html.split("name=\"submission_key\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned()
-    };
     let new_form = format!("/programs/{}/visits/new", f.program);
-    let key = key_of(&app.get(&new_form, Persona::Mentor).await.text());
+    let key = submission_key_of(&app.get(&new_form, Persona::Mentor).await.text());
     let visits = format!("/programs/{}/visits", f.program);
     let body = |summary: &str, key: &str| {
         format!(
@@ -777,7 +763,7 @@ async fn a_changed_visit_form_sent_again_comes_back_with_a_new_key() {
     assert_eq!(changed.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = changed.text();
     assert!(page.contains("already sent"), "{page}");
-    let new_key = key_of(&page);
+    let new_key = submission_key_of(&page);
     assert_eq!(new_key.len(), 64);
     assert_ne!(new_key, key);
     let second = app
@@ -989,4 +975,13 @@ async fn a_span_longer_than_ten_years_is_refused_naming_to() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+/// The submission key a visit form carries, empty when none.
+fn submission_key_of(html: &str) -> String {
+    html.split("name=\"submission_key\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
 }
