@@ -1,23 +1,27 @@
 //! The indicator engines (C10): one `indicators::engine::Engine` per program, built from the
 //! store the first time the program's figures are asked for (at start for a serving process
-//! that is then warm) and kept current by the write paths of this process — values saved,
-//! activities recorded — so dashboards and reports read the columnar engine, never the row
-//! store. Structural changes (new org units or data elements) drop the engine and the next
-//! read rebuilds it.
+//! that is then warm), so dashboards and reports read the columnar engine, never the row
+//! store.
 //!
-//! Writes made by another process (a CLI import while the server runs) are not seen until
-//! the engine is rebuilt; `invalidate_all` is the hook for them.
+//! Engines follow the store's ordered change log (`store::engine_changes`), never the write
+//! paths of their own process: every write that changes what an engine holds logs it in its
+//! own transaction, whichever process made it (this server, another server on the same
+//! database, a command-line import), and each process applies the log in commit order — at
+//! once after its own writes ([`Engines::catch_up`], so a person sees what they just saved),
+//! and when woken by another's ([`follow`]). Each engine remembers the last entry it holds,
+//! so an entry is applied to it exactly once.
 
 use crate::Error;
 use domain::field::ActivityKind;
-use domain::ids::ProgramId;
+use domain::ids::{ActivityId, ProgramId};
 use domain::org_units::{OrgUnit, OrgUnitLevel};
 use indicators::definitions::{Catalog, DataElement, ResolvedIndicator};
 use indicators::engine::{Engine, EngineConfig, Fact, OrgTree, Query};
 use indicators::periods::{Period, PeriodType};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use store::Db;
+use store::engine_changes::{EngineActivity, EngineChange, LoggedChange};
 
 /// Modality codes the engine keeps per activity (its `Fact::modality`).
 fn modality(kind: ActivityKind) -> u8 {
@@ -32,6 +36,12 @@ fn modality(kind: ActivityKind) -> u8 {
 
 /// Minutes a visit day counts when the visit has no duration (as the store's contact rows).
 const VISIT_DAY_MINUTES: i64 = 480;
+
+/// Log entries read at a time.
+const LOG_BATCH: i64 = 1000;
+
+/// Times a build starts over because the program's structure changed while it read.
+const BUILD_ATTEMPTS: usize = 3;
 
 fn engine_error(e: indicators::Error) -> Error {
     Error::caused("indicator engine", e)
@@ -52,10 +62,18 @@ pub struct Figure {
     pub denominator: f64,
 }
 
+/// An engine and the last change-log entry it holds.
+struct Loaded {
+    engine: Engine,
+    through: i64,
+}
+
 /// The engines of every program this process has been asked about.
 #[derive(Default)]
 pub struct Engines {
-    by_program: RwLock<HashMap<ProgramId, Engine>>,
+    by_program: RwLock<HashMap<ProgramId, Loaded>>,
+    /// One catch-up at a time, so two never apply the same entry.
+    following: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Engines {
@@ -65,10 +83,81 @@ impl std::fmt::Debug for Engines {
     }
 }
 
+/// What applying one log entry did to an engine.
+enum Applied {
+    Kept,
+    /// The engine cannot follow the change in place: build it again on the next read.
+    Dropped,
+}
+
 impl Engines {
-    /// Builds a program's engine from the store: the org-unit tree, the program's data
-    /// elements and values, and one fact per recorded activity.
-    pub async fn build(db: &Db, program: ProgramId) -> Result<Engine, Error> {
+    /// Builds a program's engine from the store — the org-unit tree, the program's data
+    /// elements and values, one fact per recorded activity — and the change-log entry it
+    /// holds everything through.
+    async fn build(db: &Db, program: ProgramId) -> Result<Loaded, Error> {
+        for _ in 0..BUILD_ATTEMPTS {
+            let before = db.last_engine_change().await?;
+            if let Some(loaded) = Self::build_since(db, program, before).await? {
+                return Ok(loaded);
+            }
+        }
+        Err(Error::internal(
+            "the program's data elements or org units kept changing while its engine was built",
+        ))
+    }
+
+    /// Builds the engine from the rows when the log was known through `before`, then applies
+    /// the entries after it. Those may or may not be in what the build read (they commit
+    /// while it reads): values are set again, which changes nothing if they were; activities
+    /// are appended unless the build read them. `None`: a structural change came in, start
+    /// over.
+    async fn build_since(
+        db: &Db,
+        program: ProgramId,
+        before: i64,
+    ) -> Result<Option<Loaded>, Error> {
+        {
+            let (mut engine, read) = Self::build_from_rows(db, program).await?;
+            let mut through = before;
+            loop {
+                let batch = db.engine_changes_after(through, LOG_BATCH).await?;
+                let Some(last) = batch.last().map(|c| c.seq) else {
+                    return Ok(Some(Loaded { engine, through }));
+                };
+                let activities = activities_of(db, &batch, through, last).await?;
+                let start_over = batch
+                    .iter()
+                    .filter(|c| concerns(c, program))
+                    .filter(
+                        |c| !matches!(c.change, EngineChange::Activity(id) if read.contains(&id)),
+                    )
+                    .any(|c| matches!(apply(&mut engine, c, &activities), Applied::Dropped));
+                if start_over {
+                    return Ok(None);
+                }
+                through = last;
+            }
+        }
+    }
+
+    /// Builds the program's engine as if the build had begun when the log ended at `before`
+    /// and every entry since had committed while it read — the window a build must count
+    /// exactly once — and makes it this process's engine. For tests that place writes in
+    /// that window.
+    #[doc(hidden)]
+    pub async fn build_as_of(&self, db: &Db, program: ProgramId, before: i64) -> Result<(), Error> {
+        let loaded = Self::build_since(db, program, before)
+            .await?
+            .ok_or_else(|| Error::internal("a structural change came in"))?;
+        self.lock_write()?.insert(program, loaded);
+        Ok(())
+    }
+
+    /// The engine as the rows stand, and the activities it counted.
+    async fn build_from_rows(
+        db: &Db,
+        program: ProgramId,
+    ) -> Result<(Engine, HashSet<ActivityId>), Error> {
         let mut units: Vec<OrgUnit> = db.org_units().await?;
         // Parents before children: the tree checks each parent is already in.
         units.sort_by_key(|u| (u.path.matches('/').count(), u.path.clone()));
@@ -110,9 +199,9 @@ impl Engines {
                 )
                 .map_err(engine_error)?;
         }
-        let facts = activity_facts(db, program, &engine, &codes).await?;
+        let (facts, read) = activity_facts(db, program, &engine, &codes).await?;
         engine.rebuild(facts).map_err(engine_error)?;
-        Ok(engine)
+        Ok((engine, read))
     }
 
     /// Runs `read` on the program's engine, building it first if this process has none.
@@ -123,86 +212,77 @@ impl Engines {
         read: impl FnOnce(&Engine) -> Result<R, Error>,
     ) -> Result<R, Error> {
         if !self.lock_read()?.contains_key(&program) {
-            let engine = Self::build(db, program).await?;
-            self.lock_write()?.entry(program).or_insert(engine);
+            let loaded = Self::build(db, program).await?;
+            self.lock_write()?.entry(program).or_insert(loaded);
         }
         let engines = self.lock_read()?;
-        let engine = engines
+        let loaded = engines
             .get(&program)
             .ok_or_else(|| Error::internal("engine dropped while reading"))?;
-        read(engine)
+        read(&loaded.engine)
     }
 
-    /// Keeps a loaded engine current after values were saved (an engine not loaded yet will
-    /// read them when it is built).
-    pub fn values_saved(&self, program: ProgramId, values: &[domain::indicators::NewValue]) {
-        let Ok(mut engines) = self.by_program.write() else {
-            return;
-        };
-        let Some(engine) = engines.get_mut(&program) else {
-            return;
-        };
-        let mut failed = false;
-        for v in values {
-            let applied = store::indicators::parse_period(&v.period, "period")
-                .ok()
-                .and_then(|p| {
-                    engine
-                        .set_value(&v.data_element_code, None, &v.org_unit_code, p, v.value)
-                        .ok()
-                });
-            failed |= applied.is_none();
-        }
-        if failed {
-            // The store accepted what the engine could not place: rebuild on the next read.
-            engines.remove(&program);
-        }
-    }
-
-    /// Keeps a loaded engine current after an activity at the facility `facility_code` was
-    /// recorded, scored `score` percent by its checklist (activities without a facility are
-    /// not counted by facility).
-    pub fn activity_recorded(
-        &self,
-        program: ProgramId,
-        activity: &store::visits::Activity,
-        facility_code: Option<&str>,
-        score: Option<f64>,
-    ) {
-        let Some(code) = facility_code else {
-            return;
-        };
-        let Ok(mut engines) = self.by_program.write() else {
-            return;
-        };
-        let Some(engine) = engines.get_mut(&program) else {
-            return;
-        };
-        let appended = fact_of(engine, activity, code.to_owned(), score)
-            .ok()
-            .and_then(|fact| engine.append(&fact).ok());
-        if appended.is_none() {
-            engines.remove(&program);
+    /// Applies every change-log entry the loaded engines do not hold yet, in order. Called
+    /// after this process's own writes (so the writer's next page shows them) and by
+    /// [`follow`] when another process may have written.
+    pub async fn catch_up(&self, db: &Db) -> Result<(), Error> {
+        let _turn = self.following.lock().await;
+        loop {
+            let Some(from) = self.lock_read()?.values().map(|l| l.through).min() else {
+                return Ok(());
+            };
+            let batch = db.engine_changes_after(from, LOG_BATCH).await?;
+            let Some(last) = batch.last().map(|c| c.seq) else {
+                return Ok(());
+            };
+            let activities = activities_of(db, &batch, from, last).await?;
+            {
+                let mut engines = self.lock_write()?;
+                let mut dropped = Vec::new();
+                for (program, loaded) in engines.iter_mut() {
+                    for change in &batch {
+                        if change.seq <= loaded.through || !concerns(change, *program) {
+                            continue;
+                        }
+                        if let Applied::Dropped = apply(&mut loaded.engine, change, &activities) {
+                            dropped.push(*program);
+                            break;
+                        }
+                    }
+                    // An engine built meanwhile may already hold more than this batch.
+                    loaded.through = loaded.through.max(last);
+                }
+                for program in dropped {
+                    engines.remove(&program);
+                }
+            }
+            if (batch.len() as i64) < LOG_BATCH {
+                return Ok(());
+            }
         }
     }
 
-    /// Drops a program's engine (its data elements changed); the next read rebuilds it.
-    pub fn invalidate(&self, program: ProgramId) {
-        if let Ok(mut engines) = self.by_program.write() {
-            engines.remove(&program);
+    /// [`Engines::catch_up`] after a write of this process that has committed: a failure to
+    /// read the log must not turn a saved write into an error, so it is logged, and the
+    /// follower retries within a second.
+    pub async fn after_write(&self, db: &Db) {
+        if let Err(error) = self.catch_up(db).await {
+            tracing::warn!(error = %error.chain(), "indicator engines did not catch up after a write");
         }
     }
 
-    /// Drops every engine (the org-unit tree changed).
-    pub fn invalidate_all(&self) {
-        if let Ok(mut engines) = self.by_program.write() {
-            engines.clear();
-        }
+    /// The change-log entry each loaded engine holds everything through, by program.
+    pub fn positions(&self) -> Result<HashMap<ProgramId, i64>, Error> {
+        Ok(self
+            .lock_read()?
+            .iter()
+            .map(|(program, loaded)| (*program, loaded.through))
+            .collect())
     }
 
     fn lock_read(
         &self,
-    ) -> Result<std::sync::RwLockReadGuard<'_, HashMap<ProgramId, Engine>>, Error> {
+    ) -> Result<std::sync::RwLockReadGuard<'_, HashMap<ProgramId, Loaded>>, Error> {
         self.by_program
             .read()
             .map_err(|_| Error::internal("engine lock poisoned"))
@@ -210,10 +290,105 @@ impl Engines {
 
     fn lock_write(
         &self,
-    ) -> Result<std::sync::RwLockWriteGuard<'_, HashMap<ProgramId, Engine>>, Error> {
+    ) -> Result<std::sync::RwLockWriteGuard<'_, HashMap<ProgramId, Loaded>>, Error> {
         self.by_program
             .write()
             .map_err(|_| Error::internal("engine lock poisoned"))
+    }
+}
+
+/// Follows other processes' writes for as long as the process runs: each time the store says
+/// there may be new log entries, the loaded engines catch up. Old entries are pruned now and
+/// then (a process that starts builds from the rows).
+pub async fn follow(app: crate::App) {
+    let mut waker = loop {
+        match app.db.engine_change_waker().await {
+            Ok(waker) => break waker,
+            Err(error) => {
+                tracing::warn!(%error, "cannot follow other servers' writes yet; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
+    };
+    let mut last_prune = std::time::Instant::now();
+    loop {
+        waker.wait().await;
+        if let Err(error) = app.engines.catch_up(&app.db).await {
+            tracing::warn!(error = %error.chain(), "indicator engines did not catch up");
+        }
+        if last_prune.elapsed() > std::time::Duration::from_secs(3600) {
+            last_prune = std::time::Instant::now();
+            let before = store::now() - chrono::Duration::days(1);
+            if let Err(error) = app.db.prune_engine_changes(before).await {
+                tracing::warn!(%error, "pruning the engine change log failed");
+            }
+        }
+    }
+}
+
+/// Whether a log entry concerns `program`'s engine.
+fn concerns(change: &LoggedChange, program: ProgramId) -> bool {
+    change.program.is_none_or(|p| p == program)
+}
+
+/// The activities the entries of `batch` (after `from`, through `last`) name.
+async fn activities_of(
+    db: &Db,
+    batch: &[LoggedChange],
+    from: i64,
+    last: i64,
+) -> Result<HashMap<ActivityId, EngineActivity>, Error> {
+    if batch
+        .iter()
+        .any(|c| matches!(c.change, EngineChange::Activity(_)))
+    {
+        Ok(db.engine_activities(from, last).await?)
+    } else {
+        Ok(HashMap::new())
+    }
+}
+
+/// Applies one entry to an engine.
+fn apply(
+    engine: &mut Engine,
+    change: &LoggedChange,
+    activities: &HashMap<ActivityId, EngineActivity>,
+) -> Applied {
+    let applied = match &change.change {
+        EngineChange::Rebuild => return Applied::Dropped,
+        EngineChange::Values(values) => values.iter().all(|v| {
+            store::indicators::parse_period(&v.period, "period")
+                .ok()
+                .and_then(|p| {
+                    engine
+                        .set_value(&v.data_element, None, &v.org_unit, p, v.value)
+                        .ok()
+                })
+                .is_some()
+        }),
+        EngineChange::Activity(id) => match activities.get(id) {
+            // Activities without a facility are not counted by facility.
+            Some(EngineActivity {
+                facility_code: None,
+                ..
+            }) => true,
+            Some(EngineActivity {
+                activity,
+                facility_code: Some(code),
+                score,
+            }) => fact_of(engine, activity, code.clone(), *score)
+                .ok()
+                .and_then(|fact| engine.append(&fact).ok())
+                .is_some(),
+            // Logged but not found: the store and the log disagree; read the rows again.
+            None => false,
+        },
+    };
+    if applied {
+        Applied::Kept
+    } else {
+        // The store accepted what the engine could not place: rebuild on the next read.
+        Applied::Dropped
     }
 }
 
@@ -245,12 +420,12 @@ async fn activity_facts(
     program: ProgramId,
     engine: &Engine,
     codes: &HashMap<domain::ids::OrgUnitId, String>,
-) -> Result<Vec<Fact>, Error> {
+) -> Result<(Vec<Fact>, HashSet<ActivityId>), Error> {
     let activities = db
         .activities(program, &store::visits::ActivityFilter::default())
         .await?;
     // The first checklist of an activity scores it (a visit usually fills one).
-    let mut scores: HashMap<domain::ids::ActivityId, f64> = HashMap::new();
+    let mut scores: HashMap<ActivityId, f64> = HashMap::new();
     for (activity, percent) in db.checklist_percents(program).await? {
         scores.entry(activity).or_insert(percent);
     }
@@ -261,7 +436,7 @@ async fn activity_facts(
             facts.push(fact_of(engine, activity, code.clone(), score)?);
         }
     }
-    Ok(facts)
+    Ok((facts, activities.iter().map(|a| a.id).collect()))
 }
 
 /// Each indicator of `resolved` for `quarter`, within the org unit `within` (its code; `None`:

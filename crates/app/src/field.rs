@@ -226,29 +226,9 @@ where
         },
     };
     if !recorded.repeated {
-        activity_recorded(app, program, &recorded.detail).await?;
+        app.engines.after_write(&app.db).await;
     }
     Ok(recorded)
-}
-
-/// Tells the program's indicator engine about a recorded activity.
-pub async fn activity_recorded(
-    app: &crate::App,
-    program: ProgramId,
-    detail: &store::visits::ActivityDetail,
-) -> Result<(), Error> {
-    let code = match detail.activity.facility {
-        Some(id) => Some(app.db.org_unit(id).await?.code.as_str().to_owned()),
-        None => None,
-    };
-    let score = detail
-        .checklists
-        .first()
-        .filter(|c| c.score_max > 0.0)
-        .map(|c| 100.0 * c.score_total / c.score_max);
-    app.engines
-        .activity_recorded(program, &detail.activity, code.as_deref(), score);
-    Ok(())
 }
 
 /// A checklist filled during an activity: the answers are checked against the form and

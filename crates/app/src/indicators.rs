@@ -40,7 +40,7 @@ pub async fn save_values(
         }
     }
     let counts = app.db.save_values(actor, program.id, input).await?;
-    app.engines.values_saved(program.id, input);
+    app.engines.after_write(&app.db).await;
     Ok(counts)
 }
 
@@ -52,7 +52,6 @@ pub async fn create_data_element(
     input: &NewDataElement,
 ) -> Result<DataElementRecord, Error> {
     let element = app.db.create_data_element(actor, program.id, input).await?;
-    // The engine's catalog has no room for a new element: rebuild it on the next read.
-    app.engines.invalidate(program.id);
+    app.engines.after_write(&app.db).await;
     Ok(element)
 }

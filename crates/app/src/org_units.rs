@@ -7,7 +7,6 @@ use store::Actor;
 /// Adds a unit under its parent.
 pub async fn create(app: &App, actor: &Actor, new: &NewOrgUnit) -> Result<OrgUnit, Error> {
     let unit = app.db.create_org_unit(actor, new).await?;
-    // The engines hold the org-unit tree: rebuild them on their next read.
-    app.engines.invalidate_all();
+    app.engines.after_write(&app.db).await;
     Ok(unit)
 }

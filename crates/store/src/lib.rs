@@ -12,6 +12,7 @@ mod error;
 
 pub mod accounts;
 pub mod audit;
+pub mod engine_changes;
 pub mod facility_matching;
 pub mod forms;
 pub mod indicators;

@@ -122,6 +122,9 @@ impl Db {
     ) -> Result<OrgUnit, DbError> {
         let mut tx = self.begin().await?;
         let unit = tx.insert_org_unit(actor, new).await?;
+        // Every program's engine holds the tree.
+        tx.log_engine_change(None, &crate::engine_changes::EngineChange::Rebuild)
+            .await?;
         tx.commit().await?;
         Ok(unit)
     }
@@ -145,6 +148,11 @@ impl Db {
                 Upsert::Updated => counts.updated += 1,
                 Upsert::Unchanged => counts.unchanged += 1,
             }
+        }
+        if counts.created > 0 {
+            // Every program's engine holds the tree; names and coordinates it does not hold.
+            tx.log_engine_change(None, &crate::engine_changes::EngineChange::Rebuild)
+                .await?;
         }
         tx.commit().await?;
         Ok(counts)

@@ -47,6 +47,9 @@ pub async fn serve(db: store::Db, args: ServeArgs) -> anyhow::Result<()> {
     // Build every program's indicator engine now, so the first dashboard is quick; pages that
     // come first build theirs on demand.
     tokio::spawn(state.app.clone().warm_engines());
+    // Other servers on the same database (and command-line imports) change what the engines
+    // hold: follow the store's change log so this server's figures keep up within a second.
+    tokio::spawn(app::engines::follow(state.app.clone()));
     let purge_db = db.clone();
     tokio::spawn(async move {
         // Expired sessions are refused on use anyway; this only keeps the table small.

@@ -169,6 +169,9 @@ impl Db {
             Some(&after),
         )
         .await?;
+        // The engine's catalog has no room for a new element.
+        tx.log_engine_change(Some(program), &crate::engine_changes::EngineChange::Rebuild)
+            .await?;
         tx.commit().await?;
         self.data_element(program, &code)
             .await?

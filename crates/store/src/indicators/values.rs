@@ -344,6 +344,22 @@ impl Db {
                 }
             }
         }
+        if !changed.is_empty() {
+            let saved = checked
+                .iter()
+                .map(|v| crate::engine_changes::EngineValue {
+                    data_element: v.data_element_code.clone(),
+                    org_unit: v.org_unit_code.clone(),
+                    period: v.period.clone(),
+                    value: v.value,
+                })
+                .collect();
+            tx.log_engine_change(
+                Some(program),
+                &crate::engine_changes::EngineChange::Values(saved),
+            )
+            .await?;
+        }
         let after = serde_json::json!({"counts": counts, "changed": changed});
         tx.audit::<(), _>(
             actor,

@@ -303,6 +303,25 @@ impl Db {
         })
     }
 
+    /// The activities `condition` selects (SQL over `a`, with `$1` and `$2` bound to
+    /// `first` and `second`), by id: the change log's reads of what it names.
+    pub(crate) async fn activities_where(
+        &self,
+        condition: &str,
+        first: i64,
+        second: i64,
+    ) -> Result<Vec<Activity>, DbError> {
+        let sql = format!("{ACTIVITY_SELECT} WHERE {condition} ORDER BY a.id");
+        let rows: Vec<ActivityRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(first)
+                .bind(second)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(activity_from_row).collect()
+    }
+
     /// A program's activities, by first day, narrowed by `filter`.
     pub async fn activities(
         &self,

@@ -242,6 +242,11 @@ impl Db {
         }
         tx.audit::<(), _>(actor, Action::Create, "activity", id, None, Some(&checked))
             .await?;
+        tx.log_engine_change(
+            Some(program),
+            &crate::engine_changes::EngineChange::Activity(ActivityId(id)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(id))
     }
