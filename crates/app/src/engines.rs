@@ -116,27 +116,23 @@ impl Engines {
         program: ProgramId,
         before: i64,
     ) -> Result<Option<Loaded>, Error> {
-        {
-            let (mut engine, read) = Self::build_from_rows(db, program).await?;
-            let mut through = before;
-            loop {
-                let batch = db.engine_changes_after(through, LOG_BATCH).await?;
-                let Some(last) = batch.last().map(|c| c.seq) else {
-                    return Ok(Some(Loaded { engine, through }));
-                };
-                let activities = activities_of(db, &batch, through, last).await?;
-                let start_over = batch
-                    .iter()
-                    .filter(|c| concerns(c, program))
-                    .filter(
-                        |c| !matches!(c.change, EngineChange::Activity(id) if read.contains(&id)),
-                    )
-                    .any(|c| matches!(apply(&mut engine, c, &activities), Applied::Dropped));
-                if start_over {
-                    return Ok(None);
-                }
-                through = last;
+        let (mut engine, read) = Self::build_from_rows(db, program).await?;
+        let mut through = before;
+        loop {
+            let batch = db.engine_changes_after(through, LOG_BATCH).await?;
+            let Some(last) = batch.last().map(|c| c.seq) else {
+                return Ok(Some(Loaded { engine, through }));
+            };
+            let activities = activities_of(db, &batch, through, last).await?;
+            let start_over = batch
+                .iter()
+                .filter(|c| concerns(c, program))
+                .filter(|c| !matches!(c.change, EngineChange::Activity(id) if read.contains(&id)))
+                .any(|c| matches!(apply(&mut engine, c, &activities), Applied::Dropped));
+            if start_over {
+                return Ok(None);
             }
+            through = last;
         }
     }
 

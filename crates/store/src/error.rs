@@ -32,6 +32,10 @@ pub enum DbError {
     /// Stored data no longer parses (edited by hand?).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A backup or restore cannot go ahead (a PostgreSQL database, a target that exists, a
+    /// checksum that does not match, a server still serving the file); says which file.
+    #[error("{0}")]
+    Backup(String),
     /// Migration failure.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

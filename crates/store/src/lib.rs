@@ -12,6 +12,7 @@ mod error;
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod engine_changes;
 pub mod facility_matching;
 pub mod forms;
@@ -139,10 +140,7 @@ impl Db {
             let options = PgConnectOptions::from_str(url)?.application_name("tandem");
             Self::connect_postgres(options).await
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
+            let path = backup::sqlite_path(url).unwrap_or_default();
             let options = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true);

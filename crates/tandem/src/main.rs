@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Write a consistent copy of the SQLite database to FILE while it stays in use, and
+    /// FILE.sha256 beside it (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// The copy to write; must not exist.
+        file: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE, after checking FILE.sha256 and
+    /// SQLite's integrity check; refused while a server serves the database.
+    Restore {
+        /// A file written by `tandem backup`.
+        file: std::path::PathBuf,
+    },
     /// Accounts and tokens.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -199,6 +211,15 @@ async fn connect(url: &str) -> anyhow::Result<store::Db> {
     Ok(db)
 }
 
+/// On SQLite, the lock every serving process shares so that a restore cannot replace the file
+/// under it.
+fn serving_lock(url: &str) -> anyhow::Result<Option<store::backup::ServingLock>> {
+    store::backup::sqlite_path(url)
+        .map(|path| store::backup::ServingLock::shared(&path))
+        .transpose()
+        .map_err(anyhow::Error::from)
+}
+
 /// A database URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -221,7 +242,42 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
             println!("{applied} migration(s) applied");
             Ok(())
         }
-        Command::Serve(args) => serve::serve(connect(url).await?, args).await,
+        Command::Serve(args) => {
+            let _serving = serving_lock(url)?;
+            serve::serve(connect(url).await?, args).await
+        }
+        Command::Backup { file } => {
+            let db = store::Db::connect(url)
+                .await
+                .with_context(|| format!("connecting to {}", redact(url)))?;
+            let started = std::time::Instant::now();
+            let copy = db.backup_to(&file).await?;
+            db.close().await;
+            println!(
+                "backed up to {} ({} bytes, SHA-256 {}) in {:.2} s",
+                copy.path.display(),
+                copy.bytes,
+                copy.sha256,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let Some(database) = store::backup::sqlite_path(url) else {
+                anyhow::bail!(
+                    "tandem restore replaces the embedded SQLite database; restore PostgreSQL with pg_restore (see the README)"
+                );
+            };
+            let restored = store::backup::restore(&database, &file).await?;
+            println!(
+                "restored {} from {} ({} bytes, SHA-256 {}); start the server again",
+                restored.path.display(),
+                file.display(),
+                restored.bytes,
+                restored.sha256
+            );
+            Ok(())
+        }
         Command::Demo {
             serve: args,
             no_serve,
@@ -232,6 +288,7 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
             if no_serve {
                 return Ok(());
             }
+            let _serving = serving_lock(url)?;
             serve::serve(db, args).await
         }
         Command::Admin(command) => admin::run(&connect(url).await?, command).await,

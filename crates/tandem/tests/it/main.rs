@@ -1,6 +1,7 @@
 //! The `tandem` command line, run as a user runs it: the built binary, a fresh database each
 //! time (SQLite file, or a PostgreSQL schema when `TANDEM_TEST_DATABASE_URL` is set).
 
+mod backup;
 mod dhis2;
 mod forms;
 mod indicator_values;

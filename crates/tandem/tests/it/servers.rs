@@ -58,7 +58,11 @@ where
 }
 
 /// A visit like the program's first one with a facility, on `day`.
-async fn a_visit(db: &store::Db, program: ProgramId, day: chrono::NaiveDate) -> NewActivity {
+pub(super) async fn a_visit(
+    db: &store::Db,
+    program: ProgramId,
+    day: chrono::NaiveDate,
+) -> NewActivity {
     let first = db
         .activities(program, &store::visits::ActivityFilter::default())
         .await
