@@ -18,13 +18,14 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const USAGE: &str =
-    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | openapi | tidy>
+    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | faults | openapi | tidy>
 
   ci           the whole CI run (what .ci/run calls)
   ci-bench     only the tests of the benchmark harnesses (feature `bench`)
   ci-postgres  only the database suites on PostgreSQL
   ci-formats   only the .ics, BibTeX and CSL-JSON checks with Python's own parsers
   ci-browser   only the browser tests (demo server + headless Chromium)
+  faults       the fault battery's long form (`--cycles N`, default 55) on SQLite and PostgreSQL
   openapi      rewrite docs/openapi.json from the router
   tidy         clippy, rustfmt and the tidy tests";
 
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         "ci-bench" => bench_suites(),
         "ci-formats" => format_checks(),
         "ci-browser" => browser_tests(),
+        "faults" => fault_battery(),
         "openapi" => openapi(),
         "tidy" => tidy(),
         "" | "-h" | "--help" | "help" => {
@@ -222,6 +224,47 @@ fn postgres_suites() -> Result {
         &["test", "-p", "store", "-p", "web", "-p", "tandem"],
         &[("TANDEM_TEST_DATABASE_URL", &url)],
     )
+}
+
+/// The fault battery's long form: the `faults` tests of the command line (CI runs them with 10
+/// cycles in every suite) with `--cycles N` kill -9 cycles, on SQLite and then PostgreSQL,
+/// each printing one JSON line of figures.
+fn fault_battery() -> Result {
+    let mut args = std::env::args().skip(2);
+    let mut cycles = String::from("55");
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--cycles" => {
+                cycles = args
+                    .next()
+                    .filter(|n| n.parse::<usize>().is_ok_and(|n| n > 0))
+                    .ok_or("--cycles takes a positive number")?;
+            }
+            other => return Err(format!("faults: unknown argument `{other}`")),
+        }
+    }
+    let url = std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    ensure_postgres_running()?;
+    for (backend, database) in [("SQLite", ""), ("PostgreSQL", url.as_str())] {
+        step(&format!("the fault battery on {backend}, {cycles} cycles"));
+        cargo(
+            &[
+                "test",
+                "-p",
+                "tandem",
+                "--test",
+                "it",
+                "faults::",
+                "--",
+                "--nocapture",
+            ],
+            &[
+                ("TANDEM_FAULT_CYCLES", &cycles),
+                ("TANDEM_TEST_DATABASE_URL", database),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn ensure_postgres_running() -> Result {

@@ -3,6 +3,7 @@
 
 mod backup;
 mod dhis2;
+mod faults;
 mod forms;
 mod indicator_values;
 mod servers;
