@@ -151,8 +151,7 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
                 None => None,
                 Some(code) => Some(crate::program_flag(db, &code).await?.id),
             };
-            let digest = sha2::Sha256::digest(&bytes);
-            let sha256: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
             let stored = db
                 .save_form(&actor, program, &purpose, &form, &sha256)
                 .await
@@ -162,10 +161,16 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
         }
         ImportCommand::Values { file, program } => {
             let name = file.display().to_string();
-            let rows = interop::values_csv::parse(&name, read(&file)?.as_slice())?;
+            let bytes = read(&file)?;
+            let rows = interop::values_csv::parse(&name, bytes.as_slice())?;
             let program = crate::program_flag(db, &program).await?;
+            let source = store::indicators::ImportedFile {
+                name: name.clone(),
+                bytes: bytes.len() as u64,
+                sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+            };
             let counts = db
-                .save_values_at_rows(&actor, program.id, &rows)
+                .save_values_at_rows(&actor, program.id, &rows, &source)
                 .await
                 .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
             println!(

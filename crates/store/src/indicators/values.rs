@@ -151,6 +151,17 @@ type ValueRow = (
     DateTime<Utc>,
 );
 
+/// A file an import read, as its audit row names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedFile {
+    /// The name it was given as.
+    pub name: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Its SHA-256, hex: which file it was, whatever it was called.
+    pub sha256: String,
+}
+
 impl Db {
     /// Saves aggregate values (web form, API). Every value is checked first — its data
     /// element, its facility, its period, the value against the element's type and range —
@@ -169,16 +180,19 @@ impl Db {
     }
 
     /// [`Db::save_values`] for a file import: each value comes with its row number, and an
-    /// error is [`DbError::AtRow`] around the bad field (`value`, `period`…).
+    /// error is [`DbError::AtRow`] around the bad field (`value`, `period`…). The audit row
+    /// names the file and its digest with the counts, not every value: a million-row import
+    /// would otherwise write one audit row of hundreds of megabytes.
     pub async fn save_values_at_rows(
         &self,
         actor: &Actor,
         program: ProgramId,
         values: &[(usize, NewValue)],
+        file: &ImportedFile,
     ) -> Result<SaveCounts, DbError> {
         let rows: Vec<(Option<usize>, &NewValue)> =
             values.iter().map(|(row, v)| (Some(*row), v)).collect();
-        self.save_values_inner(actor, program, &rows, crate::now())
+        self.save_values_from(actor, program, &rows, crate::now(), Some(file))
             .await
     }
 
@@ -202,6 +216,18 @@ impl Db {
         program: ProgramId,
         values: &[(Option<usize>, &NewValue)],
         at: DateTime<Utc>,
+    ) -> Result<SaveCounts, DbError> {
+        self.save_values_from(actor, program, values, at, None)
+            .await
+    }
+
+    async fn save_values_from(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+        values: &[(Option<usize>, &NewValue)],
+        at: DateTime<Utc>,
+        file: Option<&ImportedFile>,
     ) -> Result<SaveCounts, DbError> {
         let record = self.program(program).await?;
         let root_path = match record.root_org_unit {
@@ -324,7 +350,9 @@ impl Db {
                         .execute(&mut *conn).await?;
                     });
                     counts.created += 1;
-                    changed.push(serde_json::json!({"value": value, "before": null}));
+                    if file.is_none() {
+                        changed.push(serde_json::json!({"value": value, "before": null}));
+                    }
                 }
                 Some((old, ref comment)) if old == value.value && *comment == value.comment => {
                     counts.unchanged += 1;
@@ -340,11 +368,13 @@ impl Db {
                         .execute(&mut *conn).await?;
                     });
                     counts.updated += 1;
-                    changed.push(serde_json::json!({"value": value, "before": {"value": old, "comment": comment}}));
+                    if file.is_none() {
+                        changed.push(serde_json::json!({"value": value, "before": {"value": old, "comment": comment}}));
+                    }
                 }
             }
         }
-        if !changed.is_empty() {
+        if counts.created + counts.updated > 0 {
             let saved = checked
                 .iter()
                 .map(|v| crate::engine_changes::EngineValue {
@@ -360,7 +390,10 @@ impl Db {
             )
             .await?;
         }
-        let after = serde_json::json!({"counts": counts, "changed": changed});
+        let after = match file {
+            Some(file) => serde_json::json!({"counts": counts, "import": file}),
+            None => serde_json::json!({"counts": counts, "changed": changed}),
+        };
         tx.audit::<(), _>(
             actor,
             Action::Update,

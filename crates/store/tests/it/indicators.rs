@@ -455,13 +455,18 @@ async fn bad_values_are_refused_by_field_and_write_nothing() {
     assert_eq!(written(&m).await, before);
 
     // A file import: the row number wraps the row's own field.
+    let file = store::indicators::ImportedFile {
+        name: "values.csv".into(),
+        bytes: 120,
+        sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+    };
     let rows = [
         (2, good.clone()),
         (3, value("OPERATIONS", gh, "202601", 40.0)),
         (4, value("OPERATIONS", gh, "202600", 40.0)),
     ];
     let err = db
-        .save_values_at_rows(&actor(), m.program, &rows)
+        .save_values_at_rows(&actor(), m.program, &rows, &file)
         .await
         .unwrap_err();
     match &err {
@@ -470,17 +475,28 @@ async fn bad_values_are_refused_by_field_and_write_nothing() {
     }
     let rows = [(2, good.clone()), (3, good.clone())];
     let err = db
-        .save_values_at_rows(&actor(), m.program, &rows)
+        .save_values_at_rows(&actor(), m.program, &rows, &file)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("repeats row 2"), "{err}");
     assert_eq!(written(&m).await, before);
 
     let counts = db
-        .save_values_at_rows(&actor(), m.program, &rows[..1])
+        .save_values_at_rows(&actor(), m.program, &rows[..1], &file)
         .await
         .unwrap();
     assert_eq!(counts.created, 1);
+    // The import's audit row names the file and its digest with the counts, not the values.
+    let entry = db
+        .audit_entries(Some(("data_values", &m.program.0.to_string())), 1, 0)
+        .await
+        .unwrap()
+        .remove(0);
+    let after = entry.after.expect("an after");
+    assert_eq!(after["import"]["sha256"], file.sha256.as_str());
+    assert_eq!(after["import"]["name"], "values.csv");
+    assert_eq!(after["counts"]["created"], 1);
+    assert!(after.get("changed").is_none(), "{after}");
 }
 
 async fn activate(m: &Me, facility: OrgUnitId) {
