@@ -631,12 +631,23 @@ fn read_survey(
                 .iter()
                 .any(|(_, v)| v.get(i).is_some_and(|s| !s.is_empty()))
         {
-            problems.cell(
-                sheet,
-                table.header_row,
-                &table.header[i],
-                format!("the column `{}` is not one tandem knows", table.header[i]),
-            );
+            if table.header[i].is_empty() {
+                // No header to name it by: name it by its letter, as the sheet shows it.
+                let letter = format!("column {}", column_letters(i));
+                problems.cell(
+                    sheet,
+                    table.header_row,
+                    &letter,
+                    format!("{letter} has cells filled in but no header naming what they are"),
+                );
+            } else {
+                problems.cell(
+                    sheet,
+                    table.header_row,
+                    &table.header[i],
+                    format!("the column `{}` is not one tandem knows", table.header[i]),
+                );
+            }
         }
     }
 

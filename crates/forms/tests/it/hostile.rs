@@ -178,3 +178,22 @@ fn line_breaks_and_tabs_in_labels_are_kept() {
         Some(&"First line\nsecond line\tand a tab".to_owned())
     );
 }
+
+#[test]
+fn filled_cells_under_no_header_are_named_by_the_column_letter() {
+    // Found by fuzzing (fuzz/regressions/xlsform_sheets): the error once named no column.
+    let errors = crate::build::import(&[(
+        "survey",
+        vec![vec!["type", "name", "label"], vec!["text", "a", "A", "stray"]],
+    )])
+    .unwrap_err();
+    assert_eq!(
+        crate::build::locations(&errors),
+        [(
+            "survey".to_owned(),
+            1,
+            "column D".to_owned(),
+            "column D has cells filled in but no header naming what they are".to_owned()
+        )]
+    );
+}
