@@ -69,7 +69,10 @@ pub(crate) fn fuzz(args: &[String]) -> Result {
         .ok_or("cargo-fuzz is not installed: run `cargo install cargo-fuzz`")?;
 
     step("building the fuzz targets with coverage instrumentation");
-    super::run(&mut fuzz_command(&fuzz_dir, &["build", "--sanitizer", "none"]))?;
+    super::run(&mut fuzz_command(
+        &fuzz_dir,
+        &["build", "--sanitizer", "none"],
+    ))?;
 
     let mut outcomes = Vec::new();
     for target in &targets {
@@ -237,7 +240,9 @@ fn figures(log: &str) -> String {
 /// Adds to `fuzz/corpus/<target>/` the scratch inputs that reach coverage the kept corpus
 /// does not.
 fn merge_into_corpus(fuzz_dir: &Path, target: &str) -> Result {
-    step(&format!("keeping {target}'s new coverage in fuzz/corpus/{target}"));
+    step(&format!(
+        "keeping {target}'s new coverage in fuzz/corpus/{target}"
+    ));
     let kept = fuzz_dir.join("corpus").join(target).display().to_string();
     let scratch = scratch_corpus(target)?.display().to_string();
     super::run(&mut fuzz_command(

@@ -319,7 +319,9 @@ fn refuse_control_characters(table: &Table, problems: &mut Problems) {
     let header = std::iter::once((table.header_row, &table.header));
     for (row, values) in header.chain(table.rows.iter().map(|(r, v)| (*r, v))) {
         for (i, value) in values.iter().enumerate() {
-            let Some(bad) = value.chars().find(|c| domain::values::is_refused_character(*c))
+            let Some(bad) = value
+                .chars()
+                .find(|c| domain::values::is_refused_character(*c))
             else {
                 continue;
             };

@@ -98,8 +98,7 @@ pub fn xlsform_sheets(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let spec = workbook::Spec::parse(&text);
     let bytes = spec.to_xlsx();
-    let form = match forms::Form::from_xlsx_bytes("fuzz.xlsx", &bytes, &forms::Limits::default())
-    {
+    let form = match forms::Form::from_xlsx_bytes("fuzz.xlsx", &bytes, &forms::Limits::default()) {
         Ok(form) => form,
         Err(errors) => {
             assert!(!errors.is_empty(), "a refusal must say why");
@@ -204,11 +203,21 @@ pub fn period_id(data: &[u8]) {
     let Ok(period) = text.parse::<Period>() else {
         return;
     };
-    assert_eq!(period.to_string(), text, "a period id must print back to itself");
+    assert_eq!(
+        period.to_string(),
+        text,
+        "a period id must print back to itself"
+    );
     let (start, end) = (period.start(), period.end());
     assert!(start <= end, "{period}: {start} after {end}");
-    assert_eq!(Period::containing(period.period_type(), start).ok(), Some(period));
-    assert_eq!(Period::containing(period.period_type(), end).ok(), Some(period));
+    assert_eq!(
+        Period::containing(period.period_type(), start).ok(),
+        Some(period)
+    );
+    assert_eq!(
+        Period::containing(period.period_type(), end).ok(),
+        Some(period)
+    );
     let _ = period.next();
     let _ = period.prev();
     for parent in PeriodType::ALL {
@@ -228,7 +237,10 @@ pub fn indicator_expression(data: &[u8]) {
     if let Ok(expression) = Expression::parse("fuzz", &text) {
         let printed = expression.to_string();
         let again = Expression::parse("fuzz", &printed);
-        assert!(again.is_ok(), "{text:?} printed as {printed:?}, which does not parse");
+        assert!(
+            again.is_ok(),
+            "{text:?} printed as {printed:?}, which does not parse"
+        );
     }
 }
 

@@ -230,12 +230,19 @@ mod tests {
              ## choices\nlist_name\tname\tlabel\nyn\tyes\tYes\nyn\tno\tNo\n\
              ## settings\nform_id\tversion\nchecklist\t3\n## submission\nok=yes\nage=42\n",
         );
-        assert_eq!(spec.submission, [("ok".into(), "yes".into()), ("age".into(), "42".into())]);
-        let form = forms::Form::from_xlsx_bytes("t.xlsx", &spec.to_xlsx(), &Default::default())
-            .unwrap();
+        assert_eq!(
+            spec.submission,
+            [("ok".into(), "yes".into()), ("age".into(), "42".into())]
+        );
+        let form =
+            forms::Form::from_xlsx_bytes("t.xlsx", &spec.to_xlsx(), &Default::default()).unwrap();
         assert_eq!(form.id, "checklist");
         assert_eq!(form.version.as_deref(), Some("3"));
-        let names: Vec<&str> = form.questions().iter().map(|(_, q)| q.name.as_str()).collect();
+        let names: Vec<&str> = form
+            .questions()
+            .iter()
+            .map(|(_, q)| q.name.as_str())
+            .collect();
         assert_eq!(names, ["ok", "age"]);
         assert_eq!(Spec::parse(&spec.to_text()), spec);
     }

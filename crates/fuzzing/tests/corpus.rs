@@ -48,13 +48,20 @@ fn every_kept_input_goes_through_its_parser_without_a_panic() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {fed} inputs panicked:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {fed} inputs panicked:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_target_has_its_libfuzzer_harness() {
     for target in fuzzing::TARGETS {
-        let harness = fuzz_dir().join("fuzz_targets").join(format!("{}.rs", target.name));
+        let harness = fuzz_dir()
+            .join("fuzz_targets")
+            .join(format!("{}.rs", target.name));
         let text = std::fs::read_to_string(&harness)
             .unwrap_or_else(|e| panic!("{}: {e}", harness.display()));
         assert!(

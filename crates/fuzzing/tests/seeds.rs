@@ -42,7 +42,10 @@ fn write_seeds_from_the_example_workbooks() {
     std::fs::create_dir_all(&sheets).unwrap();
     std::fs::create_dir_all(&expressions).unwrap();
     let mut examples = Vec::new();
-    for dir in [root.join("crates/forms/tests/fixtures"), root.join("../shared/fixtures/xlsform")] {
+    for dir in [
+        root.join("crates/forms/tests/fixtures"),
+        root.join("../shared/fixtures/xlsform"),
+    ] {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             examples.push(entry.path());
         }
@@ -56,7 +59,9 @@ fn write_seeds_from_the_example_workbooks() {
             let Some(header) = rows.first() else { continue };
             for (c, head) in header.iter().enumerate() {
                 let head = head.to_ascii_lowercase();
-                if !["relevant", "constraint", "calculation", "choice_filter"].contains(&head.as_str()) {
+                if !["relevant", "constraint", "calculation", "choice_filter"]
+                    .contains(&head.as_str())
+                {
                     continue;
                 }
                 for (r, row) in rows.iter().enumerate().skip(1) {

@@ -68,7 +68,10 @@ pub fn parse(file: &str, json: &[u8]) -> Result<Vec<(usize, NewOrgUnit)>, Import
             ("code", unit.code.as_deref()),
             ("name", Some(unit.name.as_str())),
             ("parent.id", unit.parent.as_ref().map(|p| p.id.as_str())),
-            ("geometry.type", unit.geometry.as_ref().map(|g| g.kind.as_str())),
+            (
+                "geometry.type",
+                unit.geometry.as_ref().map(|g| g.kind.as_str()),
+            ),
         ];
         let refused: Vec<&str> = texts
             .into_iter()
@@ -202,12 +205,16 @@ mod tests {
 
     #[test]
     fn tabs_and_line_breaks_are_not_refused_as_control_characters() {
-        let json = r#"{"organisationUnits":[{"id":"ImspTQPwCqd","name":"Sierra\tLeone","level":1}]}"#;
+        let json =
+            r#"{"organisationUnits":[{"id":"ImspTQPwCqd","name":"Sierra\tLeone","level":1}]}"#;
         // A unit name is a single line, so the name's own rule still refuses the tab; what
         // matters here is that the import's check, shared with every input path, lets it by.
         let err = parse("ou.json", json.as_bytes()).unwrap_err();
         assert_eq!(err.errors.len(), 1, "{err}");
         assert_eq!(err.errors[0].field, "name");
-        assert_ne!(err.errors[0].message, domain::values::REFUSED_CHARACTER_MESSAGE);
+        assert_ne!(
+            err.errors[0].message,
+            domain::values::REFUSED_CHARACTER_MESSAGE
+        );
     }
 }

@@ -107,7 +107,13 @@ fn control_characters_are_refused_naming_sheet_row_and_column() {
                 vec!["type", "name", "label", "hint", "relevant"],
                 vec!["select_one yn", "ok", "All\u{0} fine?", "", ""],
                 vec!["text", "no\u{1b}te", "Note", "", ""],
-                vec!["integer", "age", "Age", "in\u{7}years", "${ok} = 'yes'\u{0}"],
+                vec![
+                    "integer",
+                    "age",
+                    "Age",
+                    "in\u{7}years",
+                    "${ok} = 'yes'\u{0}",
+                ],
             ],
         ),
         (
@@ -144,7 +150,11 @@ fn control_characters_are_refused_naming_sheet_row_and_column() {
         .map(|(s, r, c)| ((*s).to_owned(), *r, (*c).to_owned()))
         .collect();
     assert_eq!(found, expected);
-    assert!(errors[0].message().ends_with("(found U+0000)"), "{}", errors[0]);
+    assert!(
+        errors[0].message().ends_with("(found U+0000)"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -184,7 +194,10 @@ fn filled_cells_under_no_header_are_named_by_the_column_letter() {
     // Found by fuzzing (fuzz/regressions/xlsform_sheets): the error once named no column.
     let errors = crate::build::import(&[(
         "survey",
-        vec![vec!["type", "name", "label"], vec!["text", "a", "A", "stray"]],
+        vec![
+            vec!["type", "name", "label"],
+            vec!["text", "a", "A", "stray"],
+        ],
     )])
     .unwrap_err();
     assert_eq!(

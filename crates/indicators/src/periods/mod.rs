@@ -587,7 +587,12 @@ mod tests {
     fn characters_beyond_ascii_after_the_year_are_refused_not_split() {
         // Found by fuzzing (fuzz/regressions/period_id): a two-byte cut through a
         // three-byte character once panicked.
-        for id in ["2021\u{ffff}\t", "2021a\u{20ac}", "2021\u{e9}B", "2021\u{e9}\u{e9}"] {
+        for id in [
+            "2021\u{ffff}\t",
+            "2021a\u{20ac}",
+            "2021\u{e9}B",
+            "2021\u{e9}\u{e9}",
+        ] {
             let err = id.parse::<Period>().expect_err(id);
             assert!(
                 err.to_string()
