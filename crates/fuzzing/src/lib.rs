@@ -8,9 +8,9 @@
 //!   feeds every file of `fuzz/corpus/<name>/` and `fuzz/regressions/<name>/` through it.
 //!
 //! A target passes when it returns: a parser may refuse any input, but must never panic,
-//! hang or allocate without bound. Where a parser promises more (a period id prints back to
-//! itself, a refusal names where it is), the target asserts that too, so a broken promise is a
-//! crash like any other.
+//! hang or allocate without bound. Where a parser promises more (a printed period id reads
+//! back as the same period, a refusal names where it is), the target asserts that too, so a
+//! broken promise is a crash like any other.
 
 pub mod workbook;
 
@@ -194,7 +194,7 @@ fn assert_named(e: &interop::ImportError) {
 }
 
 /// A DHIS2 or Ethiopian period id (and a period type name). A period that parses must print
-/// back to the same id, contain its own first and last day, and its neighbours and parents
+/// to an id that reads back as the same period, contain its own first and last day, and its neighbours and parents
 /// must be computable or refused without a panic.
 pub fn period_id(data: &[u8]) {
     use indicators::{EthiopianDate, Period, PeriodType};
@@ -203,10 +203,13 @@ pub fn period_id(data: &[u8]) {
     let Ok(period) = text.parse::<Period>() else {
         return;
     };
+    // Ids are read leniently (`2024W01` is week 1, as DHIS2 reads it) and printed in one
+    // form, which must read back as the same period.
+    let printed = period.to_string();
     assert_eq!(
-        period.to_string(),
-        text,
-        "a period id must print back to itself"
+        printed.parse::<Period>().ok(),
+        Some(period),
+        "{text:?} printed as {printed:?}"
     );
     let (start, end) = (period.start(), period.end());
     assert!(start <= end, "{period}: {start} after {end}");
