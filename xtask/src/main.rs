@@ -11,6 +11,8 @@
 //! Written in Rust rather than shell so it runs the same wherever cargo does and fails loudly
 //! with the step that failed.
 
+mod fuzz;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const USAGE: &str =
-    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | faults | openapi | tidy>
+    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | faults | fuzz | openapi | tidy>
 
   ci           the whole CI run (what .ci/run calls)
   ci-bench     only the tests of the benchmark harnesses (feature `bench`)
@@ -27,7 +29,8 @@ const USAGE: &str =
   ci-browser   only the browser tests (demo server + headless Chromium)
   faults       the fault battery's long form (`--cycles N`, default 55) on SQLite and PostgreSQL
   openapi      rewrite docs/openapi.json from the router
-  tidy         clippy, rustfmt and the tidy tests";
+  tidy         clippy, rustfmt and the tidy tests
+  fuzz         each libFuzzer target for a bounded time: [--seconds N] [--keep] [TARGET…]";
 
 /// The PostgreSQL CI talks to unless `TANDEM_CI_POSTGRES_URL` says otherwise.
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         "faults" => fault_battery(),
         "openapi" => openapi(),
         "tidy" => tidy(),
+        "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         "" | "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -649,20 +649,26 @@ impl ImportSummary {
             self.description = other.description;
             self.message = other.message;
         }
+        // The counts and indexes come from the server: saturate rather than overflow on
+        // absurd ones (an index past the payload is then described as such).
         let c = &mut self.import_count;
-        c.imported += other.import_count.imported;
-        c.updated += other.import_count.updated;
-        c.ignored += other.import_count.ignored;
-        c.deleted += other.import_count.deleted;
+        c.imported = c.imported.saturating_add(other.import_count.imported);
+        c.updated = c.updated.saturating_add(other.import_count.updated);
+        c.ignored = c.ignored.saturating_add(other.import_count.ignored);
+        c.deleted = c.deleted.saturating_add(other.import_count.deleted);
         self.conflicts
             .extend(other.conflicts.into_iter().map(|mut conflict| {
                 for i in &mut conflict.indexes {
-                    *i += offset;
+                    *i = i.saturating_add(offset);
                 }
                 conflict
             }));
-        self.rejected_indexes
-            .extend(other.rejected_indexes.into_iter().map(|i| i + offset));
+        self.rejected_indexes.extend(
+            other
+                .rejected_indexes
+                .into_iter()
+                .map(|i| i.saturating_add(offset)),
+        );
     }
 
     /// Shifts every index by `offset` (for the first chunk of a merge, which is kept as is
@@ -670,11 +676,11 @@ impl ImportSummary {
     pub(crate) fn shifted(mut self, offset: usize) -> Self {
         for conflict in &mut self.conflicts {
             for i in &mut conflict.indexes {
-                *i += offset;
+                *i = i.saturating_add(offset);
             }
         }
         for i in &mut self.rejected_indexes {
-            *i += offset;
+            *i = i.saturating_add(offset);
         }
         self
     }

@@ -247,6 +247,16 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Form, Vec<FormE
             problems.sheet(sheet, format!("the `{lower}` sheet is not supported"));
         }
     }
+    // A NUL or other control character in any cell is refused where it stands, before the
+    // cells are interpreted, as every other input path refuses it (PostgreSQL cannot store a
+    // NUL, and a label with a control character would corrupt the pages and exports it
+    // appears in).
+    for table in [&survey, &choices, &settings].into_iter().flatten() {
+        refuse_control_characters(table, &mut problems);
+    }
+    if !problems.errors.is_empty() {
+        return Err(problems.errors);
+    }
     let Some(survey) = survey else {
         problems.sheet(
             sheet_names.first().map_or("(none)", String::as_str),
@@ -301,6 +311,53 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Form, Vec<FormE
     } else {
         Err(problems.errors)
     }
+}
+
+/// Reports every cell of `table` (its header included) that holds a character
+/// [`domain::values::is_refused_character`] refuses; line breaks and tabs are allowed.
+fn refuse_control_characters(table: &Table, problems: &mut Problems) {
+    let header = std::iter::once((table.header_row, &table.header));
+    for (row, values) in header.chain(table.rows.iter().map(|(r, v)| (*r, v))) {
+        for (i, value) in values.iter().enumerate() {
+            let Some(bad) = value
+                .chars()
+                .find(|c| domain::values::is_refused_character(*c))
+            else {
+                continue;
+            };
+            // The column is named by its header, as elsewhere; a header that is itself at
+            // fault, or missing, is named by its letter so the message stays printable.
+            let column = table
+                .header
+                .get(i)
+                .filter(|h| !h.is_empty() && !h.chars().any(domain::values::is_refused_character))
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", column_letters(i)));
+            problems.cell(
+                &table.sheet,
+                row,
+                &column,
+                format!(
+                    "{} (found U+{:04X})",
+                    domain::values::REFUSED_CHARACTER_MESSAGE,
+                    u32::from(bad)
+                ),
+            );
+        }
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA`, … for a 0-based column index, as Excel letters its columns.
+fn column_letters(mut i: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    letters.into_iter().rev().collect()
 }
 
 fn note_language(languages: &mut Vec<String>, language: &str) {
@@ -576,12 +633,23 @@ fn read_survey(
                 .iter()
                 .any(|(_, v)| v.get(i).is_some_and(|s| !s.is_empty()))
         {
-            problems.cell(
-                sheet,
-                table.header_row,
-                &table.header[i],
-                format!("the column `{}` is not one tandem knows", table.header[i]),
-            );
+            if table.header[i].is_empty() {
+                // No header to name it by: name it by its letter, as the sheet shows it.
+                let letter = format!("column {}", column_letters(i));
+                problems.cell(
+                    sheet,
+                    table.header_row,
+                    &letter,
+                    format!("{letter} has cells filled in but no header naming what they are"),
+                );
+            } else {
+                problems.cell(
+                    sheet,
+                    table.header_row,
+                    &table.header[i],
+                    format!("the column `{}` is not one tandem knows", table.header[i]),
+                );
+            }
         }
     }
 

@@ -118,7 +118,17 @@ fn header_index(
             .trim()
             .trim_start_matches('\u{feff}')
             .to_ascii_lowercase();
-        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+        if name.is_empty() {
+            // A header cell left empty has no name to report, so it is named by position.
+            problems.push(
+                "row 1",
+                format!("column {}", i + 1),
+                format!(
+                    "the column has no name; expected some of: {}",
+                    [*required, *optional].concat().join(", ")
+                ),
+            );
+        } else if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
             problems.push(
                 "row 1",
                 name.clone(),
@@ -176,6 +186,16 @@ mod tests {
     fn a_column_named_twice_is_refused() {
         let text = codes("code,code\nA,B\n").unwrap_err().to_string();
         assert_eq!(text, "f.csv: row 1, code: column appears twice");
+    }
+
+    #[test]
+    fn a_column_without_a_name_is_named_by_its_position() {
+        // Found by fuzzing (fuzz/regressions/org_units_csv): the error once named no field.
+        let text = codes("code,,name\nA,x,y\n").unwrap_err().to_string();
+        assert_eq!(
+            text,
+            "f.csv: row 1, column 2: the column has no name; expected some of: code, name"
+        );
     }
 
     #[test]

@@ -170,3 +170,18 @@ fn merging_sums_counts_shifts_indexes_and_keeps_the_worst_status() {
         Some("One more conflicts encountered, please check import summary.")
     );
 }
+
+#[test]
+fn absurd_counts_and_indexes_from_the_server_saturate_when_merged() {
+    let huge = r#"{"responseType":"ImportSummary","status":"WARNING","importCount":{"imported":18446744073709551615,"updated":0,"ignored":0,"deleted":0},"conflicts":[{"object":"X","value":"v","indexes":[18446744073709551615]}],"rejectedIndexes":[18446744073709551615]}"#;
+    let mut summary = ImportSummary::parse(huge.as_bytes()).unwrap();
+    summary.merge(ImportSummary::parse(huge.as_bytes()).unwrap(), 1_000);
+    assert_eq!(summary.import_count.imported, u64::MAX);
+    assert_eq!(summary.rejected_indexes, [usize::MAX, usize::MAX]);
+    assert_eq!(summary.conflicts[1].indexes, [usize::MAX]);
+    assert!(
+        summary.conflict_lines(&sent())[1].contains("beyond the"),
+        "{:?}",
+        summary.conflict_lines(&sent())
+    );
+}

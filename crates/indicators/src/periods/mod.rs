@@ -429,6 +429,8 @@ impl FromStr for Period {
             }
         }
         match rest {
+            // The arms below cut `rest` by byte length, which must not split a character.
+            _ if !rest.is_ascii() => Err(bad(id, "not a DHIS2 or Ethiopian period identifier")),
             "" => Self::new(PeriodType::Yearly, year, 1),
             "April" => Self::new(PeriodType::FinancialApril, year, 1),
             "July" => Self::new(PeriodType::FinancialJuly, year, 1),
@@ -578,6 +580,25 @@ mod tests {
         ] {
             let err = id.parse::<Period>().expect_err(id);
             assert!(err.to_string().contains(&format!("{id:?}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn characters_beyond_ascii_after_the_year_are_refused_not_split() {
+        // Found by fuzzing (fuzz/regressions/period_id): a two-byte cut through a
+        // three-byte character once panicked.
+        for id in [
+            "2021\u{ffff}\t",
+            "2021a\u{20ac}",
+            "2021\u{e9}B",
+            "2021\u{e9}\u{e9}",
+        ] {
+            let err = id.parse::<Period>().expect_err(id);
+            assert!(
+                err.to_string()
+                    .contains("not a DHIS2 or Ethiopian period identifier"),
+                "{err}"
+            );
         }
     }
 }
