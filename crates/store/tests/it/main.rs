@@ -2,7 +2,7 @@
 //! (`TANDEM_TEST_DATABASE_URL=postgres://…`), proving the two backends agree.
 
 use domain::access::Role;
-use domain::ids::{AccountId, PersonId};
+use domain::ids::PersonId;
 use domain::org_units::{NewOrgUnit, OrgUnitInput};
 use domain::people::PersonInput;
 use domain::programs::{NewProgram, ProgramKind};
