@@ -4,6 +4,7 @@
 mod dhis2;
 mod forms;
 mod indicator_values;
+mod server;
 
 use std::io::Write as _;
 use std::path::PathBuf;
