@@ -46,6 +46,10 @@ id_type!(
     SessionId
 );
 id_type!(
+    /// A personal access token for API clients.
+    ApiTokenId
+);
+id_type!(
     /// A row of the audit log.
     AuditEntryId
 );

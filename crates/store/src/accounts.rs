@@ -5,7 +5,7 @@ use crate::audit::Action;
 use crate::{Actor, Db, DbError, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::SessionId;
-use domain::ids::{AccountId, PersonId};
+use domain::ids::{AccountId, ApiTokenId, PersonId};
 use serde::Serialize;
 
 /// An account as stored.
@@ -61,6 +61,87 @@ type SessionRow = (
 );
 
 type AccountRow = (i64, String, String, Option<i64>, bool, String);
+
+/// A personal access token as listed: never its secret (only its hash is stored anyway).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// Id.
+    pub id: ApiTokenId,
+    /// Owner.
+    pub account: AccountId,
+    /// The owner's username, for an administrator's list of everyone's tokens.
+    pub username: String,
+    /// The name its owner recognises it by.
+    pub name: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Refused from then on (none: until revoked).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Last used, to within [`TOKEN_USE_GRANULARITY_SECONDS`].
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Revoked then (none: not revoked).
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Revoked (tokens revoked before `revoked_at` was kept have no time).
+    pub revoked: bool,
+}
+
+impl ApiToken {
+    /// Whether the token is accepted at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        !self.revoked && self.expires_at.is_none_or(|end| now < end)
+    }
+}
+
+/// What a presented API token turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// Accepted: the account it acts for.
+    Live(AccountId),
+    /// Past its expiry.
+    Expired,
+    /// Revoked by its owner or an administrator.
+    Revoked,
+    /// No such token.
+    Unknown,
+}
+
+/// How stale a token's stored `last_used_at` may grow before a use writes it again: a
+/// client's burst of requests should be reads, not a write each.
+pub const TOKEN_USE_GRANULARITY_SECONDS: i64 = 300;
+
+fn token_use_granularity() -> chrono::Duration {
+    chrono::Duration::seconds(TOKEN_USE_GRANULARITY_SECONDS)
+}
+
+type TokenRow = (
+    i64,
+    i64,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    bool,
+);
+
+const TOKEN_SELECT: &str = "SELECT t.id, t.account_id, a.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, t.revoked FROM api_tokens t JOIN accounts a ON a.id = t.account_id";
+
+fn token_from(
+    (id, account, username, name, created_at, expires_at, last_used_at, revoked_at, revoked): TokenRow,
+) -> ApiToken {
+    ApiToken {
+        id: ApiTokenId(id),
+        account: AccountId(account),
+        username,
+        name,
+        created_at,
+        expires_at,
+        last_used_at,
+        revoked_at,
+        revoked,
+    }
+}
 
 fn account_from((id, username, hash, person, is_admin, locale): AccountRow) -> Account {
     Account {
@@ -254,41 +335,114 @@ impl Db {
         Ok(done)
     }
 
-    /// Stores a personal access token.
+    /// Stores a personal access token, refused from `expires_at` on (never, when `None`).
     pub async fn create_api_token(
         &self,
         actor: &Actor,
         account: AccountId,
         name: &str,
         token_hash: &str,
-    ) -> Result<i64, DbError> {
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<ApiTokenId, DbError> {
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, conn => {
             sqlx::query_scalar(
-                "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO api_tokens (account_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
-            .bind(account.0).bind(name).bind(token_hash).bind(crate::now())
+            .bind(account.0).bind(name).bind(token_hash).bind(crate::now()).bind(expires_at)
             .fetch_one(&mut *conn).await?
         });
-        let record = serde_json::json!({ "id": id, "account": account, "name": name });
+        let record = serde_json::json!({
+            "id": id, "account": account, "name": name, "expires_at": expires_at,
+        });
         tx.audit::<(), _>(actor, Action::Create, "api_token", id, None, Some(&record))
             .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(ApiTokenId(id))
     }
 
-    /// The account a live token belongs to; records its use.
-    pub async fn account_for_token(&self, token_hash: &str) -> Result<Option<AccountId>, DbError> {
-        let row: Option<(i64, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, account_id FROM api_tokens WHERE token_hash = $1 AND NOT revoked")
+    /// Tokens as listed (never their secrets), newest first: one account's, or everyone's
+    /// when `account` is `None`.
+    pub async fn api_tokens(&self, account: Option<AccountId>) -> Result<Vec<ApiToken>, DbError> {
+        let sql = format!(
+            "{TOKEN_SELECT} WHERE ($1 = 0 OR t.account_id = $1) ORDER BY t.created_at DESC, t.id DESC"
+        );
+        let rows: Vec<TokenRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(account.map_or(0, |a| a.0)).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(token_from).collect())
+    }
+
+    /// One token as listed.
+    pub async fn api_token(&self, id: ApiTokenId) -> Result<ApiToken, DbError> {
+        let row: TokenRow = self
+            .one_by_id(format!("{TOKEN_SELECT} WHERE t.id = $1"), id.0, "api token")
+            .await?;
+        Ok(token_from(row))
+    }
+
+    /// Revokes a token: refused from now on. Revoking a revoked token changes nothing and
+    /// answers `false`.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        id: ApiTokenId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.begin().await?;
+        let changed = on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE api_tokens SET revoked = $1, revoked_at = $2 WHERE id = $3 AND NOT revoked")
+                .bind(true).bind(now).bind(id.0).execute(&mut *conn).await?.rows_affected()
+        });
+        if changed == 0 {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        let before = serde_json::json!({ "revoked": false });
+        let after = serde_json::json!({ "revoked": true, "revoked_at": now });
+        tx.audit(
+            actor,
+            Action::Update,
+            "api_token",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whose a presented token is, or why it is refused. A live token's `last_used_at` is
+    /// written only when the stored value is older than [`TOKEN_USE_GRANULARITY_SECONDS`], so a
+    /// client's burst of requests reads the token without writing it each time.
+    pub async fn check_api_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TokenCheck, DbError> {
+        type CheckRow = (i64, i64, bool, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+        let row: Option<CheckRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, account_id, revoked, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1")
                 .bind(token_hash).fetch_optional(pool).await?
         });
-        if let Some((id, _)) = row {
+        let Some((id, account, revoked, expires_at, last_used_at)) = row else {
+            return Ok(TokenCheck::Unknown);
+        };
+        if revoked {
+            return Ok(TokenCheck::Revoked);
+        }
+        if expires_at.is_some_and(|end| now >= end) {
+            return Ok(TokenCheck::Expired);
+        }
+        if last_used_at.is_none_or(|last| now - last >= token_use_granularity()) {
+            // The condition repeats the check, so two requests racing here write once.
             on_pool!(self, pool => {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(crate::now()).bind(id).execute(pool).await?.rows_affected()
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)")
+                    .bind(now).bind(id).bind(now - token_use_granularity()).execute(pool).await?.rows_affected()
             });
         }
-        Ok(row.map(|(_, account)| AccountId(account)))
+        Ok(TokenCheck::Live(AccountId(account)))
     }
 
     /// Reserves a sign-in attempt under each of `keys` before the password is checked, and
@@ -355,6 +509,56 @@ impl Db {
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
                 .bind(key).bind(since).fetch_one(pool).await?
         }))
+    }
+
+    /// Keys with at least `at_least` failed sign-ins since `since`, with their counts, most
+    /// failures first.
+    pub async fn login_failure_counts(
+        &self,
+        since: DateTime<Utc>,
+        at_least: i64,
+    ) -> Result<Vec<(String, i64)>, DbError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT key, COUNT(*) FROM login_failures WHERE at >= $1 GROUP BY key HAVING COUNT(*) >= $2 ORDER BY COUNT(*) DESC, key",
+            )
+            .bind(since).bind(at_least).fetch_all(pool).await?
+        }))
+    }
+
+    /// The time of the failure under `key` since `since` that has `skip` older ones beside it
+    /// (0: the oldest), if there are that many.
+    pub async fn login_failure_at(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+        skip: i64,
+    ) -> Result<Option<DateTime<Utc>>, DbError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at, id LIMIT 1 OFFSET $3")
+                .bind(key).bind(since).bind(skip).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Lifts a lockout: forgets every failure under `key` (an administrator's decision, so
+    /// audited). Answers how many failures were forgotten.
+    pub async fn unlock_login(&self, actor: &Actor, key: &str) -> Result<u64, DbError> {
+        let mut tx = self.begin().await?;
+        let removed = on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&mut *conn).await?.rows_affected()
+        });
+        let before = serde_json::json!({ "key": key, "failures": removed });
+        tx.audit::<_, ()>(
+            actor,
+            Action::Delete,
+            "login_lockout",
+            key,
+            Some(&before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// Forgets failures under `key` (after a successful sign-in to that account).

@@ -164,9 +164,9 @@ impl Db {
         // its condition true, so there is no string building of SQL from input.
         let conditions = "FROM people p WHERE \
              ($1 = 0 OR EXISTS (SELECT 1 FROM memberships m JOIN org_units o ON o.id = m.org_unit_id \
-                 WHERE m.person_id = p.id AND m.program_id = $1 AND o.path LIKE $2)) \
+                 WHERE m.person_id = p.id AND m.program_id = $1 AND o.path LIKE $2 ESCAPE '\\')) \
              AND ($3 = '' OR $3 LIKE '%,' || CAST(p.id AS TEXT) || ',%') \
-             AND lower(p.name) LIKE $4";
+             AND lower(p.name) LIKE $4 ESCAPE '\\'";
         let program = filter.program.map_or(0, |p| p.0);
         let under = format!(
             "{}%",
@@ -318,10 +318,18 @@ impl Tx {
     }
 }
 
-/// Drops `%` and `_` from user text placed in a LIKE pattern, so it cannot act as a wildcard
-/// (the backends disagree on the default escape character, so escaping is not portable).
+/// Escapes user text placed in a LIKE pattern, so `%` and `_` match themselves: each query
+/// names `\` as its escape character (`ESCAPE '\'`), since the backends disagree on the
+/// default (SQLite has none, PostgreSQL `\`).
 fn like_escape(raw: &str) -> String {
-    raw.replace(['%', '_'], "")
+    let mut escaped = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// What a people import did.

@@ -29,6 +29,35 @@ pub enum AdminCommand {
         /// A name to recognise the token by.
         #[arg(long)]
         name: String,
+        /// Days until the token stops working (1–3650); without it, 90.
+        #[arg(long, conflicts_with = "no_expiry")]
+        expires_days: Option<i64>,
+        /// Let the token work until it is revoked.
+        #[arg(long)]
+        no_expiry: bool,
+    },
+    /// Revoke a personal access token by its id (as `list-tokens` shows it): refused from now on.
+    RevokeToken {
+        /// The token's id.
+        #[arg(long)]
+        id: i64,
+    },
+    /// List personal access tokens (never their secrets): one account's, or everyone's.
+    ListTokens {
+        /// Only this account's tokens.
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Lift a sign-in lockout at once: forget the failed sign-ins of an account or from a
+    /// client address.
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["username", "address"])))]
+    Unlock {
+        /// The account's username.
+        #[arg(long)]
+        username: Option<String>,
+        /// The client address (as the server sees it: after trusted proxies).
+        #[arg(long)]
+        address: Option<String>,
     },
 }
 
@@ -84,23 +113,104 @@ pub async fn run(db: &store::Db, command: AdminCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        AdminCommand::CreateToken { username, name } => {
+        AdminCommand::CreateToken {
+            username,
+            name,
+            expires_days,
+            no_expiry,
+        } => {
             let account = db
                 .account_by_username(&username)
                 .await?
                 .with_context(|| format!("--username: no account {username}"))?;
-            if name.trim().is_empty() {
-                bail!("--name: must not be empty");
+            let days = if no_expiry {
+                None
+            } else {
+                Some(expires_days.unwrap_or(app::accounts::DEFAULT_TOKEN_DAYS))
+            };
+            let token =
+                app::accounts::create_token(db, &actor, account.id, &name, days, store::now())
+                    .await
+                    .map_err(|e| match e {
+                        app::Error::Invalid(e) => {
+                            anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.message)
+                        }
+                        other => other.into(),
+                    })?;
+            match token.expires_at {
+                Some(end) => eprintln!(
+                    "token {} expires {}",
+                    token.id,
+                    end.format("%Y-%m-%d %H:%M UTC")
+                ),
+                None => eprintln!("token {} does not expire; revoke it when done", token.id),
             }
-            let token = format!("tdm_{}", app::accounts::random_token()?);
-            db.create_api_token(
-                &actor,
-                account.id,
-                name.trim(),
-                &app::accounts::token_hash(&token),
-            )
-            .await?;
-            println!("{token}");
+            println!("{}", token.secret);
+            Ok(())
+        }
+        AdminCommand::RevokeToken { id } => {
+            let id = domain::ids::ApiTokenId(id);
+            let token = db
+                .api_token(id)
+                .await
+                .map_err(|e| anyhow::anyhow!("--id: {e}"))?;
+            if db.revoke_api_token(&actor, id, store::now()).await? {
+                println!(
+                    "revoked token {} ({}) of {}",
+                    id, token.name, token.username
+                );
+            } else {
+                println!("token {} ({}) was already revoked", id, token.name);
+            }
+            Ok(())
+        }
+        AdminCommand::ListTokens { username } => {
+            let account = match username {
+                None => None,
+                Some(username) => Some(
+                    db.account_by_username(&username)
+                        .await?
+                        .with_context(|| format!("--username: no account {username}"))?
+                        .id,
+                ),
+            };
+            let now = store::now();
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map_or_else(
+                    || "never".to_owned(),
+                    |t| t.format("%Y-%m-%d %H:%M").to_string(),
+                )
+            };
+            println!("id\taccount\tname\tstate\tcreated\texpires\tlast used");
+            for token in db.api_tokens(account).await? {
+                let state = if token.revoked {
+                    "revoked"
+                } else if token.is_live(now) {
+                    "active"
+                } else {
+                    "expired"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    token.username,
+                    token.name,
+                    state,
+                    when(Some(token.created_at)),
+                    when(token.expires_at),
+                    when(token.last_used_at)
+                );
+            }
+            Ok(())
+        }
+        AdminCommand::Unlock { username, address } => {
+            let key = match (username, address) {
+                (Some(username), _) => app::accounts::account_key(&username),
+                (None, Some(address)) => app::accounts::address_key(&address),
+                (None, None) => bail!("give --username or --address"),
+            };
+            let forgotten = db.unlock_login(&actor, &key).await?;
+            println!("unlocked {key}: {forgotten} failed sign-ins forgotten");
             Ok(())
         }
     }

@@ -8,7 +8,11 @@
 //! - Forms carry a CSRF token bound to the session (the sign-in form: bound to a pre-session
 //!   cookie, double-submit).
 //! - API clients send `Authorization: Bearer <personal access token>`; no cookies, so no CSRF.
-//! - Failed sign-ins are counted per account and per client address in the database. The
+//! - API tokens may expire and may be revoked; either is refused with 401 and a code saying
+//!   which (`token_expired`, `token_revoked`). A token's last use is written at most once per
+//!   `store::accounts::TOKEN_USE_GRANULARITY_SECONDS`, so a client's burst is not a write each.
+//! - Failed sign-ins are counted per account and per client address in the database, the
+//!   address with a much higher limit (a hospital's staff share one address behind NAT). The
 //!   client address is the socket peer; `X-Forwarded-For` is read only from the number of
 //!   trusted proxy hops configured, counting from the right, so a client cannot reset its
 //!   count by sending its own header. An attempt is counted before its password is checked
@@ -24,7 +28,7 @@ use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use domain::access::Viewer;
 use std::net::SocketAddr;
-use store::accounts::Account;
+use store::accounts::{Account, TokenCheck};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tandem_session";
@@ -44,7 +48,8 @@ pub struct AuthConfig {
     pub trusted_proxy_hops: usize,
     /// Failures per account within the window before sign-in is refused.
     pub max_failures_per_account: i64,
-    /// Failures per client address within the window before sign-in is refused.
+    /// Failures per client address within the window before sign-in is refused: much higher
+    /// than per account, since everyone behind a hospital's NAT shares one address.
     pub max_failures_per_address: i64,
     /// The throttling window.
     pub failure_window: chrono::Duration,
@@ -58,9 +63,28 @@ impl Default for AuthConfig {
             secure_cookies: false,
             trusted_proxy_hops: 0,
             max_failures_per_account: 5,
-            max_failures_per_address: 20,
+            max_failures_per_address: 100,
             failure_window: chrono::Duration::minutes(15),
         }
+    }
+}
+
+impl AuthConfig {
+    /// The sign-in throttle's limits.
+    pub fn throttle(&self) -> app::accounts::Throttle {
+        app::accounts::Throttle {
+            per_account: self.max_failures_per_account,
+            per_address: self.max_failures_per_address,
+            window: self.failure_window,
+        }
+    }
+
+    /// How stale a session's stored last-seen time may grow before a request writes it again:
+    /// a tenth of the idle time-out, at most a minute. Coarser than the time-out itself, a
+    /// session used more often than its time-out would still end (at a one-minute time-out,
+    /// one used every 30 seconds never had its clock restarted).
+    pub fn touch_granularity(&self) -> chrono::Duration {
+        (self.idle_timeout / 10).min(chrono::Duration::minutes(1))
     }
 }
 
@@ -205,12 +229,17 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = bearer {
-        let account_id = state
+        let checked = state
             .app
             .db
-            .account_for_token(&token_hash(token.trim()))
-            .await?
-            .ok_or(AppError::Unauthorized)?;
+            .check_api_token(&token_hash(token.trim()), store::now())
+            .await?;
+        let account_id = match checked {
+            TokenCheck::Live(account) => account,
+            TokenCheck::Expired => return Err(AppError::TokenExpired),
+            TokenCheck::Revoked => return Err(AppError::TokenRevoked),
+            TokenCheck::Unknown => return Err(AppError::Unauthorized),
+        };
         let account = state.app.db.account(account_id).await?;
         let viewer = viewer_for(state, &account).await?;
         return Ok(Auth {
@@ -232,8 +261,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, AppError>
         state.app.db.delete_session(session.id).await?;
         return Err(AppError::Unauthorized);
     }
-    // Write the idle clock at most once a minute: a page view should not always be a write.
-    if now - session.last_seen_at > chrono::Duration::minutes(1) {
+    // Write the idle clock only when it has grown stale: a page view should not always be a
+    // write.
+    if now - session.last_seen_at >= state.auth.touch_granularity() {
         state.app.db.touch_session(session.id, now).await?;
     }
     let account = state.app.db.account(session.account).await?;
@@ -274,8 +304,8 @@ pub async fn sign_in(
     let config = &state.auth;
     let now = store::now();
     let since = now - config.failure_window;
-    let account_key = format!("account:{}", username.trim().to_lowercase());
-    let address_key = format!("addr:{address}");
+    let account_key = app::accounts::account_key(username);
+    let address_key = app::accounts::address_key(address);
     let minutes = config.failure_window.num_minutes();
     // The attempt is counted before the password is checked, so that attempts sent at once
     // cannot all pass a count taken before any of them failed.

@@ -22,6 +22,12 @@ pub enum AppError {
     /// Not signed in.
     #[error("sign in first")]
     Unauthorized,
+    /// The API token sent is past its expiry.
+    #[error("this API token has expired; create a new one on the tokens page")]
+    TokenExpired,
+    /// The API token sent was revoked.
+    #[error("this API token was revoked; create a new one on the tokens page")]
+    TokenRevoked,
     /// Signed in but not allowed.
     #[error("you do not have access to this")]
     Forbidden,
@@ -37,6 +43,9 @@ pub enum AppError {
     /// Too many failed sign-ins.
     #[error("too many failed sign-ins; try again in {0} minutes")]
     Throttled(i64),
+    /// The request body did not arrive in time (or the client stopped sending it).
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// Body too large.
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
@@ -65,12 +74,15 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::TokenExpired | AppError::TokenRevoked => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,12 +92,15 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
+            AppError::TokenExpired => "token_expired",
+            AppError::TokenRevoked => "token_revoked",
             AppError::Forbidden => "forbidden",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::Csrf => "csrf",
             AppError::Throttled(_) => "too_many_requests",
             AppError::TooLarge(_) => "payload_too_large",
+            AppError::BodyTimeout => "request_timeout",
             AppError::Internal(_) => "internal",
         }
     }
@@ -160,8 +175,9 @@ pub struct ErrorBody {
 /// Inside the error body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine code: `not_found`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
-    /// `csrf`, `too_many_requests`, `payload_too_large`, `internal`.
+    /// Stable machine code: `not_found`, `unauthorized`, `token_expired`, `token_revoked`,
+    /// `forbidden`, `invalid`, `conflict`, `csrf`, `too_many_requests`, `request_timeout`,
+    /// `payload_too_large`, `internal`.
     pub code: String,
     /// Human explanation.
     pub message: String,

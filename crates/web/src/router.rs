@@ -92,6 +92,12 @@ fn routes() -> Routes {
     .get("/org-units/{org_unit}", pages::org_units::unit)
     .get("/account/tokens", pages::session::tokens)
     .post("/account/tokens", pages::session::create_token)
+    .post(
+        "/account/tokens/{api_token}/revoke",
+        pages::session::revoke_token,
+    )
+    .get("/admin/lockouts", pages::admin::lockouts)
+    .post("/admin/lockouts/unlock", pages::admin::unlock)
     // API
     .get("/api/openapi.json", api::openapi_json)
     // Research collaborative pages (C7, C11, C12)

@@ -2,7 +2,7 @@
 //! (`TANDEM_TEST_DATABASE_URL=postgres://…`), proving the two backends agree.
 
 use domain::access::Role;
-use domain::ids::{AccountId, PersonId};
+use domain::ids::PersonId;
 use domain::org_units::{NewOrgUnit, OrgUnitInput};
 use domain::people::PersonInput;
 use domain::programs::{NewProgram, ProgramKind};
@@ -11,6 +11,7 @@ use store::people::PeopleFilter;
 use store::testing::fresh_db;
 use store::{Actor, Db, DbError};
 
+mod accounts;
 mod field;
 mod indicators;
 mod research;
@@ -398,16 +399,16 @@ async fn sessions_tokens_and_failures_round_trip() {
     );
     assert!(db.session("h1").await.unwrap().is_none());
 
-    db.create_api_token(&actor(), account.id, "ci", "tokhash")
+    db.create_api_token(&actor(), account.id, "ci", "tokhash", None)
         .await
         .unwrap();
     assert_eq!(
-        db.account_for_token("tokhash").await.unwrap(),
-        Some(account.id)
+        db.check_api_token("tokhash", now).await.unwrap(),
+        store::accounts::TokenCheck::Live(account.id)
     );
     assert_eq!(
-        db.account_for_token("other").await.unwrap(),
-        None::<AccountId>
+        db.check_api_token("other", now).await.unwrap(),
+        store::accounts::TokenCheck::Unknown
     );
 
     for _ in 0..3 {

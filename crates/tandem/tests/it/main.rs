@@ -6,6 +6,7 @@ mod dhis2;
 mod faults;
 mod forms;
 mod indicator_values;
+mod server;
 mod servers;
 
 use std::io::Write as _;

@@ -68,10 +68,13 @@ pub struct Span {
     /// Period type for completeness (`Monthly`, `Quarterly`…; default `Monthly`).
     #[serde(default)]
     pub period_type: Option<String>,
-    /// Days after a period's end a report still counts as on time (default 15).
+    /// Days after a period's end a report still counts as on time (default 15, at most 366).
     #[serde(default)]
     pub deadline_days: Option<u32>,
 }
+
+/// The longest a report may be late and still count as on time: a year.
+const MAX_DEADLINE_DAYS: u32 = 366;
 
 fn span(span: &Span) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
     let span = domain::values::DateSpan::parse(&span.from, &span.to)?;
@@ -87,6 +90,15 @@ pub async fn completeness(
     Params(query): Params<Span>,
 ) -> Result<Json<Vec<CompletenessRow>>, AppError> {
     let (from, to) = span(&query)?;
+    let deadline_days = query
+        .deadline_days
+        .unwrap_or(store::indicators::DEFAULT_DEADLINE_DAYS);
+    if deadline_days > MAX_DEADLINE_DAYS {
+        return Err(AppError::invalid(
+            "deadline_days",
+            format!("must be at most {MAX_DEADLINE_DAYS}"),
+        ));
+    }
     let period_type = query
         .period_type
         .as_deref()
@@ -97,15 +109,7 @@ pub async fn completeness(
         state
             .app
             .db
-            .completeness(
-                program.id,
-                period_type,
-                from,
-                to,
-                query
-                    .deadline_days
-                    .unwrap_or(store::indicators::DEFAULT_DEADLINE_DAYS),
-            )
+            .completeness(program.id, period_type, from, to, deadline_days)
             .await?,
     ))
 }

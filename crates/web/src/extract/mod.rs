@@ -39,7 +39,19 @@ fn at_path<E: std::fmt::Display>(error: serde_path_to_error::Error<E>, top: &str
 pub(crate) async fn read_body(request: Request) -> Result<bytes::Bytes, AppError> {
     axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
-        .map_err(|_| AppError::TooLarge(MAX_BODY_BYTES))
+        .map_err(|error| {
+            // Past the size limit, or else the body stopped arriving: the server's deadline
+            // for a whole body passed (a client dribbling bytes) or the client went away.
+            if error
+                .into_inner()
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                AppError::TooLarge(MAX_BODY_BYTES)
+            } else {
+                AppError::BodyTimeout
+            }
+        })
 }
 
 /// A JSON request body.

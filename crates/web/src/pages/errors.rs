@@ -101,6 +101,7 @@ fn error_page(
             user: None,
             csrf: String::new(),
             languages: Vec::new(),
+            admin: false,
         },
         message,
     };

@@ -676,7 +676,7 @@ pub async fn action_status(
         .update_action(&auth.actor(), ActionItemId(id), &form.status, &form.note)
         .await?;
     // Only local paths, so the form cannot send the browser elsewhere.
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+    let back = if super::is_local_path(&form.back) {
         form.back
     } else {
         format!("/activities/{}", action.activity)

@@ -2,6 +2,7 @@
 //! it; templates under `templates/<area>/` mirror these modules. Every page extends
 //! `base.html` through its [`Layout`].
 
+pub mod admin;
 pub mod errors;
 pub mod facility_matching;
 pub mod field;
@@ -43,6 +44,8 @@ pub struct Layout {
     pub csrf: String,
     /// Language switcher entries (the other languages).
     pub languages: Vec<(&'static str, &'static str)>,
+    /// A system administrator is signed in (their pages are linked).
+    pub admin: bool,
 }
 
 impl Layout {
@@ -64,6 +67,7 @@ impl Layout {
             title: title.into(),
             user: auth.map(|a| a.account.username.clone()),
             csrf: auth.map(|a| a.csrf_token().to_owned()).unwrap_or_default(),
+            admin: auth.is_some_and(|a| a.viewer.is_admin),
         }
     }
 }
@@ -183,7 +187,7 @@ pub async fn set_language(
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
         .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .filter(|p| is_local_path(p))
         .unwrap_or_else(|| "/".to_owned());
     let cookie = crate::auth::set_cookie(
         "lang",
@@ -192,6 +196,17 @@ pub async fn set_language(
         state.auth.secure_cookies,
     );
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response())
+}
+
+/// Whether `target` is safe to redirect to: a path on this site. It must start with a single
+/// `/`; `//host` and `/\host` are addresses on another site to a browser (which reads `\` as
+/// `/`), so a backslash anywhere is refused, as are control characters (a header cannot carry
+/// them, and a browser drops tabs and newlines from a URL before reading it).
+pub(crate) fn is_local_path(target: &str) -> bool {
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control)
 }
 
 /// Any unknown path.

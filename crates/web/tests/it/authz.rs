@@ -43,6 +43,11 @@ const MANAGERS: [&str; 8] = [
 const ADMINS: [&str; 8] = [
     "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "NNNN", "YYYY",
 ];
+/// A token's owner may revoke it; an administrator anyone's. "Own" is the persona's spare
+/// token, the other relations another account's.
+const TOKEN_OWNERS: [&str; 8] = [
+    "NNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YNNN", "YYYY",
+];
 const SEE_PERSON: [&str; 8] = [
     "NNNN", "YNNN", "YNNN", "YYNN", "YYNN", "YYYN", "YYYY", "YYYY",
 ];
@@ -136,6 +141,19 @@ const TABLE: &[Row] = &[
     ("GET", "/org-units/{org_unit}", "", SEE_UNIT),
     ("GET", "/account/tokens", "", SIGNED_IN),
     ("POST", "/account/tokens", "name=script", SIGNED_IN),
+    (
+        "POST",
+        "/account/tokens/{api_token}/revoke",
+        "",
+        TOKEN_OWNERS,
+    ),
+    ("GET", "/admin/lockouts", "", ADMINS),
+    (
+        "POST",
+        "/admin/lockouts/unlock",
+        "key=account%3Amentor%40example.org",
+        ADMINS,
+    ),
     ("GET", "/api/openapi.json", "", ALL),
     ("GET", "/api/v1/me", "", SIGNED_IN),
     ("GET", "/api/v1/programs", "", SIGNED_IN),
@@ -693,8 +711,19 @@ fn target_membership(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
     }
 }
 
+/// The spare token of the persona (own), else of another signed-in account.
+fn target_token(f: &Fixture, persona: Persona, rel: Rel) -> i64 {
+    let owner = match rel {
+        Rel::Own if persona != Persona::Anonymous => persona,
+        _ if persona == Persona::Manager => Persona::Admin,
+        _ => Persona::Manager,
+    };
+    f.spare_tokens[&owner].0
+}
+
 fn fill(template: &str, f: &Fixture, persona: Persona, rel: Rel, n: usize) -> String {
     template
+        .replace("{api_token}", &target_token(f, persona, rel).to_string())
         .replace("{program}", &f.program.to_string())
         .replace("{person}", &target_person(f, persona, rel).to_string())
         .replace("{org_unit}", &target_unit(f, rel).to_string())

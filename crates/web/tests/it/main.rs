@@ -10,6 +10,7 @@ mod matching;
 mod pages;
 mod preferences;
 mod research;
+mod security;
 mod sessions;
 mod support;
 mod tidy;

@@ -79,6 +79,8 @@ pub struct Fixture {
     pub person_f3: PersonId,
     pub membership_f3: MembershipId,
     pub tokens: HashMap<Persona, String>,
+    /// Each signed-in persona's second token (its id), not the one their requests send.
+    pub spare_tokens: HashMap<Persona, domain::ids::ApiTokenId>,
     /// A conflict rule (peer_f1 with the mentor persona) and a draft matching proposal.
     pub rule: domain::ids::MatchRuleId,
     pub proposal: domain::ids::ProposalId,
@@ -563,6 +565,7 @@ async fn build_fixture(db: &Db) -> Fixture {
     .id;
 
     let mut tokens = HashMap::new();
+    let mut spare_tokens = HashMap::new();
     for persona in Persona::ALL {
         if persona == Persona::Anonymous {
             continue;
@@ -583,10 +586,24 @@ async fn build_fixture(db: &Db) -> Fixture {
             account.id,
             "test",
             &app::accounts::token_hash(&token),
+            None,
         )
         .await
         .expect("token");
         tokens.insert(persona, token);
+        // A second token, which the tokens tests and the authorization matrix revoke without
+        // cutting off the persona's own requests.
+        let spare = db
+            .create_api_token(
+                &actor,
+                account.id,
+                "spare",
+                &app::accounts::token_hash(&format!("tdm_spare_{persona:?}")),
+                None,
+            )
+            .await
+            .expect("spare token");
+        spare_tokens.insert(persona, spare);
     }
     Fixture {
         program,
@@ -600,6 +617,7 @@ async fn build_fixture(db: &Db) -> Fixture {
         person_f3,
         membership_f3,
         tokens,
+        spare_tokens,
         rule,
         proposal,
         project,
