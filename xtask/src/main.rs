@@ -20,7 +20,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const USAGE: &str =
-    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | faults | fuzz | openapi | tidy>
+    "usage: cargo xtask <ci | ci-bench | ci-postgres | ci-formats | ci-browser | faults | fuzz | load | openapi | tidy>
 
   ci           the whole CI run (what .ci/run calls)
   ci-bench     only the tests of the benchmark harnesses (feature `bench`)
@@ -28,6 +28,8 @@ const USAGE: &str =
   ci-formats   only the .ics, BibTeX and CSL-JSON checks with Python's own parsers
   ci-browser   only the browser tests (demo server + headless Chromium)
   faults       the fault battery's long form (`--cycles N`, default 55) on SQLite and PostgreSQL
+  load         the load benchmark (release build, server on one core, wrk with 64 connections);
+               `--postgres` for PostgreSQL; JSON report in <target>/load-report.json
   openapi      rewrite docs/openapi.json from the router
   tidy         clippy, rustfmt and the tidy tests
   fuzz         each libFuzzer target for a bounded time: [--seconds N] [--keep] [TARGET…]";
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         "ci-formats" => format_checks(),
         "ci-browser" => browser_tests(),
         "faults" => fault_battery(),
+        "load" => load_benchmark(),
         "openapi" => openapi(),
         "tidy" => tidy(),
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
@@ -268,6 +271,54 @@ fn fault_battery() -> Result {
             ],
         )?;
     }
+    Ok(())
+}
+
+/// The load benchmark: the ignored `load` test of the command line, built in release, with
+/// Debian's `wrk` as the load generator (installed when missing, as Chromium is).
+fn load_benchmark() -> Result {
+    let postgres = match std::env::args().nth(2).as_deref() {
+        None => false,
+        Some("--postgres") => true,
+        Some(other) => return Err(format!("load: unknown argument `{other}`")),
+    };
+    if Command::new("wrk").arg("--version").output().is_err() {
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "wrk"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    let url = if postgres {
+        ensure_postgres_running()?;
+        std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into())
+    } else {
+        String::new()
+    };
+    let report = target_dir().join(if postgres {
+        "load-report-postgres.json"
+    } else {
+        "load-report.json"
+    });
+    step("the load benchmark (release build)");
+    cargo(
+        &[
+            "test",
+            "--release",
+            "-p",
+            "tandem",
+            "--test",
+            "it",
+            "load::",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ],
+        &[
+            ("TANDEM_TEST_DATABASE_URL", &url),
+            ("TANDEM_LOAD_REPORT", &report.display().to_string()),
+        ],
+    )?;
+    eprintln!("report: {}", report.display());
     Ok(())
 }
 

@@ -14,7 +14,6 @@ use crate::Error;
 use crate::engines::{Engines, Figure, quarter_activity, quarter_figures};
 use crate::i18n::Tr;
 use chrono::NaiveDate;
-use domain::ids::ProgramId;
 use domain::matching::PairingStatus;
 use domain::programs::Program;
 use indicators::periods::{Period, PeriodType};
@@ -46,32 +45,110 @@ pub fn quarter(id: Option<&str>, today: NaiveDate) -> Result<Period, Error> {
     }
 }
 
-/// The program's indicators and, read from its engine, their figures for `quarter` within
-/// `scope` (an org unit code; `None`: the whole tree), plus visits and contact minutes.
-async fn figures(
+/// The program's indicator lines for one quarter: each against its target and the quarter
+/// before, with the validation rules its figure breaks, and the quarter's visits and contact
+/// minutes.
+#[derive(Debug, Clone)]
+pub struct QuarterKpis {
+    /// The quarter.
+    pub quarter: Period,
+    /// One line per indicator, in the program's order.
+    pub lines: Vec<KpiLine>,
+    /// Per line, the validation rules its figure breaks, in words.
+    pub violations: Vec<Vec<String>>,
+    /// Visits and contact minutes in the quarter.
+    pub activity: (u64, u64),
+}
+
+/// The indicator lines of `program` within `scope` (`None`: the whole program) for each of
+/// `quarters`: every figure read in one pass over the program's engine, and the targets in
+/// one query — what a dashboard needs, without the rest of the quarterly report.
+pub async fn kpi_lines(
     db: &Db,
     engines: &Engines,
-    program: ProgramId,
-    records: &[store::indicators::IndicatorRecord],
-    scope: Option<&str>,
-    quarter: &Period,
-) -> Result<(Vec<Figure>, (u64, u64)), Error> {
+    program: &Program,
+    scope: Option<&domain::org_units::OrgUnit>,
+    quarters: &[Period],
+) -> Result<Vec<QuarterKpis>, Error> {
+    let code = scope.map(|u| u.code.as_str());
+    let records = db.indicators(program.id).await?;
     let indicators = records
         .iter()
         .map(store::indicators::IndicatorRecord::to_indicator)
         .collect::<Result<Vec<_>, _>>()?;
-    engines
-        .read(db, program, |engine| {
+    // Each quarter's line shows the quarter before it too.
+    let mut periods = Vec::with_capacity(quarters.len() + 1);
+    if let Some(first) = quarters.first() {
+        periods.push(first.prev().map_err(|e| Error::internal(e.to_string()))?);
+    }
+    periods.extend(quarters.iter().copied());
+    let figures: Vec<(Vec<Figure>, (u64, u64))> = engines
+        .read(db, program.id, |engine| {
             let resolved = indicators
                 .iter()
                 .map(|i| engine.catalog().resolve(i))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| Error::caused("indicator engine", e))?;
-            let figures = quarter_figures(engine, &resolved, scope, quarter)?;
-            let activity = quarter_activity(engine, scope, quarter)?;
-            Ok((figures, activity))
+            periods
+                .iter()
+                .map(|q| {
+                    Ok((
+                        quarter_figures(engine, &resolved, code, q)?,
+                        quarter_activity(engine, code, q)?,
+                    ))
+                })
+                .collect()
         })
-        .await
+        .await?;
+    let targets = match scope.map(|u| u.id).or(program.root_org_unit) {
+        Some(unit) => db.target_values(program.id, unit).await?,
+        None => std::collections::HashMap::new(),
+    };
+    let mut out = Vec::with_capacity(quarters.len());
+    for (i, quarter) in quarters.iter().enumerate() {
+        let (Some((now, activity)), Some((before, _))) = (figures.get(i + 1), figures.get(i))
+        else {
+            return Err(Error::internal("a quarter without figures"));
+        };
+        let mut lines = Vec::with_capacity(records.len());
+        for ((record, current), prior) in records.iter().zip(now).zip(before) {
+            let target = targets.get(&(record.id, quarter.to_string())).copied();
+            let value = current.value;
+            let category = category(&record.category);
+            lines.push(KpiLine {
+                code: record.code.clone(),
+                name: record.name.clone(),
+                category,
+                value,
+                unit: if (record.factor - 100.0).abs() < f64::EPSILON {
+                    "%".into()
+                } else {
+                    String::new()
+                },
+                target,
+                status: value.zip(target).map(|(v, t)| status(category, v, t)),
+                previous: prior.value,
+                numerator: (current.denominator != 0.0).then_some(current.numerator),
+                denominator: (current.denominator != 0.0).then_some(current.denominator),
+            });
+        }
+        out.push(QuarterKpis {
+            quarter: *quarter,
+            lines,
+            violations: now.iter().map(|f| f.violations.clone()).collect(),
+            activity: *activity,
+        });
+    }
+    Ok(out)
+}
+
+/// The report's fixed words in `t`'s language.
+pub fn labels(t: &Tr) -> Labels {
+    if t.lang() == "fr" {
+        Labels::french()
+    } else {
+        Labels::english()
+    }
 }
 
 fn category(id: &str) -> Category {
@@ -109,43 +186,15 @@ pub async fn quarterly(
     quarter: &Period,
 ) -> Result<Report, Error> {
     let path = scope.map_or("", |u| u.path.as_str());
-    let code = scope.map(|u| u.code.as_str());
-    let previous = quarter.prev().map_err(|e| Error::internal(e.to_string()))?;
-    let records = db.indicators(program.id).await?;
-    let (now, activity) = figures(db, engines, program.id, &records, code, quarter).await?;
-    let (before, _) = figures(db, engines, program.id, &records, code, &previous).await?;
-    let target_unit = match scope {
-        Some(unit) => Some(unit.id),
-        None => program.root_org_unit,
-    };
-    let mut kpis = Vec::new();
-    for ((record, current), prior) in records.iter().zip(&now).zip(&before) {
-        let target = match target_unit {
-            Some(unit) => db
-                .current_target(record.id, unit, &quarter.to_string())
-                .await?
-                .map(|c| c.target.value),
-            None => None,
-        };
-        let value = current.value;
-        let category = category(&record.category);
-        kpis.push(KpiLine {
-            code: record.code.clone(),
-            name: record.name.clone(),
-            category,
-            value,
-            unit: if (record.factor - 100.0).abs() < f64::EPSILON {
-                "%".into()
-            } else {
-                String::new()
-            },
-            target,
-            status: value.zip(target).map(|(v, t)| status(category, v, t)),
-            previous: prior.value,
-            numerator: (current.denominator != 0.0).then_some(current.numerator),
-            denominator: (current.denominator != 0.0).then_some(current.denominator),
-        });
-    }
+    let QuarterKpis {
+        lines: kpis,
+        violations,
+        activity,
+        ..
+    } = kpi_lines(db, engines, program, scope, std::slice::from_ref(quarter))
+        .await?
+        .pop()
+        .ok_or_else(|| Error::internal("no quarter"))?;
     let dose_rows = crate::field::dose_rows(
         db,
         program.id,
@@ -270,20 +319,16 @@ pub async fn quarterly(
     }
     // Validation rules broken this quarter (a numerator above its denominator, a value out
     // of its range) point at data to check before the figures are trusted.
-    for (record, figure) in records.iter().zip(&now) {
-        for detail in &figure.violations {
+    for (line, broken) in kpis.iter().zip(&violations) {
+        for detail in broken {
             notable_changes.push(t.with(
                 "report-violation",
                 "indicator",
-                format!("{}: {detail}", record.name),
+                format!("{}: {detail}", line.name),
             ));
         }
     }
-    let labels = if t.lang() == "fr" {
-        Labels::french()
-    } else {
-        Labels::english()
-    };
+    let labels = labels(t);
     Ok(Report {
         title: t.with("report-title", "quarter", quarter),
         program: program.name.to_string(),

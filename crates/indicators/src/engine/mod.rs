@@ -887,9 +887,14 @@ impl Engine {
             (pg0, span, part)
         };
         if !acc.is_empty() {
-            let scanned: Vec<_> = self
-                .pool
-                .install(|| parts.into_par_iter().map(scan).collect());
+            // One thread: scan here. Handing the work to a one-thread pool and waiting for
+            // it costs two context switches a query, more than a small program's scan.
+            let scanned: Vec<_> = if self.config.threads <= 1 {
+                parts.into_iter().map(scan).collect()
+            } else {
+                self.pool
+                    .install(|| parts.into_par_iter().map(scan).collect())
+            };
             for (pg0, span, part) in scanned {
                 for og in 0..n_og {
                     for pg in 0..span {

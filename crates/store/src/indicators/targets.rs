@@ -270,6 +270,27 @@ impl Db {
         Ok(out)
     }
 
+    /// The latest version's value of every target of `program`'s indicators at `org_unit`,
+    /// by indicator and period id: what a dashboard compares figures with, in one query
+    /// (signatures are [`Db::current_target`]'s business).
+    pub async fn target_values(
+        &self,
+        program: ProgramId,
+        org_unit: OrgUnitId,
+    ) -> Result<std::collections::HashMap<(IndicatorId, String), f64>, DbError> {
+        let rows: Vec<(i64, String, f64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.indicator_id, t.period, t.value FROM targets t                  JOIN indicator_definitions i ON i.id = t.indicator_id                  WHERE i.program_id = $1 AND t.org_unit_id = $2                  ORDER BY t.version",
+            )
+            .bind(program.0).bind(org_unit.0).fetch_all(pool).await?
+        });
+        // Later versions come last and overwrite earlier ones.
+        Ok(rows
+            .into_iter()
+            .map(|(indicator, period, value)| ((IndicatorId(indicator), period), value))
+            .collect())
+    }
+
     /// The latest version of the target for an indicator (by id), org unit and period, with
     /// whether it is fully signed: every group with at least one program member whose
     /// membership unit contains the org unit or lies within it has signed (see

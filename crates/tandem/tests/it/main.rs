@@ -6,6 +6,7 @@ mod dhis2;
 mod faults;
 mod forms;
 mod indicator_values;
+mod load;
 mod server;
 mod servers;
 

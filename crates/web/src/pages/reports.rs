@@ -244,36 +244,32 @@ pub async fn dashboard(
             .map_err(|e| AppError::caused("the quarterly report", e))?;
         quarters.insert(0, earlier);
     }
-    let mut reports = Vec::new();
-    for q in &quarters {
-        reports.push(
-            app::reports::quarterly(
-                &state.app.db,
-                &state.app.engines,
-                &layout.t,
-                &program,
-                unit.as_ref(),
-                q,
-            )
-            .await?,
-        );
-    }
-    let Some(latest) = reports.last() else {
+    // The tiles need each quarter's indicator lines only, not the rest of the quarterly
+    // report (dose, participation, completeness), which the report page builds.
+    let quarterly = app::reports::kpi_lines(
+        &state.app.db,
+        &state.app.engines,
+        &program,
+        unit.as_ref(),
+        &quarters,
+    )
+    .await?;
+    let Some(latest) = quarterly.last() else {
         return Err(AppError::internal("no quarter"));
     };
-    let labels = &latest.labels;
+    let labels = app::reports::labels(&layout.t);
     let tiles = latest
-        .kpis
+        .lines
         .iter()
         .map(|k| {
-            let points: Vec<(String, f64)> = reports
+            let points: Vec<(String, f64)> = quarterly
                 .iter()
-                .filter_map(|r| {
-                    r.kpis
+                .filter_map(|q| {
+                    q.lines
                         .iter()
                         .find(|x| x.code == k.code)
                         .and_then(|x| x.value)
-                        .map(|v| (r.period.clone(), v))
+                        .map(|v| (q.quarter.to_string(), v))
                 })
                 .collect();
             let max = points
