@@ -144,6 +144,9 @@ pub struct ActivityFilter {
     pub from: Option<NaiveDate>,
     /// Only those starting on or before this day.
     pub to: Option<NaiveDate>,
+    /// Only the newest this many, newest first (by first day, then most recently recorded):
+    /// a list page reads what it shows, not the program's whole history.
+    pub newest: Option<u32>,
 }
 
 type ActivityRow = (
@@ -322,7 +325,8 @@ impl Db {
         rows.into_iter().map(activity_from_row).collect()
     }
 
-    /// A program's activities, by first day, narrowed by `filter`.
+    /// A program's activities, by first day (newest first with `filter.newest`), narrowed by
+    /// `filter`.
     pub async fn activities(
         &self,
         program: ProgramId,
@@ -332,8 +336,11 @@ impl Db {
         let sql = format!(
             "{ACTIVITY_SELECT} WHERE a.program_id = $1 AND ($2 = '' OR o.path LIKE $3) \
              AND ($4 = 0 OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id AND p.person_id = $4)) \
-             AND ($5 = '' OR a.ends_on >= $5) AND ($6 = '' OR a.starts_on <= $6) \
-             ORDER BY a.starts_on, a.id"
+             AND ($5 = '' OR a.ends_on >= $5) AND ($6 = '' OR a.starts_on <= $6) {}",
+            match filter.newest {
+                Some(n) => format!("ORDER BY a.starts_on DESC, a.id DESC LIMIT {n}"),
+                None => "ORDER BY a.starts_on, a.id".to_owned(),
+            }
         );
         let rows: Vec<ActivityRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

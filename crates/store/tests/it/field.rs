@@ -516,6 +516,20 @@ async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
         .map(|a| a.kind.as_str())
         .collect();
     assert_eq!(kinds, ["visit", "tele_session"]);
+    // A list page reads only the newest it shows, newest first.
+    let newest = db
+        .activities(
+            f.program,
+            &ActivityFilter {
+                newest: Some(2),
+                ..ActivityFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let expected: Vec<_> = all.iter().rev().take(2).map(|a| a.id).collect();
+    assert_eq!(newest.iter().map(|a| a.id).collect::<Vec<_>>(), expected);
+    assert!(newest[0].starts_on >= newest[1].starts_on);
 
     // Contact rows: two visit days of 8 hours for each attendee, the hour of tele-mentoring,
     // the check-in only for the mentor who took part.

@@ -154,13 +154,11 @@ pub async fn visits(
     layout.title = layout
         .t
         .with("field-visits-title", "program", &program.name);
-    let mut activities = state
-        .app
-        .db
-        .activities(program.id, &activity_filter(&auth.viewer, program.id))
-        .await?;
-    activities.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
-    activities.truncate(200);
+    let filter = store::visits::ActivityFilter {
+        newest: Some(200),
+        ..activity_filter(&auth.viewer, program.id)
+    };
+    let activities = state.app.db.activities(program.id, &filter).await?;
     render(&VisitsPage {
         can_record: auth.viewer.can_contribute(program.id),
         layout,
@@ -737,11 +735,10 @@ pub async fn mentee(
     }
     let filter = store::visits::ActivityFilter {
         person: Some(person.id),
+        newest: Some(50),
         ..Default::default()
     };
-    let mut activities = state.app.db.activities(program.id, &filter).await?;
-    activities.sort_by_key(|a| std::cmp::Reverse(a.starts_on));
-    activities.truncate(50);
+    let activities = state.app.db.activities(program.id, &filter).await?;
     let (quarter, dose) = dose_lines(
         &state,
         &layout,
