@@ -10,7 +10,7 @@
 //! That serialises only the last moment of these writes, not their checks.
 
 use crate::visits::Activity;
-use crate::{Db, DbError, Tx, on_pool};
+use crate::{Db, DbError, Tx, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::{ActivityId, ProgramId};
 use serde::{Deserialize, Serialize};
@@ -95,34 +95,29 @@ impl Tx {
             EngineChange::Rebuild => ("rebuild", None, None),
         };
         let program = program.map(|p| p.0);
-        match self {
-            Tx::Sqlite(t) => {
-                sqlx::query(
-                    "INSERT INTO engine_changes (program_id, kind, activity_id, values_json, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(program).bind(kind).bind(activity).bind(&values).bind(crate::now())
+        if let Tx::Postgres(t) = self {
+            // Held to commit: the next writer takes its number after this one commits.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(ORDER_LOCK)
                 .execute(&mut **t)
                 .await?;
-            }
-            Tx::Postgres(t) => {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(ORDER_LOCK)
-                    .execute(&mut **t)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO engine_changes (program_id, kind, activity_id, values_json, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(program).bind(kind).bind(activity).bind(&values).bind(crate::now())
+        }
+        on_tx!(self, conn => {
+            sqlx::query(
+                "INSERT INTO engine_changes (program_id, kind, activity_id, values_json, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(program).bind(kind).bind(activity).bind(&values).bind(crate::now())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+        if let Tx::Postgres(t) = self {
+            // Delivered at commit, and not at all on rollback.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CHANNEL)
                 .execute(&mut **t)
                 .await?;
-                // Delivered at commit, and not at all on rollback.
-                sqlx::query("SELECT pg_notify($1, '')")
-                    .bind(CHANNEL)
-                    .execute(&mut **t)
-                    .await?;
-            }
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! by its checksum and restored with every write acknowledged before the backup began.
 
 use super::servers::a_visit;
-use super::{Cli, fails, ok, open_demo};
+use super::{Cli, fails, ok, open_demo, serve};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -155,25 +155,9 @@ fn a_restore_refuses_a_changed_backup_and_a_database_being_served() {
     assert!(refusal.contains("tampered.db.sha256"), "{refusal}");
 
     // While a server serves the database, a restore is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .env("TANDEM_DATABASE_URL", &cli.url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = serve(&cli, &[]);
     let refusal = fails(&cli.run(&["restore", &backup.display().to_string()]));
-    server.kill().expect("kill");
-    server.wait().expect("wait");
+    drop(server);
     assert!(refusal.contains("stop it before restoring"), "{refusal}");
 
     // Once it has stopped, the restore goes ahead.

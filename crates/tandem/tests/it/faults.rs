@@ -7,9 +7,8 @@
 //! long one. Both print one JSON line of figures.
 
 use super::servers::a_visit;
-use super::{Cli, ok, open_demo};
+use super::{Cli, ok, open_demo, serve};
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,41 +18,6 @@ fn cycles() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10)
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(cli: &Cli) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_tandem"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("TANDEM_DATABASE_URL", &cli.url)
-            .env("TANDEM_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while agent().get(format!("{base}/healthz")).call().is_err() {
-            assert!(Instant::now() < deadline, "server did not come up");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Server { child, base }
-    }
-
-    /// SIGKILL: no graceful shutdown, no checkpoint, buffers lost.
-    fn kill_9(mut self) {
-        self.child.kill().expect("kill -9");
-        self.child.wait().expect("reaped");
-    }
 }
 
 fn agent() -> ureq::Agent {
@@ -134,13 +98,11 @@ fn kill_9_loses_no_acknowledged_write_and_a_retried_key_is_recorded_once() {
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut in_flight: Vec<String> = Vec::new();
     let (mut retried, mut retried_recorded_before) = (0, 0);
-    let started = Instant::now();
-    for cycle in 0..cycles {
-        let server = Server::start(&cli);
-        // What was in flight when the last server died is sent again with its key: 200 if
-        // that server had committed it, 201 if not; recorded once either way.
+    // What was in flight when the last server died is sent again with its key: 200 if that
+    // server had committed it, 201 if not; recorded once either way.
+    let mut retry = |base: &str, in_flight: &mut Vec<String>| {
         for key in in_flight.drain(..) {
-            match send(&server.base, &token, program.0, &key, &body(&key)) {
+            match send(base, &token, program.0, &key, &body(&key)) {
                 Outcome::Acknowledged(status) => {
                     retried += 1;
                     retried_recorded_before += usize::from(status == 200);
@@ -149,11 +111,16 @@ fn kill_9_loses_no_acknowledged_write_and_a_retried_key_is_recorded_once() {
                 Outcome::Lost => panic!("{key}: no answer from a running server"),
             }
         }
+    };
+    let started = Instant::now();
+    for cycle in 0..cycles {
+        let server = serve(&cli, &[]);
+        retry(&server.base(), &mut in_flight);
         let lost: Arc<Mutex<Vec<String>>> = Arc::default();
         let writers: Vec<_> = (0..clients)
             .map(|client| {
                 let (base, token, acknowledged, lost) = (
-                    server.base.clone(),
+                    server.base(),
                     token.clone(),
                     acknowledged.clone(),
                     lost.clone(),
@@ -177,25 +144,17 @@ fn kill_9_loses_no_acknowledged_write_and_a_retried_key_is_recorded_once() {
             .collect();
         // Killed at a different moment each cycle, mid-write.
         std::thread::sleep(Duration::from_millis(150 + (cycle as u64 * 137) % 400));
-        server.kill_9();
+        // Dropping the server kills it with SIGKILL: no graceful shutdown, no checkpoint.
+        drop(server);
         for writer in writers {
             writer.join().expect("client");
         }
         in_flight.extend(lost.lock().expect("list").drain(..));
     }
     // The last cycle's in-flight requests, retried on a server that stays up.
-    let server = Server::start(&cli);
-    for key in in_flight.drain(..) {
-        match send(&server.base, &token, program.0, &key, &body(&key)) {
-            Outcome::Acknowledged(status) => {
-                retried += 1;
-                retried_recorded_before += usize::from(status == 200);
-                acknowledged.lock().expect("list").push(key);
-            }
-            Outcome::Lost => panic!("{key}: no answer from a running server"),
-        }
-    }
-    server.kill_9();
+    let server = serve(&cli, &[]);
+    retry(&server.base(), &mut in_flight);
+    drop(server);
 
     let acknowledged = acknowledged.lock().expect("list").clone();
     let stored: HashMap<String, usize> = runtime.block_on(async {

@@ -8,9 +8,9 @@
 //! recording its own `Idempotency-Key` and print the figures as JSON.
 
 use super::servers::a_visit;
-use super::{Cli, ok, open_demo};
+use super::{Cli, ok, open_demo, serve_with};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One measured route: its name, path, and the environment its wrk script reads.
 type Run<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
@@ -150,25 +150,8 @@ fn load_benchmark() {
     .expect("a token")
     .to_owned();
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let mut server = Command::new("taskset")
-        .args(["-c", "0", env!("CARGO_BIN_EXE_tandem"), "serve", "--addr"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("TANDEM_DATABASE_URL", &cli.url)
-        .env("TANDEM_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("server starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while ureq::get(format!("{base}/healthz")).call().is_err() {
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = serve_with(&cli, &[], Some("0"));
+    let base = server.base();
     // Let the engines warm before measuring.
     std::thread::sleep(Duration::from_secs(2));
     let manager = session_cookie(&base, "manager@demo.tandem");
@@ -245,8 +228,7 @@ fn load_benchmark() {
         eprintln!("{name}: {figures}");
         results.insert((*name).to_owned(), figures);
     }
-    server.kill().expect("stop");
-    server.wait().expect("reaped");
+    drop(server);
 
     let reference = results["healthz"]["requests_per_second"]
         .as_f64()

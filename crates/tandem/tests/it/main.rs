@@ -10,9 +10,9 @@ mod load;
 mod server;
 mod servers;
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 struct Cli {
     dir: PathBuf,
@@ -84,6 +84,64 @@ impl Cli {
         drop(child.stdin.take());
         child.wait_with_output().expect("tandem finishes")
     }
+}
+
+/// A running `tandem serve` on a free port; killed (SIGKILL, as `kill -9`) when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    /// `http://host:port`.
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves `cli`'s database with `extra` flags, once it listens (it prints its address).
+fn serve(cli: &Cli, extra: &[&str]) -> Server {
+    serve_with(cli, extra, None)
+}
+
+/// [`serve`], optionally pinned to the CPU cores `pinned` names (`taskset -c`).
+fn serve_with(cli: &Cli, extra: &[&str], pinned: Option<&str>) -> Server {
+    let mut command = match pinned {
+        Some(cores) => {
+            let mut c = Command::new("taskset");
+            c.args(["-c", cores, env!("CARGO_BIN_EXE_tandem")]);
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_tandem")),
+    };
+    let mut child = command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env("TANDEM_DATABASE_URL", &cli.url)
+        .env("TANDEM_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tandem serves");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the serving line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Server { child, addr }
 }
 
 /// Loads the demo into `cli`'s database and opens it on a one-thread runtime, with the id of

@@ -1,47 +1,10 @@
 //! The server against slow clients, through a real TCP socket, and the token and lockout
 //! commands of `tandem admin`.
 
-use super::{Cli, fails, ok};
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use super::{Cli, fails, ok, serve};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A running `tandem serve` on a free port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(cli: &Cli, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(extra)
-        .env("TANDEM_DATABASE_URL", &cli.url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tandem serves");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the serving line");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    Server { child, addr }
-}
 
 /// Sends `head`, then one byte of `drip` every 100 ms, until the server closes the connection;
 /// answers how long that took and what the server sent. Gives up after `give_up`.
