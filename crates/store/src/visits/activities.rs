@@ -144,9 +144,13 @@ pub struct ActivityFilter {
     pub from: Option<NaiveDate>,
     /// Only those starting on or before this day.
     pub to: Option<NaiveDate>,
-    /// Only the newest this many, newest first (by first day, then most recently recorded):
-    /// a list page reads what it shows, not the program's whole history.
-    pub newest: Option<u32>,
+    /// Newest first (by first day, then most recently recorded) instead of oldest first.
+    pub newest_first: bool,
+    /// At most this many, after skipping `offset`: a list reads what it shows, not the
+    /// program's whole history.
+    pub limit: Option<u32>,
+    /// How many to skip, in the order asked for.
+    pub offset: u32,
 }
 
 type ActivityRow = (
@@ -325,8 +329,8 @@ impl Db {
         rows.into_iter().map(activity_from_row).collect()
     }
 
-    /// A program's activities, by first day (newest first with `filter.newest`), narrowed by
-    /// `filter`.
+    /// A program's activities, by first day (newest first with `filter.newest_first`), narrowed
+    /// and paged by `filter`.
     pub async fn activities(
         &self,
         program: ProgramId,
@@ -337,10 +341,23 @@ impl Db {
             "{ACTIVITY_SELECT} WHERE a.program_id = $1 AND ($2 = '' OR o.path LIKE $3) \
              AND ($4 = 0 OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id AND p.person_id = $4)) \
              AND ($5 = '' OR a.ends_on >= $5) AND ($6 = '' OR a.starts_on <= $6) {}",
-            match filter.newest {
-                Some(n) => format!("ORDER BY a.starts_on DESC, a.id DESC LIMIT {n}"),
-                None => "ORDER BY a.starts_on, a.id".to_owned(),
-            }
+            format!(
+                "{}{}",
+                if filter.newest_first {
+                    "ORDER BY a.starts_on DESC, a.id DESC"
+                } else {
+                    "ORDER BY a.starts_on, a.id"
+                },
+                match (filter.limit, filter.offset) {
+                    (None, 0) => String::new(),
+                    // SQLite wants a LIMIT before an OFFSET, and PostgreSQL refuses -1 for
+                    // none: the largest number is "none" to both.
+                    (limit, offset) => format!(
+                        " LIMIT {} OFFSET {offset}",
+                        limit.map_or(i64::MAX, i64::from)
+                    ),
+                }
+            )
         );
         let rows: Vec<ActivityRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

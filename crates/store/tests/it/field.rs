@@ -521,7 +521,8 @@ async fn a_visit_with_checklist_debrief_and_actions_round_trips() {
         .activities(
             f.program,
             &ActivityFilter {
-                newest: Some(2),
+                newest_first: true,
+                limit: Some(2),
                 ..ActivityFilter::default()
             },
         )

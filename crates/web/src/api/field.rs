@@ -77,15 +77,69 @@ pub async fn record_activity(
 /// `draft-ietf-httpapi-idempotency-key-header`).
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
-/// The activities the caller may see (their subtree, or those they took part in).
-#[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path)), responses((status = 200, body = Vec<Activity>)))]
+/// The most activities one answer of the list carries.
+const ACTIVITY_PAGE_MAX: u32 = 1000;
+
+/// Paging of the activity list: oldest first, so a device that syncs reads on from where it
+/// stopped.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityPage {
+    /// Activities per answer, 1–1000 (default 1000).
+    pub limit: Option<i64>,
+    /// Activities to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+/// The activities the caller may see (their subtree, or those they took part in), oldest
+/// first, a page at a time: when the page is full, a `Link` header (RFC 8288) names the next
+/// one, so no answer grows with the program's history.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/activities", tag = "field", params(("program" = i64, Path), ActivityPage), responses((status = 200, body = Vec<Activity>, headers(("Link" = String, description = "`<…?limit=N&offset=M>; rel=\"next\"` when there may be more"))), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list_activities(
     State(state): State<AppState>,
     auth: Auth,
     VisibleProgram(program): VisibleProgram,
-) -> Result<Json<Vec<Activity>>, AppError> {
-    let filter = activity_filter(&auth.viewer, program.id);
-    Ok(Json(state.app.db.activities(program.id, &filter).await?))
+    crate::extract::Params(page): crate::extract::Params<ActivityPage>,
+) -> Result<axum::response::Response, AppError> {
+    let limit = match page.limit {
+        None => ACTIVITY_PAGE_MAX,
+        Some(n) => u32::try_from(n)
+            .ok()
+            .filter(|n| (1..=ACTIVITY_PAGE_MAX).contains(n))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "limit",
+                    format!("must be between 1 and {ACTIVITY_PAGE_MAX}"),
+                )
+            })?,
+    };
+    let offset = match page.offset {
+        None => 0,
+        Some(n) => {
+            u32::try_from(n).map_err(|_| AppError::invalid("offset", "must be 0 or more"))?
+        }
+    };
+    let filter = store::visits::ActivityFilter {
+        limit: Some(limit),
+        offset,
+        ..activity_filter(&auth.viewer, program.id)
+    };
+    let activities = state.app.db.activities(program.id, &filter).await?;
+    let full = activities.len() == limit as usize;
+    let mut response = axum::response::IntoResponse::into_response(Json(activities));
+    if full {
+        let next = format!(
+            "</api/v1/programs/{}/activities?limit={limit}&offset={}>; rel=\"next\"",
+            program.id.0,
+            u64::from(offset) + u64::from(limit)
+        );
+        if let Ok(value) = next.parse() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// One activity with participants, cases, checklists, debrief and action items.

@@ -155,7 +155,8 @@ pub async fn visits(
         .t
         .with("field-visits-title", "program", &program.name);
     let filter = store::visits::ActivityFilter {
-        newest: Some(200),
+        newest_first: true,
+        limit: Some(200),
         ..activity_filter(&auth.viewer, program.id)
     };
     let activities = state.app.db.activities(program.id, &filter).await?;
@@ -735,7 +736,8 @@ pub async fn mentee(
     }
     let filter = store::visits::ActivityFilter {
         person: Some(person.id),
-        newest: Some(50),
+        newest_first: true,
+        limit: Some(50),
         ..Default::default()
     };
     let activities = state.app.db.activities(program.id, &filter).await?;

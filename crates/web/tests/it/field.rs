@@ -985,3 +985,74 @@ fn submission_key_of(html: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// The activity list comes a page at a time, oldest first, with a `Link` to the next page
+/// while pages are full: following the links reads every activity once, and no answer grows
+/// with the program's history. Page sizes outside 1–1000 are refused naming the parameter.
+#[tokio::test]
+async fn the_activity_list_comes_a_page_at_a_time_with_a_link_to_the_next() {
+    let app = TestApp::new().await;
+    let f = &app.fixture;
+    let mentee = f.person_of[&Persona::Mentee].0;
+    let list = format!("/api/v1/programs/{}/activities", f.program);
+    for day in [
+        "2026-11-02",
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05",
+        "2026-11-06",
+    ] {
+        let recorded = app
+            .json(
+                Method::POST,
+                &list,
+                Persona::Manager,
+                &json!({"kind": "visit", "facility": f.units["F1"].0, "starts_on": day,
+                        "participants": [{"person": mentee, "role": "mentee", "attended": true}]}),
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    }
+    let ids = |reply: &super::support::Reply| -> Vec<i64> {
+        reply
+            .json()
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|a| a["id"].as_i64().expect("an id"))
+            .collect()
+    };
+    let everything = ids(&app.get(&list, Persona::Manager).await);
+    assert!(everything.len() >= 5);
+
+    let mut read = Vec::new();
+    let mut next = Some(format!("{list}?limit=2"));
+    let mut pages = 0;
+    while let Some(uri) = next.take() {
+        let page = app.get(&uri, Persona::Manager).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let items = ids(&page);
+        assert!(items.len() <= 2);
+        read.extend(items);
+        pages += 1;
+        next = page
+            .headers
+            .get("link")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix('<'))
+            .and_then(|v| v.split_once(">; rel=\"next\""))
+            .map(|(uri, _)| uri.to_owned());
+    }
+    assert_eq!(read, everything, "every activity once, in order");
+    assert!(pages >= everything.len().div_ceil(2));
+
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("offset=-1", "offset"),
+    ] {
+        let refused = app.get(&format!("{list}?{query}"), Persona::Manager).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(refused.error_field(), field, "{query}");
+    }
+}
