@@ -337,27 +337,24 @@ impl Db {
         filter: &ActivityFilter,
     ) -> Result<Vec<Activity>, DbError> {
         let under = filter.under_path.clone().unwrap_or_default();
+        let order = if filter.newest_first {
+            "ORDER BY a.starts_on DESC, a.id DESC"
+        } else {
+            "ORDER BY a.starts_on, a.id"
+        };
+        let page = match (filter.limit, filter.offset) {
+            (None, 0) => String::new(),
+            // SQLite wants a LIMIT before an OFFSET, and PostgreSQL refuses -1 for none: the
+            // largest number is "none" to both.
+            (limit, offset) => format!(
+                " LIMIT {} OFFSET {offset}",
+                limit.map_or(i64::MAX, i64::from)
+            ),
+        };
         let sql = format!(
             "{ACTIVITY_SELECT} WHERE a.program_id = $1 AND ($2 = '' OR o.path LIKE $3) \
              AND ($4 = 0 OR EXISTS (SELECT 1 FROM activity_participants p WHERE p.activity_id = a.id AND p.person_id = $4)) \
-             AND ($5 = '' OR a.ends_on >= $5) AND ($6 = '' OR a.starts_on <= $6) {}",
-            format!(
-                "{}{}",
-                if filter.newest_first {
-                    "ORDER BY a.starts_on DESC, a.id DESC"
-                } else {
-                    "ORDER BY a.starts_on, a.id"
-                },
-                match (filter.limit, filter.offset) {
-                    (None, 0) => String::new(),
-                    // SQLite wants a LIMIT before an OFFSET, and PostgreSQL refuses -1 for
-                    // none: the largest number is "none" to both.
-                    (limit, offset) => format!(
-                        " LIMIT {} OFFSET {offset}",
-                        limit.map_or(i64::MAX, i64::from)
-                    ),
-                }
-            )
+             AND ($5 = '' OR a.ends_on >= $5) AND ($6 = '' OR a.starts_on <= $6) {order}{page}"
         );
         let rows: Vec<ActivityRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
