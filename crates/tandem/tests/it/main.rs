@@ -8,6 +8,7 @@ mod forms;
 mod indicator_values;
 mod server;
 mod servers;
+mod values_import;
 
 use std::io::Write as _;
 use std::path::PathBuf;
