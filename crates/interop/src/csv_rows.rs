@@ -48,59 +48,152 @@ impl Row<'_> {
 /// which reports what is wrong with it to the problems and returns its value, or `None` to
 /// leave the row out. Returns the values with their row numbers, or every problem found (up to
 /// [`crate::MAX_REPORTED`]).
-pub(crate) fn read_rows<T>(
+pub(crate) fn read_rows<T, R: Read>(
     file: &str,
-    input: impl Read,
+    input: R,
     columns: &Columns,
-    mut read: impl FnMut(&Row<'_>, &mut Problems) -> Option<T>,
+    read: impl FnMut(&Row<'_>, &mut Problems) -> Option<T>,
 ) -> Result<Vec<(usize, T)>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::whole_file(file, format!("not readable as CSV: {e}")))?
-        .clone();
-    let index = header_index(file, &headers, columns)?;
-    let mut problems = Problems::new(file);
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let number = i + 2;
-        let at = format!("row {number}");
-        let record = match record {
-            Ok(record) => record,
+    // The stream yields every problem at once, in one error, so the first error is all of them.
+    RowStream::new(file, input, columns, read)?.collect()
+}
+
+/// The rows of a CSV file as a stream: each readable row's value with its row number, read one
+/// record at a time into one reused buffer, so memory does not grow with the file.
+///
+/// Once a row has a problem the stream stops handing out values and reads on only for more
+/// problems (up to [`crate::MAX_REPORTED`]); then it yields one error holding them all, and
+/// ends. A caller that already used earlier values must discard them (the imports write in
+/// one transaction and roll it back).
+pub(crate) struct RowStream<R, F> {
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    index: HashMap<String, usize>,
+    record: csv::StringRecord,
+    problems: Problems,
+    read: F,
+    /// The number of the last row read (the header is row 1).
+    number: usize,
+    /// Values handed out or, after a problem, that would have been.
+    values: usize,
+    done: bool,
+}
+
+impl<R: Read, T, F: FnMut(&Row<'_>, &mut Problems) -> Option<T>> RowStream<R, F> {
+    /// Reads and checks the header; the rows are read as the stream is consumed.
+    pub(crate) fn new(
+        file: &str,
+        input: R,
+        columns: &Columns,
+        read: F,
+    ) -> Result<Self, ImportError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| ImportError::whole_file(file, format!("not readable as CSV: {e}")))?
+            .clone();
+        let index = header_index(file, &headers, columns)?;
+        Ok(Self {
+            reader,
+            headers,
+            index,
+            record: csv::StringRecord::new(),
+            problems: Problems::new(file),
+            read,
+            number: 1,
+            values: 0,
+            done: false,
+        })
+    }
+
+    /// Reads the next record and turns it into its value; `None` at the end of the file.
+    /// Problems go to `self.problems`.
+    fn next_row(&mut self) -> Option<Option<(usize, T)>> {
+        let more = self.reader.read_record(&mut self.record);
+        self.number += 1;
+        let at = format!("row {}", self.number);
+        match more {
+            Ok(false) => return None,
+            Ok(true) => {}
             Err(e) => {
-                problems.push(&at, "-", format!("not readable as CSV: {e}"));
-                continue;
+                self.problems
+                    .push(&at, "-", format!("not readable as CSV: {e}"));
+                // The csv reader goes on with the next record after a malformed one, as the
+                // whole-file read always did; an I/O error, though, would repeat for ever.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return None;
+                }
+                return Some(None);
             }
-        };
+        }
         // A NUL or other control character in a cell is refused where it stands, as every
         // other input path refuses it (PostgreSQL cannot store a NUL at all).
-        if let Some(column) = record
+        if let Some(column) = self
+            .record
             .iter()
             .position(|cell| cell.chars().any(domain::values::is_refused_character))
         {
-            let name = headers
+            let name = self
+                .headers
                 .get(column)
                 .unwrap_or("-")
                 .trim()
                 .to_ascii_lowercase();
-            problems.push(&at, name, domain::values::REFUSED_CHARACTER_MESSAGE);
-            continue;
+            self.problems
+                .push(&at, name, domain::values::REFUSED_CHARACTER_MESSAGE);
+            return Some(None);
         }
         let row = Row {
             at,
-            record: &record,
-            index: &index,
+            record: &self.record,
+            index: &self.index,
         };
-        if let Some(value) = read(&row, &mut problems) {
-            rows.push((number, value));
+        Some((self.read)(&row, &mut self.problems).map(|value| (self.number, value)))
+    }
+
+    /// The problems found, as the stream's last item.
+    fn failure(&mut self) -> ImportError {
+        let file = self.problems.file.clone();
+        ImportError {
+            file,
+            errors: std::mem::take(&mut self.problems.errors),
         }
     }
-    if rows.is_empty() && problems.errors_is_empty() {
-        problems.push("file", "-", "has no data rows");
+}
+
+impl<R: Read, T, F: FnMut(&Row<'_>, &mut Problems) -> Option<T>> Iterator for RowStream<R, F> {
+    type Item = Result<(usize, T), ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.next_row() {
+                None => {
+                    self.done = true;
+                    if self.values == 0 && self.problems.errors_is_empty() {
+                        self.problems.push("file", "-", "has no data rows");
+                    }
+                }
+                Some(Some(value)) => {
+                    self.values += 1;
+                    if self.problems.errors_is_empty() {
+                        return Some(Ok(value));
+                    }
+                }
+                Some(None) => {}
+            }
+            // More would not be listed; the file is not read further.
+            if self.problems.errors.len() >= crate::MAX_REPORTED {
+                self.done = true;
+            }
+        }
+        if self.problems.errors_is_empty() {
+            None
+        } else {
+            Some(Err(self.failure()))
+        }
     }
-    problems.finish(rows)
 }
 
 /// Reads a CSV header and returns, for each known column, its index; unknown columns and

@@ -182,7 +182,10 @@ enum Upsert {
 }
 
 impl Tx {
-    async fn org_unit_by_code(&mut self, code: &OrgUnitCode) -> Result<Option<OrgUnit>, DbError> {
+    pub(crate) async fn org_unit_by_code(
+        &mut self,
+        code: &OrgUnitCode,
+    ) -> Result<Option<OrgUnit>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM org_units WHERE code = $1");
         let row: Option<Row> = on_tx!(self, conn => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code.as_str()).fetch_optional(&mut *conn).await?

@@ -161,18 +161,8 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
         }
         ImportCommand::Values { file, program } => {
             let name = file.display().to_string();
-            let bytes = read(&file)?;
-            let rows = interop::values_csv::parse(&name, bytes.as_slice())?;
             let program = crate::program_flag(db, &program).await?;
-            let source = store::indicators::ImportedFile {
-                name: name.clone(),
-                bytes: bytes.len() as u64,
-                sha256: hex::encode(sha2::Sha256::digest(&bytes)),
-            };
-            let counts = db
-                .save_values_at_rows(&actor, program.id, &rows, &source)
-                .await
-                .map_err(|e| anyhow::anyhow!("{name}: {e}; nothing was imported"))?;
+            let counts = import_values(db, &actor, program.id, &file, &name).await?;
             println!(
                 "{name}: {} created, {} updated, {} unchanged",
                 counts.created, counts.updated, counts.unchanged
@@ -193,4 +183,61 @@ pub async fn run(db: &store::Db, command: ImportCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// A reader that hashes and counts what passes through it, so a file read once as a stream
+/// is also named by its size and SHA-256.
+struct Digesting<R> {
+    inner: R,
+    sha256: sha2::Sha256,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Digesting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        self.sha256.update(read);
+        self.bytes += read.len() as u64;
+        Ok(n)
+    }
+}
+
+/// Imports a values file as it is read: the rows go to the store a chunk at a time, all inside
+/// one transaction, so memory holds one chunk, not the file. A bad row (unreadable, or refused
+/// by the store's checks) drops the import, which rolls back everything written.
+async fn import_values(
+    db: &store::Db,
+    actor: &store::Actor,
+    program: domain::ids::ProgramId,
+    file: &Path,
+    name: &str,
+) -> anyhow::Result<store::indicators::SaveCounts> {
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let mut source = Digesting {
+        inner: std::io::BufReader::with_capacity(1 << 16, opened),
+        sha256: sha2::Sha256::new(),
+        bytes: 0,
+    };
+    let refused = |e: store::DbError| anyhow::anyhow!("{name}: {e}; nothing was imported");
+    let mut import = db
+        .begin_values_import(actor, program)
+        .await
+        .map_err(refused)?;
+    let mut chunk = Vec::with_capacity(store::indicators::VALUES_CHUNK);
+    for row in interop::values_csv::rows(name, &mut source)? {
+        chunk.push(row?);
+        if chunk.len() == store::indicators::VALUES_CHUNK {
+            import.add(&chunk).await.map_err(refused)?;
+            chunk.clear();
+        }
+    }
+    import.add(&chunk).await.map_err(refused)?;
+    let imported = store::indicators::ImportedFile {
+        name: name.to_owned(),
+        bytes: source.bytes,
+        sha256: hex::encode(source.sha256.finalize()),
+    };
+    import.finish(&imported).await.map_err(refused)
 }

@@ -1,8 +1,10 @@
 //! `tandem`: the one binary. Serves the web application, runs migrations, loads the demo,
 //! imports files, manages accounts, and, built with the `bench` feature, runs the solvers'
-//! bench commands (`match solve`, `bench indicators`).
+//! bench commands (`match solve`, `bench indicators`, `bench values-file`).
 
 mod admin;
+#[cfg(feature = "bench")]
+mod bench_values;
 mod demo;
 mod dhis2_push;
 mod import;
@@ -126,6 +128,9 @@ enum BenchCommand {
         #[arg(long)]
         events: PathBuf,
     },
+    /// Write a large valid values file for a program (and the extra facilities it needs), to
+    /// measure `tandem import values`.
+    ValuesFile(bench_values::ValuesFileArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -301,8 +306,13 @@ async fn run_with_db(url: &str, command: Command) -> anyhow::Result<()> {
         }
         // `run` answers these before any database is opened.
         #[cfg(feature = "bench")]
-        Command::Match(MatchCommand::Solve(_)) | Command::Bench(_) => {
+        Command::Match(MatchCommand::Solve(_))
+        | Command::Bench(BenchCommand::Indicators { .. }) => {
             unreachable!("handled without a database")
+        }
+        #[cfg(feature = "bench")]
+        Command::Bench(BenchCommand::ValuesFile(args)) => {
+            bench_values::run(&connect(url).await?, args).await
         }
     }
 }

@@ -24,7 +24,10 @@ mod values;
 pub use data_elements::{DataElementRecord, NewDataElement};
 pub use definitions::{IndicatorRecord, NewIndicator, category_id, parse_category};
 pub use targets::{CurrentTarget, STAKEHOLDER_GROUPS, Signoff, Target};
-pub use values::{CompletenessRow, DEFAULT_DEADLINE_DAYS, DataValueRow, ImportedFile, SaveCounts};
+pub use values::{
+    CompletenessRow, DEFAULT_DEADLINE_DAYS, DataValueRow, ImportedFile, SaveCounts, VALUES_CHUNK,
+    ValuesImport,
+};
 
 use ::indicators::Period;
 use domain::FieldError;

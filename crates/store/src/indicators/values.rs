@@ -6,14 +6,14 @@
 use super::data_elements::DataElementRecord;
 use super::{finite, parse_period};
 use crate::audit::Action;
-use crate::{Actor, Db, DbError, on_pool, on_tx};
+use crate::{Actor, Db, DbError, Tx, on_pool, on_tx};
 use ::indicators::{Period, PeriodType};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::ids::{DataElementId, OrgUnitId, ProgramId};
 use domain::indicators::NewValue;
 use domain::indicators::ValueType;
-use domain::org_units::{OrgUnit, OrgUnitLevel};
+use domain::org_units::OrgUnitLevel;
 use domain::values::OrgUnitCode;
 use domain::values::free_text;
 use serde::Serialize;
@@ -124,18 +124,6 @@ fn check_value(element: &DataElementRecord, value: f64, field: &str) -> Result<(
     Ok(())
 }
 
-/// A value checked and resolved, ready to write.
-#[derive(Debug, Serialize)]
-struct CheckedValue {
-    data_element: i64,
-    data_element_code: String,
-    org_unit: i64,
-    org_unit_code: String,
-    period: String,
-    value: f64,
-    comment: String,
-}
-
 /// data element, code, org unit, code, path, period, value, comment, by, at, first at.
 type ValueRow = (
     i64,
@@ -162,27 +150,472 @@ pub struct ImportedFile {
     pub sha256: String,
 }
 
+/// Most values checked before they are written. A chunk is written in multi-row statements
+/// (see `rows_per_statement`: 50 or 1,000 rows, 250 or 5,002 parameters, far under SQLite's
+/// limit of 32,766 and PostgreSQL's of 65,535). A file import hands the store chunks of this
+/// size, so it holds one chunk of the file at a time.
+pub const VALUES_CHUNK: usize = 5000;
+
+/// Where a value came from, as its errors name it: a file's row, or an index in a request.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Row(usize),
+    Index(usize),
+}
+
+impl Source {
+    /// `error` placed at this value: `AtRow` around the field for a file, `values[i].field`
+    /// for a request.
+    fn at(self, error: FieldError) -> DbError {
+        match self {
+            Source::Row(row) => DbError::from(error).at_row(row),
+            Source::Index(index) => {
+                FieldError::new(format!("values[{index}].{}", error.field), error.message).into()
+            }
+        }
+    }
+
+    /// Another value of the same write, as a repeat names it: `row 7` or `values[3]`.
+    fn earlier(self, number: usize) -> String {
+        match self {
+            Source::Row(_) => format!("row {number}"),
+            Source::Index(_) => format!("values[{number}]"),
+        }
+    }
+
+    fn number(self) -> usize {
+        match self {
+            Source::Row(n) | Source::Index(n) => n,
+        }
+    }
+}
+
+/// A value checked and resolved, ready to write; the element and unit are indexes into the
+/// write's look-ups, so a chunk holds no repeated codes.
+struct Checked {
+    element: usize,
+    unit: usize,
+    period: String,
+    value: f64,
+    comment: String,
+}
+
+/// A value as the web and API saves' audit rows list it.
+#[derive(Serialize)]
+struct AuditedValue<'a> {
+    data_element: i64,
+    data_element_code: &'a str,
+    org_unit: i64,
+    org_unit_code: &'a str,
+    period: &'a str,
+    value: f64,
+    comment: &'a str,
+}
+
+/// A key looked up with the value and comment stored at it, if any.
+type StoredRow = (i64, i64, String, Option<f64>, Option<String>);
+
+/// A facility the write has met: id and code.
+struct Unit {
+    id: i64,
+    code: String,
+}
+
+/// One write of values, all or nothing: the checks and the writing every save shares (web
+/// form, API, file import). Values are checked in order and written a chunk at a time inside
+/// one transaction; dropping the write before [`ValuesWrite::finish`] rolls it back.
+///
+/// Memory: the program's data elements and the facilities met, and for the check that no
+/// value repeats another, one small key per value (element and facility indexes, the period:
+/// 16 bytes, with the value's row, about 40 bytes a value in the map) — O(values), about
+/// 40 MB for a million, against the values themselves, which are never held beyond a chunk.
+struct ValuesWrite {
+    tx: Tx,
+    actor: Actor,
+    program: ProgramId,
+    at: DateTime<Utc>,
+    root_path: Option<String>,
+    elements: Vec<DataElementRecord>,
+    element_by_code: HashMap<String, usize>,
+    units: Vec<Unit>,
+    /// Each org-unit code met, with its facility or why it cannot take values.
+    unit_by_code: HashMap<String, Result<usize, FieldError>>,
+    seen: HashMap<(u32, u32, Period), usize>,
+    counts: SaveCounts,
+    values: usize,
+    /// The values for the engines' log, while there are at most
+    /// [`crate::engine_changes::MAX_LOGGED_VALUES`]; beyond, the log asks for a rebuild and
+    /// none is kept.
+    logged: Vec<crate::engine_changes::EngineValue>,
+    /// Each change with the value it replaced, for the audit row of a web or API save; a file
+    /// import's audit row names the file instead.
+    changed: Option<Vec<serde_json::Value>>,
+}
+
+/// A values file being imported: chunks of rows are checked and written in one transaction as
+/// they are read, so memory does not grow with the file, and nothing is kept unless
+/// [`ValuesImport::finish`] commits. Dropping it (at a bad row, or a file that cannot be read
+/// further) rolls everything back.
+pub struct ValuesImport {
+    write: ValuesWrite,
+}
+
+impl ValuesImport {
+    /// Checks and writes rows (value with its row number, the header being row 1), best in
+    /// chunks of [`VALUES_CHUNK`]. The first error is [`DbError::AtRow`] around the bad field
+    /// (`data_element`, `org_unit`, `period`, `value`, `comment`); the import must then be
+    /// dropped.
+    pub async fn add(&mut self, rows: &[(usize, NewValue)]) -> Result<(), DbError> {
+        // A plain list rather than an iterator with a closure: the future must stay `Send`
+        // for every lifetime, which a borrowed closure in it defeats.
+        let rows: Vec<(Source, &NewValue)> = rows
+            .iter()
+            .map(|(row, value)| (Source::Row(*row), value))
+            .collect();
+        self.write.add(&rows).await
+    }
+
+    /// Logs the change for the engines, writes the audit row naming `file` with the counts
+    /// (not every value: a million-row import would otherwise write one audit row of hundreds
+    /// of megabytes), and commits.
+    pub async fn finish(self, file: &ImportedFile) -> Result<SaveCounts, DbError> {
+        self.write.finish(Some(file)).await
+    }
+}
+
+impl ValuesWrite {
+    /// Checks one value: its data element, its facility (known, a facility, in the program's
+    /// area), its period, the value against the element's type and range, its comment, and
+    /// that no earlier value of this write has the same element, facility and period. The
+    /// error names the value's source and field.
+    async fn check(&mut self, source: Source, new: &NewValue) -> Result<Checked, DbError> {
+        let code = new.data_element_code.trim();
+        let element = *self.element_by_code.get(code).ok_or_else(|| {
+            source.at(FieldError::new(
+                "data_element",
+                format!("this program has no data element {code:?}"),
+            ))
+        })?;
+        let unit_code = new.org_unit_code.trim();
+        let unit = match self.unit_by_code.get(unit_code) {
+            Some(found) => found.clone(),
+            None => {
+                let found = self.find_unit(unit_code).await?;
+                self.unit_by_code
+                    .insert(unit_code.to_owned(), found.clone());
+                found
+            }
+        }
+        .map_err(|e| source.at(e))?;
+        let period = parse_period(&new.period, "period").map_err(|e| source.at(e))?;
+        let record = self
+            .elements
+            .get(element)
+            .ok_or_else(|| DbError::Corrupt("a data element index out of range".into()))?;
+        check_value(record, new.value, "value").map_err(|e| source.at(e))?;
+        let comment = free_text(&new.comment, "comment", 2000, false).map_err(|e| source.at(e))?;
+        // Indexes into look-ups that hold fewer than a program's data elements and the
+        // org units stored: they fit a u32, which keeps the key small.
+        let key = (
+            u32::try_from(element).map_err(|e| DbError::Corrupt(e.to_string()))?,
+            u32::try_from(unit).map_err(|e| DbError::Corrupt(e.to_string()))?,
+            period,
+        );
+        if let Some(first) = self.seen.insert(key, source.number()) {
+            return Err(source.at(FieldError::new(
+                "period",
+                format!(
+                    "repeats {}: same data element, org unit and period",
+                    source.earlier(first)
+                ),
+            )));
+        }
+        Ok(Checked {
+            element,
+            unit,
+            period: period.to_string(),
+            value: new.value,
+            comment,
+        })
+    }
+
+    /// Looks up an org unit by code the first time the write meets it: its index among the
+    /// facilities met, or why values cannot be entered for it.
+    async fn find_unit(&mut self, unit_code: &str) -> Result<Result<usize, FieldError>, DbError> {
+        let unit = match OrgUnitCode::parse(unit_code) {
+            Ok(parsed) => self.tx.org_unit_by_code(&parsed).await?,
+            Err(_) => None,
+        };
+        let Some(unit) = unit else {
+            return Ok(Err(FieldError::new(
+                "org_unit",
+                format!("no org unit has code {unit_code:?}"),
+            )));
+        };
+        if unit.level != OrgUnitLevel::Facility {
+            return Ok(Err(FieldError::new(
+                "org_unit",
+                format!(
+                    "{} ({unit_code}) is a {}, not a facility: values are entered per facility",
+                    unit.name.as_str(),
+                    unit.level.as_str()
+                ),
+            )));
+        }
+        if let Some(root) = &self.root_path
+            && !unit.path.starts_with(root.as_str())
+        {
+            return Ok(Err(FieldError::new(
+                "org_unit",
+                format!("{unit_code} is outside this program's area"),
+            )));
+        }
+        self.units.push(Unit {
+            id: unit.id.0,
+            code: unit_code.to_owned(),
+        });
+        Ok(Ok(self.units.len() - 1))
+    }
+
+    /// Checks and writes values in order, a chunk at a time.
+    async fn add(&mut self, values: &[(Source, &NewValue)]) -> Result<(), DbError> {
+        let mut chunk = Vec::new();
+        for (source, new) in values {
+            chunk.push(self.check(*source, new).await?);
+            if chunk.len() == VALUES_CHUNK {
+                self.write(&chunk).await?;
+                chunk.clear();
+            }
+        }
+        if !chunk.is_empty() {
+            self.write(&chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a chunk of checked values: reads the stored ones at the same keys, then inserts
+    /// the new and replaces the different in one statement, leaving identical ones alone.
+    async fn write(&mut self, chunk: &[Checked]) -> Result<(), DbError> {
+        let keys: Vec<(i64, i64, &str)> = chunk
+            .iter()
+            .map(|v| Ok((self.element(v)?.id.0, self.unit(v)?.id, v.period.as_str())))
+            .collect::<Result<_, DbError>>()?;
+        let mut stored = Vec::with_capacity(keys.len());
+        for batch in keys.chunks(self.rows_per_statement()) {
+            stored.extend(self.stored_at(batch).await?);
+        }
+        let stored: HashMap<(i64, i64, &str), (f64, String)> = stored
+            .iter()
+            .filter_map(|(element, unit, period, value, comment)| {
+                Some((
+                    (*element, *unit, period.as_str()),
+                    ((*value)?, comment.clone().unwrap_or_default()),
+                ))
+            })
+            .collect();
+        let mut writes = Vec::new();
+        for (value, key) in chunk.iter().zip(&keys) {
+            let before = stored.get(key);
+            let differs = match before {
+                None => {
+                    self.counts.created += 1;
+                    true
+                }
+                Some((old, comment)) if *old == value.value && *comment == value.comment => {
+                    self.counts.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    self.counts.updated += 1;
+                    true
+                }
+            };
+            if differs {
+                writes.push((value, key));
+                if self.changed.is_some() {
+                    let (element, unit) = (self.element(value)?, self.unit(value)?);
+                    let entry = serde_json::json!({
+                        "value": AuditedValue {
+                            data_element: element.id.0,
+                            data_element_code: &element.code,
+                            org_unit: unit.id,
+                            org_unit_code: &unit.code,
+                            period: &value.period,
+                            value: value.value,
+                            comment: &value.comment,
+                        },
+                        "before": before.map(|(old, comment)| serde_json::json!({"value": old, "comment": comment})),
+                    });
+                    if let Some(changed) = &mut self.changed {
+                        changed.push(entry);
+                    }
+                }
+            }
+            self.values += 1;
+            if self.values <= crate::engine_changes::MAX_LOGGED_VALUES {
+                self.logged.push(crate::engine_changes::EngineValue {
+                    data_element: self.element(value)?.code.clone(),
+                    org_unit: self.unit(value)?.code.clone(),
+                    period: value.period.clone(),
+                    value: value.value,
+                });
+            } else if !self.logged.is_empty() {
+                self.logged = Vec::new();
+            }
+        }
+        for batch in writes.chunks(self.rows_per_statement()) {
+            self.upsert(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// Rows per statement. SQLite looks a `$n` parameter up by a linear scan of the
+    /// statement's parameters, when it prepares it and again when sqlx binds it, so a
+    /// statement of n parameters costs n² (a 5,000-row upsert took a second of CPU to bind):
+    /// short statements, reused, are fastest there. PostgreSQL binds in constant time and
+    /// gains from fewer round trips.
+    fn rows_per_statement(&self) -> usize {
+        match self.tx {
+            Tx::Sqlite(_) => 50,
+            Tx::Postgres(_) => 1000,
+        }
+    }
+
+    /// The stored value and comment at each key (`None` where there is none), one indexed
+    /// look-up per key: a join could let PostgreSQL's planner scan the whole table for every
+    /// batch.
+    async fn stored_at(&mut self, keys: &[(i64, i64, &str)]) -> Result<Vec<StoredRow>, DbError> {
+        // A full batch's statement is prepared once and reused; another size (the last batch)
+        // runs unprepared, so the connection does not cache one statement per size met.
+        let reuse = keys.len() == self.rows_per_statement();
+        let mut sql = String::from(
+            "SELECT k.column1, k.column2, k.column3, \
+             (SELECT d.value FROM data_values d WHERE d.data_element_id = k.column1 AND d.org_unit_id = k.column2 AND d.period = k.column3), \
+             (SELECT d.comment FROM data_values d WHERE d.data_element_id = k.column1 AND d.org_unit_id = k.column2 AND d.period = k.column3) \
+             FROM (VALUES ",
+        );
+        for i in 0..keys.len() {
+            let n = 3 * i;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+        }
+        sql.push_str(") AS k");
+        Ok(on_tx!(&mut self.tx, conn => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(reuse);
+            for (element, unit, period) in keys {
+                query = query.bind(*element).bind(*unit).bind(*period);
+            }
+            query.fetch_all(&mut *conn).await?
+        }))
+    }
+
+    /// Inserts the new values and replaces the changed ones in one statement.
+    async fn upsert(&mut self, batch: &[(&Checked, &(i64, i64, &str))]) -> Result<(), DbError> {
+        let reuse = batch.len() == self.rows_per_statement();
+        let mut sql = String::from(
+            "INSERT INTO data_values (data_element_id, org_unit_id, period, value, comment, entered_by, entered_at, first_entered_at) VALUES ",
+        );
+        for i in 0..batch.len() {
+            let n = 2 + 5 * i;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, $1, $2, $2)",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            ));
+        }
+        // first_entered_at is left as it was: it decides timeliness.
+        sql.push_str(
+            " ON CONFLICT (data_element_id, org_unit_id, period) DO UPDATE SET value = excluded.value, \
+             comment = excluded.comment, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
+        );
+        let (by, at) = (&self.actor.label, self.at);
+        on_tx!(&mut self.tx, conn => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(reuse).bind(by).bind(at);
+            for (value, (element, unit, period)) in batch {
+                query = query.bind(*element).bind(*unit).bind(*period).bind(value.value).bind(&value.comment);
+            }
+            query.execute(&mut *conn).await?;
+        });
+        Ok(())
+    }
+
+    fn element(&self, value: &Checked) -> Result<&DataElementRecord, DbError> {
+        self.elements
+            .get(value.element)
+            .ok_or_else(|| DbError::Corrupt("a data element index out of range".into()))
+    }
+
+    fn unit(&self, value: &Checked) -> Result<&Unit, DbError> {
+        self.units
+            .get(value.unit)
+            .ok_or_else(|| DbError::Corrupt("an org unit index out of range".into()))
+    }
+
+    /// Logs the change for the engines (the values, or a rebuild when there are more than
+    /// the log carries), writes the audit row and commits. A write of no values writes
+    /// nothing.
+    async fn finish(mut self, file: Option<&ImportedFile>) -> Result<SaveCounts, DbError> {
+        let counts = self.counts;
+        if self.values == 0 {
+            return Ok(counts);
+        }
+        if counts.created + counts.updated > 0 {
+            let change = if self.values > crate::engine_changes::MAX_LOGGED_VALUES {
+                crate::engine_changes::EngineChange::Rebuild
+            } else {
+                crate::engine_changes::EngineChange::Values(std::mem::take(&mut self.logged))
+            };
+            self.tx
+                .log_engine_change(Some(self.program), &change)
+                .await?;
+        }
+        let after = match (file, &self.changed) {
+            (Some(file), _) => serde_json::json!({"counts": counts, "import": file}),
+            (None, changed) => serde_json::json!({"counts": counts, "changed": changed}),
+        };
+        self.tx
+            .audit::<(), _>(
+                &self.actor,
+                Action::Update,
+                "data_values",
+                self.program.0,
+                None,
+                Some(&after),
+            )
+            .await?;
+        self.tx.commit().await?;
+        Ok(counts)
+    }
+}
+
 impl Db {
-    /// Saves aggregate values (web form, API). Every value is checked first — its data
-    /// element, its facility, its period, the value against the element's type and range —
-    /// and the first error names `values[i].<field>`; then all are written in one
-    /// transaction with one audit row, or none is. A value equal (value and comment) to the
-    /// stored one is left alone.
+    /// Saves aggregate values (web form, API). Every value is checked — its data element,
+    /// its facility, its period, the value against the element's type and range — and the
+    /// first error names `values[i].<field>`; all are written in one transaction with one
+    /// audit row, or none is. A value equal (value and comment) to the stored one is left
+    /// alone.
     pub async fn save_values(
         &self,
         actor: &Actor,
         program: ProgramId,
         values: &[NewValue],
     ) -> Result<SaveCounts, DbError> {
-        let rows: Vec<(Option<usize>, &NewValue)> = values.iter().map(|v| (None, v)).collect();
-        self.save_values_inner(actor, program, &rows, crate::now())
+        self.save_values_on(actor, program, values, crate::now())
             .await
     }
 
-    /// [`Db::save_values`] for a file import: each value comes with its row number, and an
-    /// error is [`DbError::AtRow`] around the bad field (`value`, `period`…). The audit row
-    /// names the file and its digest with the counts, not every value: a million-row import
-    /// would otherwise write one audit row of hundreds of megabytes.
+    /// [`Db::save_values`] for a file import held whole: each value comes with its row
+    /// number, and an error is [`DbError::AtRow`] around the bad field (`value`,
+    /// `period`…). The audit row names the file and its digest with the counts. A file read
+    /// as a stream goes through [`Db::begin_values_import`] instead.
     pub async fn save_values_at_rows(
         &self,
         actor: &Actor,
@@ -190,10 +623,24 @@ impl Db {
         values: &[(usize, NewValue)],
         file: &ImportedFile,
     ) -> Result<SaveCounts, DbError> {
-        let rows: Vec<(Option<usize>, &NewValue)> =
-            values.iter().map(|(row, v)| (Some(*row), v)).collect();
-        self.save_values_from(actor, program, &rows, crate::now(), Some(file))
-            .await
+        let mut import = self.begin_values_import(actor, program).await?;
+        import.add(values).await?;
+        import.finish(file).await
+    }
+
+    /// Starts a values import of a file read as a stream: hand it chunks of rows with
+    /// [`ValuesImport::add`], then [`ValuesImport::finish`]. It holds the write transaction
+    /// from here to the end (on SQLite, other writers wait).
+    pub async fn begin_values_import(
+        &self,
+        actor: &Actor,
+        program: ProgramId,
+    ) -> Result<ValuesImport, DbError> {
+        Ok(ValuesImport {
+            write: self
+                .begin_values_write(actor, program, crate::now(), false)
+                .await?,
+        })
     }
 
     /// [`Db::save_values`] with the values entered `at` a past moment instead of now, for
@@ -206,205 +653,52 @@ impl Db {
         values: &[NewValue],
         at: DateTime<Utc>,
     ) -> Result<SaveCounts, DbError> {
-        let rows: Vec<(Option<usize>, &NewValue)> = values.iter().map(|v| (None, v)).collect();
-        self.save_values_inner(actor, program, &rows, at).await
+        let mut write = self.begin_values_write(actor, program, at, true).await?;
+        let values: Vec<(Source, &NewValue)> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| (Source::Index(index), value))
+            .collect();
+        write.add(&values).await?;
+        write.finish(None).await
     }
 
-    async fn save_values_inner(
+    /// Loads what every check needs once (the program's area and data elements) and begins
+    /// the transaction; `audit_changes`: list each change in the audit row.
+    async fn begin_values_write(
         &self,
         actor: &Actor,
         program: ProgramId,
-        values: &[(Option<usize>, &NewValue)],
         at: DateTime<Utc>,
-    ) -> Result<SaveCounts, DbError> {
-        self.save_values_from(actor, program, values, at, None)
-            .await
-    }
-
-    async fn save_values_from(
-        &self,
-        actor: &Actor,
-        program: ProgramId,
-        values: &[(Option<usize>, &NewValue)],
-        at: DateTime<Utc>,
-        file: Option<&ImportedFile>,
-    ) -> Result<SaveCounts, DbError> {
+        audit_changes: bool,
+    ) -> Result<ValuesWrite, DbError> {
         let record = self.program(program).await?;
         let root_path = match record.root_org_unit {
             Some(root) => Some(self.org_unit(root).await?.path),
             None => None,
         };
-        let elements: HashMap<String, DataElementRecord> = self
-            .data_elements(program)
-            .await?
-            .into_iter()
-            .map(|e| (e.code.clone(), e))
+        let elements = self.data_elements(program).await?;
+        let element_by_code = elements
+            .iter()
+            .enumerate()
+            .map(|(index, e)| (e.code.clone(), index))
             .collect();
-        let mut units: HashMap<String, Option<OrgUnit>> = HashMap::new();
-        let mut seen: HashMap<(DataElementId, i64, String), usize> = HashMap::new();
-        let mut checked = Vec::with_capacity(values.len());
-        for (index, (row, new)) in values.iter().enumerate() {
-            let wrap = |error: FieldError| -> DbError {
-                match row {
-                    Some(row) => DbError::from(error).at_row(*row),
-                    None => {
-                        FieldError::new(format!("values[{index}].{}", error.field), error.message)
-                            .into()
-                    }
-                }
-            };
-            let code = new.data_element_code.trim();
-            let element = elements.get(code).ok_or_else(|| {
-                wrap(FieldError::new(
-                    "data_element",
-                    format!("this program has no data element {code:?}"),
-                ))
-            })?;
-            let unit_code = new.org_unit_code.trim();
-            if !units.contains_key(unit_code) {
-                let found = match OrgUnitCode::parse(unit_code) {
-                    Ok(parsed) => match self.org_unit_by_code(&parsed).await {
-                        Ok(unit) => Some(unit),
-                        Err(DbError::NotFound { .. }) => None,
-                        Err(other) => return Err(other),
-                    },
-                    Err(_) => None,
-                };
-                units.insert(unit_code.to_owned(), found);
-            }
-            let unit = units
-                .get(unit_code)
-                .and_then(Option::as_ref)
-                .ok_or_else(|| {
-                    wrap(FieldError::new(
-                        "org_unit",
-                        format!("no org unit has code {unit_code:?}"),
-                    ))
-                })?;
-            if unit.level != OrgUnitLevel::Facility {
-                return Err(wrap(FieldError::new(
-                    "org_unit",
-                    format!(
-                        "{} ({unit_code}) is a {}, not a facility: values are entered per facility",
-                        unit.name.as_str(),
-                        unit.level.as_str()
-                    ),
-                )));
-            }
-            if let Some(root) = &root_path
-                && !unit.path.starts_with(root.as_str())
-            {
-                return Err(wrap(FieldError::new(
-                    "org_unit",
-                    format!("{unit_code} is outside this program's area"),
-                )));
-            }
-            let period = parse_period(&new.period, "period").map_err(wrap)?;
-            check_value(element, new.value, "value").map_err(wrap)?;
-            let comment = free_text(&new.comment, "comment", 2000, false).map_err(wrap)?;
-            let key = (element.id, unit.id.0, period.to_string());
-            if let Some(first) = seen.get(&key) {
-                let earlier = match values.get(*first) {
-                    Some((Some(row), _)) => format!("row {row}"),
-                    _ => format!("values[{first}]"),
-                };
-                return Err(wrap(FieldError::new(
-                    "period",
-                    format!("repeats {earlier}: same data element, org unit and period"),
-                )));
-            }
-            seen.insert(key.clone(), index);
-            checked.push(CheckedValue {
-                data_element: element.id.0,
-                data_element_code: element.code.clone(),
-                org_unit: unit.id.0,
-                org_unit_code: unit_code.to_owned(),
-                period: key.2,
-                value: new.value,
-                comment,
-            });
-        }
-        let mut counts = SaveCounts::default();
-        if checked.is_empty() {
-            return Ok(counts);
-        }
-        let mut changed = Vec::new();
-        let mut tx = self.begin().await?;
-        for value in &checked {
-            let existing: Option<(f64, String)> = on_tx!(&mut tx, conn => {
-                sqlx::query_as(
-                    "SELECT value, comment FROM data_values WHERE data_element_id = $1 AND org_unit_id = $2 AND period = $3",
-                )
-                .bind(value.data_element).bind(value.org_unit).bind(&value.period)
-                .fetch_optional(&mut *conn).await?
-            });
-            match existing {
-                None => {
-                    on_tx!(&mut tx, conn => {
-                        sqlx::query(
-                            "INSERT INTO data_values (data_element_id, org_unit_id, period, value, comment, entered_by, entered_at, first_entered_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-                        )
-                        .bind(value.data_element).bind(value.org_unit).bind(&value.period).bind(value.value)
-                        .bind(&value.comment).bind(&actor.label).bind(at)
-                        .execute(&mut *conn).await?;
-                    });
-                    counts.created += 1;
-                    if file.is_none() {
-                        changed.push(serde_json::json!({"value": value, "before": null}));
-                    }
-                }
-                Some((old, ref comment)) if old == value.value && *comment == value.comment => {
-                    counts.unchanged += 1;
-                }
-                Some((old, comment)) => {
-                    on_tx!(&mut tx, conn => {
-                        sqlx::query(
-                            "UPDATE data_values SET value = $1, comment = $2, entered_by = $3, entered_at = $4 \
-                             WHERE data_element_id = $5 AND org_unit_id = $6 AND period = $7",
-                        )
-                        .bind(value.value).bind(&value.comment).bind(&actor.label).bind(at)
-                        .bind(value.data_element).bind(value.org_unit).bind(&value.period)
-                        .execute(&mut *conn).await?;
-                    });
-                    counts.updated += 1;
-                    if file.is_none() {
-                        changed.push(serde_json::json!({"value": value, "before": {"value": old, "comment": comment}}));
-                    }
-                }
-            }
-        }
-        if counts.created + counts.updated > 0 {
-            let saved = checked
-                .iter()
-                .map(|v| crate::engine_changes::EngineValue {
-                    data_element: v.data_element_code.clone(),
-                    org_unit: v.org_unit_code.clone(),
-                    period: v.period.clone(),
-                    value: v.value,
-                })
-                .collect();
-            tx.log_engine_change(
-                Some(program),
-                &crate::engine_changes::EngineChange::Values(saved),
-            )
-            .await?;
-        }
-        let after = match file {
-            Some(file) => serde_json::json!({"counts": counts, "import": file}),
-            None => serde_json::json!({"counts": counts, "changed": changed}),
-        };
-        tx.audit::<(), _>(
-            actor,
-            Action::Update,
-            "data_values",
-            program.0,
-            None,
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(counts)
+        Ok(ValuesWrite {
+            tx: self.begin().await?,
+            actor: actor.clone(),
+            program,
+            at,
+            root_path,
+            elements,
+            element_by_code,
+            units: Vec::new(),
+            unit_by_code: HashMap::new(),
+            seen: HashMap::new(),
+            counts: SaveCounts::default(),
+            values: 0,
+            logged: Vec::new(),
+            changed: audit_changes.then(Vec::new),
+        })
     }
 
     /// A program's values, optionally of one data element (by code) and of the periods lying

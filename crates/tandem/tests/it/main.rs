@@ -9,6 +9,7 @@ mod indicator_values;
 mod load;
 mod server;
 mod servers;
+mod values_import;
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::PathBuf;
