@@ -197,7 +197,7 @@ fn bench_suites() -> Result {
 /// The store, web and CLI suites again, each test in its own PostgreSQL schema.
 fn postgres_suites() -> Result {
     step("the database suites on PostgreSQL");
-    let url = std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let url = postgres_url();
     ensure_postgres_running()?;
     // Each test makes its own schema; drop what earlier runs left behind.
     let drops = output(
@@ -250,7 +250,7 @@ fn fault_battery() -> Result {
             other => return Err(format!("faults: unknown argument `{other}`")),
         }
     }
-    let url = std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let url = postgres_url();
     ensure_postgres_running()?;
     for (backend, database) in [("SQLite", ""), ("PostgreSQL", url.as_str())] {
         step(&format!("the fault battery on {backend}, {cycles} cycles"));
@@ -290,7 +290,7 @@ fn load_benchmark() -> Result {
     }
     let url = if postgres {
         ensure_postgres_running()?;
-        std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into())
+        postgres_url()
     } else {
         String::new()
     };
@@ -320,6 +320,11 @@ fn load_benchmark() -> Result {
     )?;
     eprintln!("report: {}", report.display());
     Ok(())
+}
+
+/// The PostgreSQL CI talks to: `TANDEM_CI_POSTGRES_URL`, or [`DEFAULT_PG_URL`].
+fn postgres_url() -> String {
+    std::env::var("TANDEM_CI_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into())
 }
 
 fn ensure_postgres_running() -> Result {
