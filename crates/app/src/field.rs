@@ -183,8 +183,8 @@ pub fn request_digest(request: &impl serde::Serialize) -> Result<String, Error> 
 }
 
 /// Records an activity built by `build`, once per submission key of this caller when the
-/// client sent one (`Db::record_activity_once`), and tells the program's indicator engine
-/// about it when it is new. A repeat of a recorded key with the same request answers with
+/// client sent one (`Db::record_activity_once`), and catches this process's indicator
+/// engines up with the store's change log when it is new. A repeat of a recorded key with the same request answers with
 /// that activity before `build` runs, so it is not checked again against what has changed
 /// since; the same key with a different request is a conflict.
 pub async fn record_activity<E>(

@@ -1,5 +1,6 @@
 //! Aggregate indicator data (C2, C10): the writes that change what a program's indicator engine
-//! holds, each telling the engine, so no page, API route or job can forget to.
+//! holds (the store logs each change; these catch this process's engines up at once, so the
+//! writer's next page shows it).
 
 use crate::{App, Error};
 use domain::access::Viewer;

@@ -4,8 +4,10 @@
 //! sees an HTTP request. Its failures are one [`Error`], which each adapter maps once (the web
 //! layer to a status code, the command line to a message).
 //!
-//! Invariant: every write that changes what a program's indicator engine holds goes through a
-//! function here that tells [`engines::Engines`], so no adapter can forget it.
+//! Invariant: every write that changes what a program's indicator engine holds is logged by the
+//! store in its own transaction (`store::engine_changes`), so no adapter or process can forget
+//! it; the use cases here catch this process's [`engines::Engines`] up right after their own
+//! writes, and `engines::follow` applies everyone else's.
 
 pub mod accounts;
 pub mod dhis2;
